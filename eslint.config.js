@@ -1,0 +1,91 @@
+// ESLint flat config. Fast, syntax-only typescript-eslint rules (no type information) plus
+// the layering rule that keeps dependencies one-way: ui → experiment → engine → shaders,
+// with cli allowed to use experiment and engine. src/lint.test.ts proves the rule fires.
+//
+// The layering uses ESLint's built-in `no-restricted-imports` with gitignore-style patterns
+// on the import specifier. It needs no module resolver, so it also catches imports of files
+// that do not exist yet, `.js`-suffixed specifiers and `?raw` imports. The cost: a pattern
+// such as `**/ui` matches any path segment named `ui`, so no layer may have a sub-folder
+// named after another layer (engine/ui/, experiment/cli/ ...).
+import { defineConfig, globalIgnores } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+/** Import specifiers that reach into a layer's folder (or the shaders folder), relatively. */
+const into = (/** @type {string} */ dir) => [`**/${dir}`, `**/${dir}/**`];
+
+/** UI libraries: only src/ui may use them. */
+const UI_LIBS = ['react', 'react/**', 'react-dom', 'react-dom/**', 'zustand', 'zustand/**', 'recharts', 'recharts/**'];
+
+/**
+ * One `no-restricted-imports` + `no-restricted-syntax` setting per layer. ESLint replaces (does not merge) a rule's
+ * options when several config objects match a file, so each layer lists everything it forbids.
+ * @param {string} layer
+ * @param {{ dirs: string[], libs?: string[], why: string }} spec
+ */
+function layerRule(layer, { dirs, libs = [], why }) {
+  const dirMessage = `src/${layer} must not import from ${dirs.map((d) => (d === 'shaders' ? 'shaders/' : `src/${d}`)).join(', ')}. ${why}`;
+  const libMessage = `src/${layer} must not use UI libraries (react, zustand, recharts); only src/ui may.`;
+  // `import()` and `new URL('./x', import.meta.url)` (how Vite finds Worker entries) are not
+  // import declarations, so no-restricted-imports misses them; match their string literals.
+  // esquery regexes cannot contain '/', hence \x2F.
+  const dirRe = `/(^|\\x2F)(${dirs.join('|')})(\\x2F|$)/`;
+  const libRe = `/^(${UI_LIBS.filter((l) => !l.includes('*')).join('|')})(\\x2F|$)/`;
+  const literalChecks = [
+    { selector: `ImportExpression[source.value=${dirRe}]`, message: dirMessage },
+    { selector: `NewExpression[callee.name='URL'][arguments.0.value=${dirRe}]`, message: dirMessage },
+    ...(libs.length ? [{ selector: `ImportExpression[source.value=${libRe}]`, message: libMessage }] : []),
+  ];
+  return {
+    name: `lora-lab/layers/${layer}`,
+    files: [`src/${layer}/**/*.{ts,tsx,js,mjs}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: dirs.flatMap(into), message: dirMessage },
+            ...(libs.length ? [{ group: libs, message: libMessage }] : []),
+          ],
+        },
+      ],
+      'no-restricted-syntax': ['error', ...literalChecks],
+    },
+  };
+}
+
+export default defineConfig(
+  globalIgnores(['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'public/'], 'lora-lab/ignores'),
+  {
+    name: 'lora-lab/files',
+    files: ['src/**/*.{ts,tsx}', 'e2e/**/*.ts', '*.config.{js,ts}', 'scripts/**/*.js'],
+  },
+  ...tseslint.configs.recommended,
+  {
+    name: 'lora-lab/language',
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // Unused parameters are common in interface implementations; prefix with _ to mark them.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  layerRule('engine', {
+    dirs: ['experiment', 'ui', 'cli'],
+    libs: UI_LIBS,
+    why: 'The engine is the bottom layer (ui → experiment → engine → shaders); expose what others need from src/engine/index.ts.',
+  }),
+  layerRule('experiment', {
+    dirs: ['ui', 'cli', 'shaders'],
+    libs: UI_LIBS,
+    why: 'Dependencies are one-way (ui → experiment → engine); types shared with the UI live in src/experiment.',
+  }),
+  layerRule('ui', {
+    dirs: ['engine', 'cli', 'shaders'],
+    why: 'The UI talks to the engine only through src/experiment (types, protocol, the Worker).',
+  }),
+  layerRule('cli', {
+    dirs: ['ui', 'shaders'],
+    libs: UI_LIBS,
+    why: 'The CLI runs in Node over src/experiment and src/engine.',
+  }),
+);

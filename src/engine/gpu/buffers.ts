@@ -1,0 +1,204 @@
+// Buffers: tensors as (buffer, byte offset, shape) views, a size-bucketed buffer pool,
+// allocation inside error scopes (so out-of-memory becomes a readable error), uploads and
+// readback. Readback of whole tensors is for tests and export; the training loop reads
+// only a few scalars through ScalarReader.
+
+export const STORAGE = GPUBufferUsageFlags();
+
+/** GPUBufferUsage is a global only once WebGPU is present; read it lazily. */
+function GPUBufferUsageFlags() {
+  return {
+    get storage(): number {
+      return GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    },
+    get uniform(): number {
+      return GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST;
+    },
+    get readback(): number {
+      return GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
+    },
+  };
+}
+
+/** A typed view into a GPU buffer. `offset` and `byteLength` are in bytes. */
+export interface GpuTensor {
+  buffer: GPUBuffer;
+  offset: number;
+  byteLength: number;
+  shape: readonly number[];
+  dtype: 'f32' | 'i32' | 'u32';
+  label: string;
+}
+
+export function numel(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Binding for a tensor in a bind group entry. */
+export function bindingOf(t: GpuTensor): GPUBufferBinding {
+  return { buffer: t.buffer, offset: t.offset, size: Math.max(4, t.byteLength) };
+}
+
+export class GpuAllocationError extends Error {
+  override name = 'GpuAllocationError';
+}
+
+/**
+ * Creates a buffer inside out-of-memory and validation error scopes. The buffer is usable
+ * at once; the returned promise settles when the device has checked the allocation.
+ */
+export function createCheckedBuffer(
+  device: GPUDevice,
+  desc: GPUBufferDescriptor,
+): { buffer: GPUBuffer; checked: Promise<void> } {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  const buffer = device.createBuffer(desc);
+  const validation = device.popErrorScope();
+  const oom = device.popErrorScope();
+  const checked = Promise.all([validation, oom]).then(([v, o]) => {
+    const err = o ?? v;
+    if (err) {
+      throw new GpuAllocationError(
+        `Could not allocate ${desc.label ?? 'buffer'} (${(desc.size / 2 ** 20).toFixed(1)} MiB): ${err.message}`,
+      );
+    }
+  });
+  return { buffer, checked };
+}
+
+/** Reuses storage buffers by size bucket (powers of two from 256 bytes). */
+export class BufferPool {
+  private free = new Map<number, GPUBuffer[]>();
+  private pending: Promise<void>[] = [];
+  allocatedBytes = 0;
+
+  constructor(private readonly device: GPUDevice) {}
+
+  static bucket(bytes: number): number {
+    return Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, bytes))));
+  }
+
+  acquire(bytes: number, label: string, usage = STORAGE.storage): GPUBuffer {
+    const size = BufferPool.bucket(bytes);
+    const key = size * 16 + (usage & 0xf);
+    const list = this.free.get(key);
+    const reused = list?.pop();
+    if (reused) return reused;
+    const { buffer, checked } = createCheckedBuffer(this.device, { size, usage, label });
+    this.pending.push(checked);
+    this.allocatedBytes += size;
+    return buffer;
+  }
+
+  release(buffer: GPUBuffer): void {
+    const key = buffer.size * 16 + (buffer.usage & 0xf);
+    const list = this.free.get(key) ?? [];
+    list.push(buffer);
+    this.free.set(key, list);
+  }
+
+  /** Resolves when every allocation so far succeeded; rejects with the first failure. */
+  async checkAllocations(): Promise<void> {
+    const p = this.pending;
+    this.pending = [];
+    await Promise.all(p);
+  }
+
+  destroy(): void {
+    for (const list of this.free.values()) for (const b of list) b.destroy();
+    this.free.clear();
+  }
+}
+
+/** A standalone tensor in its own (pooled) buffer. */
+export function allocTensor(
+  pool: BufferPool,
+  shape: readonly number[],
+  label: string,
+  dtype: GpuTensor['dtype'] = 'f32',
+): GpuTensor {
+  const byteLength = numel(shape) * 4;
+  const buffer = pool.acquire(byteLength, label);
+  return { buffer, offset: 0, byteLength, shape, dtype, label };
+}
+
+export function writeTensor(device: GPUDevice, t: GpuTensor, data: ArrayLike<number>): void {
+  if (data.length !== numel(t.shape)) {
+    throw new Error(`writeTensor(${t.label}): got ${data.length} values for shape [${t.shape}]`);
+  }
+  const arr =
+    t.dtype === 'f32' ? Float32Array.from(data) : t.dtype === 'i32' ? Int32Array.from(data) : Uint32Array.from(data);
+  device.queue.writeBuffer(t.buffer, t.offset, arr.buffer, arr.byteOffset, arr.byteLength);
+}
+
+/** Copies a tensor to the CPU. For tests, export and checkpoints, not the training loop. */
+export async function readTensor(device: GPUDevice, t: GpuTensor): Promise<Float32Array | Int32Array | Uint32Array> {
+  const size = Math.ceil(t.byteLength / 4) * 4;
+  const staging = device.createBuffer({ size: Math.max(4, size), usage: STORAGE.readback, label: `read:${t.label}` });
+  const enc = device.createCommandEncoder();
+  enc.copyBufferToBuffer(t.buffer, t.offset, staging, 0, size);
+  device.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const copy = staging.getMappedRange().slice(0);
+  staging.unmap();
+  staging.destroy();
+  if (t.dtype === 'i32') return new Int32Array(copy, 0, numel(t.shape));
+  if (t.dtype === 'u32') return new Uint32Array(copy, 0, numel(t.shape));
+  return new Float32Array(copy, 0, numel(t.shape));
+}
+
+export async function readF32(device: GPUDevice, t: GpuTensor): Promise<Float32Array> {
+  return (await readTensor(device, t)) as Float32Array;
+}
+
+/**
+ * Asynchronous readback of a few scalars per step. A small ring of staging buffers lets
+ * the next step be submitted while the previous step's scalars are still being mapped.
+ */
+export class ScalarReader {
+  private ring: GPUBuffer[] = [];
+  private busy: boolean[] = [];
+
+  constructor(
+    private readonly device: GPUDevice,
+    readonly count: number,
+    depth = 3,
+  ) {
+    for (let i = 0; i < depth; i++) {
+      this.ring.push(device.createBuffer({ size: Math.max(16, count * 4), usage: STORAGE.readback, label: 'scalars' }));
+      this.busy.push(false);
+    }
+  }
+
+  /** Records a copy of `src` (count f32s) into a free staging buffer; call `read` after submit. */
+  record(encoder: GPUCommandEncoder, src: GpuTensor): number {
+    let slot = this.busy.indexOf(false);
+    if (slot < 0) {
+      slot = this.ring.length;
+      this.ring.push(
+        this.device.createBuffer({ size: Math.max(16, this.count * 4), usage: STORAGE.readback, label: 'scalars' }),
+      );
+      this.busy.push(false);
+    }
+    this.busy[slot] = true;
+    encoder.copyBufferToBuffer(src.buffer, src.offset, this.ring[slot], 0, this.count * 4);
+    return slot;
+  }
+
+  async read(slot: number): Promise<Float32Array> {
+    const b = this.ring[slot];
+    try {
+      await b.mapAsync(GPUMapMode.READ);
+      const out = new Float32Array(b.getMappedRange().slice(0));
+      b.unmap();
+      return out;
+    } finally {
+      this.busy[slot] = false;
+    }
+  }
+
+  destroy(): void {
+    for (const b of this.ring) b.destroy();
+  }
+}

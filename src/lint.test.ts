@@ -1,0 +1,83 @@
+// Proves that the layering rule in eslint.config.js fires: every forbidden import direction
+// (ui → experiment → engine → shaders, cli over experiment and engine) is reported, and the
+// allowed ones are not. Runs ESLint's Node API on synthetic snippets; the files need not exist.
+import { ESLint } from 'eslint';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const eslint = new ESLint({ cwd: root });
+
+const LAYER_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax']);
+
+async function restrictedImportErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  const messages = result?.messages ?? [];
+  const fatal = messages.filter((m) => m.fatal);
+  if (fatal.length) throw new Error(`${filePath}: ${fatal.map((m) => m.message).join('; ')}`);
+  return messages.filter((m) => LAYER_RULES.has(m.ruleId ?? '') && m.severity === 2).map((m) => m.message);
+}
+
+/** [file doing the import, import statement] pairs that must be rejected. */
+const FORBIDDEN: [string, string][] = [
+  // engine imports nothing above it
+  ['src/engine/index.ts', `import { runExperiment } from './../experiment/runner';`],
+  ['src/engine/gpu/device.ts', `import type { ExperimentConfig } from '../../experiment/config';`],
+  ['src/engine/model/lora/adapter.ts', `import { x } from '../../../experiment/data/tokenizer.js';`],
+  ['src/engine/kernels/matmul.ts', `export { useStore } from '../../ui/store';`],
+  ['src/engine/optim/adamw.ts', `const m = await import('../../cli/bench');`],
+  ['src/engine/kernels/attention.ts', `new Worker(new URL('../../ui/worker.ts', import.meta.url));`],
+  ['src/engine/gpu/buffers.ts', `import React from 'react';`],
+  ['src/engine/gpu/buffers.ts', `const { create } = await import('zustand');`],
+  ['src/engine/gpu/buffers.ts', `import { jsx } from 'react/jsx-runtime';`],
+  ['src/engine/gpu/buffers.ts', `import { create } from 'zustand';`],
+  ['src/engine/gpu/buffers.ts', `import { LineChart } from 'recharts';`],
+  // experiment does not reach up into ui or cli, nor around engine into shaders
+  ['src/experiment/runner.ts', `import { App } from '../ui/App';`],
+  ['src/experiment/data/batches.ts', `import '../../ui/store/runs';`],
+  ['src/experiment/runner.ts', `import { main } from '../cli/experiment';`],
+  ['src/experiment/worker.ts', `import src from '../../shaders/matmul.wgsl?raw';`],
+  ['src/experiment/runner.ts', `import { useShallow } from 'zustand/react/shallow';`],
+  ['src/experiment/protocol.ts', `import { useState } from 'react';`],
+  ['src/experiment/runner.ts', `import { ResponsiveContainer } from 'recharts';`],
+  // ui goes through experiment only
+  ['src/ui/App.tsx', `import { acquireDevice } from '../engine/gpu/device';`],
+  ['src/ui/App.tsx', `import * as engine from '../engine';`],
+  ['src/ui/components/charts/LossChart.tsx', `import type { LlamaConfig } from '../../../engine/index';`],
+  ['src/ui/store/runs.ts', `import { parse } from '../../cli/args';`],
+  ['src/ui/App.tsx', `import src from '../../shaders/matmul.wgsl?raw';`],
+  ['src/ui/App.tsx', `new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module' });`],
+  ['src/ui/App.tsx', `const engine = await import('../engine/index.js');`],
+  // cli may use experiment and engine, not ui
+  ['src/cli/bench.ts', `import { App } from '../ui/App';`],
+];
+
+/** Imports that the layering allows. */
+const ALLOWED: [string, string][] = [
+  ['src/engine/kernels/matmul.ts', `import code from '../../../shaders/matmul.wgsl?raw';\nimport { prepare } from './kernel';\nexport { code, prepare };`],
+  ['src/engine/index.ts', `export { acquireDevice } from './gpu/device';`],
+  ['src/experiment/runner.ts', `import { acquireDevice } from '../engine';\nimport type { LlamaConfig } from '../engine/index';\nexport { acquireDevice, type LlamaConfig };`],
+  ['src/experiment/data/batches.ts', `import { encode } from '../tokenizer';\nexport { encode };`],
+  ['src/experiment/runner.ts', `const m = await import('../engine/index.js');\nexport { m };`],
+  ['src/ui/App.tsx', `import { useState } from 'react';\nimport { create } from 'zustand';\nimport type { ExperimentConfig } from '../experiment/config';\nimport { decodeConfig } from '../experiment/share';\nexport { useState, create, decodeConfig, type ExperimentConfig };`],
+  ['src/ui/store/worker.ts', `export const w = new Worker(new URL('../../experiment/worker.ts', import.meta.url), { type: 'module' });`],
+  ['src/ui/components/controls/Slider.tsx', `import type { WorkerEvent } from '../../../experiment/protocol';\nexport type { WorkerEvent };`],
+  ['src/cli/bench.ts', `import { acquireDevice } from '../engine';\nimport { runExperiment } from '../experiment/runner';\nexport { acquireDevice, runExperiment };`],
+];
+
+describe('layering lint rule (ui → experiment → engine → shaders)', () => {
+  it.each(FORBIDDEN)('rejects, in %s: %s', async (filePath, code) => {
+    const errors = await restrictedImportErrors(filePath, code);
+    expect(errors.length, `no error reported for ${code}`).toBeGreaterThan(0);
+  });
+
+  it.each(ALLOWED)('allows, in %s: %s', async (filePath, code) => {
+    const [result] = await eslint.lintText(code, { filePath });
+    expect(result?.messages ?? []).toEqual([]);
+  });
+
+  it('names the rule that was broken in its message', async () => {
+    const [message] = await restrictedImportErrors('src/ui/App.tsx', `import '../engine/gpu/device';`);
+    expect(message).toMatch(/src\/ui must not import from src\/engine/);
+  });
+});
