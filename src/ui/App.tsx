@@ -1,6 +1,7 @@
-// Placeholder page until the engine and experiment runner land: title, one-line pitch, and
-// whether this browser offers WebGPU (with how to turn it on when it does not).
+// The page: title, one-line pitch, whether this browser offers WebGPU (with how to turn it
+// on when it does not), and the engine check that trains a tiny model in a Worker.
 import { useEffect, useState } from 'react';
+import { EngineDemo } from './components/EngineDemo';
 
 type GpuStatus =
   | { kind: 'checking' }
@@ -21,7 +22,7 @@ function StatusLine({ status }: { status: GpuStatus }) {
     case 'checking':
       return <p role="status">Checking for WebGPU…</p>;
     case 'ready':
-      return <p role="status">WebGPU ready: {status.description}. The training engine is in progress.</p>;
+      return <p>WebGPU ready: {status.description}.</p>;
     case 'no-adapter':
       return (
         <p role="alert">
@@ -67,6 +68,7 @@ export function App() {
         Everything runs locally on your GPU through WebGPU.
       </p>
       <StatusLine status={status} />
+      {status.kind === 'ready' && <EngineDemo />}
     </main>
   );
 }

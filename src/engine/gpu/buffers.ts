@@ -171,8 +171,11 @@ export class ScalarReader {
     }
   }
 
-  /** Records a copy of `src` (count f32s) into a free staging buffer; call `read` after submit. */
-  record(encoder: GPUCommandEncoder, src: GpuTensor): number {
+  /**
+   * Records copies of the sources' first 4 f32s each (or `count` of a single source) into a
+   * free staging buffer; call `read` after submit.
+   */
+  record(encoder: GPUCommandEncoder, srcs: GpuTensor | GpuTensor[]): number {
     let slot = this.busy.indexOf(false);
     if (slot < 0) {
       slot = this.ring.length;
@@ -182,7 +185,12 @@ export class ScalarReader {
       this.busy.push(false);
     }
     this.busy[slot] = true;
-    encoder.copyBufferToBuffer(src.buffer, src.offset, this.ring[slot], 0, this.count * 4);
+    if (Array.isArray(srcs)) {
+      if (srcs.length * 4 > this.count) throw new Error(`ScalarReader: ${srcs.length} sources need ${srcs.length * 4} slots`);
+      srcs.forEach((s, i) => encoder.copyBufferToBuffer(s.buffer, s.offset, this.ring[slot], i * 16, 16));
+    } else {
+      encoder.copyBufferToBuffer(srcs.buffer, srcs.offset, this.ring[slot], 0, this.count * 4);
+    }
     return slot;
   }
 
@@ -201,4 +209,9 @@ export class ScalarReader {
   destroy(): void {
     for (const b of this.ring) b.destroy();
   }
+}
+
+/** queue.writeBuffer for any typed array (including views of a larger or shared buffer). */
+export function writeArray(device: GPUDevice, buffer: GPUBuffer, offset: number, arr: ArrayBufferView): void {
+  device.queue.writeBuffer(buffer, offset, arr.buffer as ArrayBuffer, arr.byteOffset, arr.byteLength);
 }

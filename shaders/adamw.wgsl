@@ -1,0 +1,44 @@
+// One AdamW step over a whole flat parameter buffer (PyTorch order, decoupled weight decay):
+//   p ← p·(1 − lr·wd);  g = grad·gradScale;  m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;
+//   p ← p − lr·(m/bias1) / (sqrt(v/bias2) + eps)
+// The hyper-parameters and the clip statistics live in storage buffers, not the uniform, so
+// the learning-rate schedule and clipping change every step without rebuilding bind groups.
+// stats comes from reduce.wgsl: stats[1] = gradScale, stats[2] != 0 marks a bad step
+// (non-finite gradient), which leaves params, m and v untouched.
+
+struct Params {
+  n: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> params: array<f32>; // (n)
+@group(0) @binding(2) var<storage, read> grads: array<f32>;        // (n)
+@group(0) @binding(3) var<storage, read_write> m: array<f32>;      // (n)
+@group(0) @binding(4) var<storage, read_write> v: array<f32>;      // (n)
+@group(0) @binding(5) var<storage, read> hyper: array<f32>;        // (8) [lr, β1, β2, eps, wd, bias1, bias2, 0]
+@group(0) @binding(6) var<storage, read> stats: array<f32>;        // (4) [norm, gradScale, bad, 0]
+
+const WG = 256u;
+
+@compute @workgroup_size(WG)
+fn adamw_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  // Linear index of a grid1d launch (folded into y past 65535 workgroups).
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= p.n || stats[2] != 0.0) { return; }
+  let lr = hyper[0];
+  let beta1 = hyper[1];
+  let beta2 = hyper[2];
+  let eps = hyper[3];
+  let wd = hyper[4];
+  let bias1 = hyper[5];
+  let bias2 = hyper[6];
+  let g = grads[i] * stats[1];
+  let mi = beta1 * m[i] + (1.0 - beta1) * g;
+  let vi = beta2 * v[i] + (1.0 - beta2) * g * g;
+  m[i] = mi;
+  v[i] = vi;
+  params[i] = params[i] * (1.0 - lr * wd) - (lr * (mi / bias1)) / (sqrt(vi / bias2) + eps);
+}

@@ -1,0 +1,15 @@
+// The engine's only public surface: device acquisition, model configs and layouts, LoRA
+// options, training runs, optimizer settings and LR schedules. experiment/ imports from here.
+
+export { acquireDevice, GpuUnavailableError, LimitExceededError, type GpuContext } from './gpu/device';
+export { GpuAllocationError } from './gpu/buffers';
+export { ShaderCompileError } from './gpu/pipelines';
+export { createKernelContext, type KernelContext } from './kernels/kernel';
+export { MODEL_SIZES, validateConfig, headDim, type LlamaConfig } from './model/config';
+export { modelLayout, loraLayout, pack, unpack, PROJECTIONS, type Layout, type Projection } from './model/layout';
+export { TARGET_GROUPS, loraScale, validateLora, type LoraOptions, type LoraScaling } from './model/lora';
+export { initModelParams } from './model/init';
+export { TrainingRun, type RunOptions, type StepInput, type StepResult, type MemoryReport } from './model/run';
+export { loraDelta, mergeLora, fullDelta } from './model/delta';
+export { DEFAULT_ADAMW, type AdamWOptions } from './optim/adamw';
+export { learningRate, type LrSchedule } from './optim/schedule';

@@ -1,0 +1,76 @@
+// AdamW over the one flat parameter buffer (shaders/adamw.wgsl): a single dispatch per step.
+// The per-step scalars (learning rate, bias corrections) go into a small `hyper` storage
+// buffer written with queue.writeBuffer before the step's submit, and the clip factor and
+// bad-step flag are read from grad_norm_clip's `stats`, so the dispatch is prepared once.
+
+import code from '../../../shaders/adamw.wgsl?raw';
+import type { GpuTensor } from '../gpu/buffers';
+import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext } from './kernel';
+
+/** Threads per workgroup in adamw.wgsl. */
+const WG = 256;
+
+export interface AdamwStepArgs {
+  params: GpuTensor; // (n)
+  grads: GpuTensor; // (n)
+  m: GpuTensor; // (n) first moment
+  v: GpuTensor; // (n) second moment
+  n: number;
+  hyper: GpuTensor; // (8) f32, see writeAdamwHyper
+  stats: GpuTensor; // (4) f32 from grad_norm_clip: [norm, gradScale, bad, 0]
+}
+
+export interface AdamwHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step count t. */
+  step: number;
+}
+
+/** Updates params, m and v in place; skipped entirely when stats[2] != 0 (bad step). */
+export async function adamw_step(ctx: KernelContext, args: AdamwStepArgs): Promise<Dispatch> {
+  const { params, grads, m, v, n, hyper, stats } = args;
+  if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32) {
+    throw new Error(`adamw_step: n ${n} must be an integer in [0, 2^32)`);
+  }
+  expectNumel('adamw_step', 'params', params, n);
+  expectNumel('adamw_step', 'grads', grads, n);
+  expectNumel('adamw_step', 'm', m, n);
+  expectNumel('adamw_step', 'v', v, n);
+  expectNumel('adamw_step', 'hyper', hyper, 8);
+  expectNumel('adamw_step', 'stats', stats, 4);
+  return prepare(ctx, {
+    label: 'adamw_step',
+    code,
+    entryPoint: 'adamw_step',
+    uniform: [['u32', n]],
+    tensors: [params, grads, m, v, hyper, stats],
+    workgroups: grid1d(n, WG),
+  });
+}
+
+/**
+ * Packs [lr, beta1, beta2, eps, weightDecay, 1 − beta1^t, 1 − beta2^t, 0] into `hyper`. The
+ * bias corrections are computed in float64 first: in f32, 1 − 0.999^t loses most of its
+ * digits for small t.
+ */
+export function writeAdamwHyper(device: GPUDevice, hyper: GpuTensor, h: AdamwHyper): void {
+  expectNumel('writeAdamwHyper', 'hyper', hyper, 8);
+  if (!(Number.isInteger(h.step) && h.step >= 1)) {
+    throw new RangeError(`writeAdamwHyper: step ${h.step} must be an integer >= 1 (1-based)`);
+  }
+  const data = new Float32Array([
+    h.lr,
+    h.beta1,
+    h.beta2,
+    h.eps,
+    h.weightDecay,
+    1 - Math.pow(h.beta1, h.step),
+    1 - Math.pow(h.beta2, h.step),
+    0,
+  ]);
+  device.queue.writeBuffer(hyper.buffer, hyper.offset, data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,116 @@
+// Causal grouped-query softmax attention (shaders/attention.wgsl): the forward saves the
+// softmax probabilities `att` for the backward; the backward writes dq, dk, dv without
+// atomics (dk/dv are summed over the queries and the heads of a kv group in a fixed order).
+// `datt` is backward scratch: it receives dS = att·(dP − Σ att·dP), the gradient w.r.t. the
+// scaled scores q·kᵀ/sqrt(D) that feed the softmax (zero above the diagonal).
+
+import code from '../../../shaders/attention.wgsl?raw';
+import type { GpuTensor } from '../gpu/buffers';
+import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext, type UniformField } from './kernel';
+
+/** Threads per workgroup in every attention entry point (WG in the shader). */
+const WG = 64;
+
+export interface AttentionShape {
+  B: number;
+  T: number;
+  H: number;
+  Hkv: number;
+  D: number;
+}
+
+export interface AttentionForwardArgs extends AttentionShape {
+  q: GpuTensor; // (B, T, H, D)
+  k: GpuTensor; // (B, T, Hkv, D)
+  v: GpuTensor; // (B, T, Hkv, D)
+  out: GpuTensor; // (B, T, H, D)
+  att: GpuTensor; // (B, H, T, T) softmax probabilities, saved for the backward
+}
+
+export interface AttentionBackwardArgs extends AttentionShape {
+  dout: GpuTensor; // (B, T, H, D)
+  q: GpuTensor; // (B, T, H, D)
+  k: GpuTensor; // (B, T, Hkv, D)
+  v: GpuTensor; // (B, T, Hkv, D)
+  att: GpuTensor; // (B, H, T, T) from attention_forward
+  datt: GpuTensor; // (B, H, T, T) scratch: dS, the gradient w.r.t. the softmax input
+  dq: GpuTensor; // (B, T, H, D) overwritten
+  dk: GpuTensor; // (B, T, Hkv, D) overwritten
+  dv: GpuTensor; // (B, T, Hkv, D) overwritten
+}
+
+function checkShape(op: string, s: AttentionShape): void {
+  for (const [name, n] of Object.entries({ B: s.B, T: s.T, H: s.H, Hkv: s.Hkv, D: s.D })) {
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${n}`);
+  }
+  if (s.H % s.Hkv !== 0) throw new Error(`${op}: H (${s.H}) must be a multiple of Hkv (${s.Hkv})`);
+}
+
+function uniform(s: AttentionShape): UniformField[] {
+  return [
+    ['u32', s.B],
+    ['u32', s.T],
+    ['u32', s.H],
+    ['u32', s.Hkv],
+    ['u32', s.D],
+    ['f32', 1 / Math.sqrt(s.D)],
+  ];
+}
+
+/** out (B, T, H, D) = softmax(q·kᵀ/sqrt(D), causal) · v, and att (B, H, T, T) = the softmax. */
+export async function attention_forward(ctx: KernelContext, o: AttentionForwardArgs): Promise<Dispatch[]> {
+  const op = 'attention_forward';
+  checkShape(op, o);
+  const { B, T, H, Hkv, D } = o;
+  expectNumel(op, 'q', o.q, B * T * H * D);
+  expectNumel(op, 'k', o.k, B * T * Hkv * D);
+  expectNumel(op, 'v', o.v, B * T * Hkv * D);
+  expectNumel(op, 'out', o.out, B * T * H * D);
+  expectNumel(op, 'att', o.att, B * H * T * T);
+  return [
+    await prepare(ctx, {
+      label: op,
+      code,
+      entryPoint: op,
+      uniform: uniform(o),
+      tensors: [o.q, o.k, o.v, o.out, o.att],
+      workgroups: grid1d(B * H * T, 1), // one workgroup per query row
+    }),
+  ];
+}
+
+/** dq, dk, dv (overwritten) from dout and the forward's att; datt is scratch. */
+export async function attention_backward(ctx: KernelContext, o: AttentionBackwardArgs): Promise<Dispatch[]> {
+  const op = 'attention_backward';
+  checkShape(op, o);
+  const { B, T, H, Hkv, D } = o;
+  expectNumel(op, 'dout', o.dout, B * T * H * D);
+  expectNumel(op, 'q', o.q, B * T * H * D);
+  expectNumel(op, 'k', o.k, B * T * Hkv * D);
+  expectNumel(op, 'v', o.v, B * T * Hkv * D);
+  expectNumel(op, 'att', o.att, B * H * T * T);
+  expectNumel(op, 'datt', o.datt, B * H * T * T);
+  expectNumel(op, 'dq', o.dq, B * T * H * D);
+  expectNumel(op, 'dk', o.dk, B * T * Hkv * D);
+  expectNumel(op, 'dv', o.dv, B * T * Hkv * D);
+  return [
+    // dS into datt and dq, one workgroup per query row.
+    await prepare(ctx, {
+      label: op,
+      code,
+      entryPoint: op,
+      uniform: uniform(o),
+      tensors: [o.dout, o.k, o.v, o.att, o.datt, o.dq],
+      workgroups: grid1d(B * H * T, 1),
+    }),
+    // dk, dv from dS and att, one thread per element.
+    await prepare(ctx, {
+      label: 'attention_backward_dkv',
+      code,
+      entryPoint: 'attention_backward_dkv',
+      uniform: uniform(o),
+      tensors: [o.q, o.dout, o.att, o.datt, o.dk, o.dv],
+      workgroups: grid1d(B * T * Hkv * D, WG),
+    }),
+  ];
+}

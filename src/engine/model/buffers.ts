@@ -1,0 +1,116 @@
+// The GPU buffers of one training run, planned before anything is allocated (so a model
+// that does not fit the device is refused with the limit it exceeds), then allocated once.
+// Activations saved for backward are per layer; gradient scratch is shared by all layers.
+// Each activation gets its own GPUBuffer: WebGPU forbids binding one buffer as writable and
+// readable in the same dispatch, even at disjoint ranges.
+
+import { LimitExceededError } from '../gpu/device';
+import type { GpuTensor } from '../gpu/buffers';
+import { headDim, type LlamaConfig } from './config';
+import { projectionShape, PROJECTIONS } from './layout';
+import type { LoraOptions } from './lora';
+
+export interface BufferPlanEntry {
+  name: string;
+  shape: number[];
+  dtype: GpuTensor['dtype'];
+  /** 'activation' entries count as activation memory; 'scratch' too; 'io' are step inputs/outputs. */
+  kind: 'activation' | 'scratch' | 'io';
+}
+
+export interface RunShape {
+  cfg: LlamaConfig;
+  B: number;
+  T: number;
+  lora: LoraOptions | null;
+}
+
+/** Everything a run allocates besides its parameter/gradient/optimizer buffers. */
+export function planBuffers({ cfg, B, T, lora }: RunShape): BufferPlanEntry[] {
+  const N = B * T;
+  const C = cfg.dModel;
+  const D = headDim(cfg);
+  const QD = cfg.nHeads * D;
+  const KD = cfg.nKvHeads * D;
+  const F = cfg.ffnDim;
+  const V = cfg.vocabSize;
+  const att = [B, cfg.nHeads, T, T];
+  const plan: BufferPlanEntry[] = [];
+  const add = (name: string, shape: number[], kind: BufferPlanEntry['kind'] = 'activation', dtype: GpuTensor['dtype'] = 'f32') =>
+    plan.push({ name, shape, dtype, kind });
+  add('tokens', [N], 'io', 'i32');
+  add('targets', [N], 'io', 'i32');
+  add('seeds', [4], 'io', 'u32');
+  add('hyper', [8], 'io');
+  add('ce_stats', [4], 'io');
+  add('clip_stats', [4], 'io');
+  for (let l = 0; l < cfg.nLayers; l++) {
+    const p = `layers.${l}.`;
+    add(`${p}res`, [N, C]);
+    add(`${p}an`, [N, C]);
+    add(`${p}rstd1`, [N]);
+    add(`${p}q`, [N, QD]);
+    add(`${p}k`, [N, KD]);
+    add(`${p}v`, [N, KD]);
+    add(`${p}att`, att);
+    add(`${p}ao`, [N, QD]);
+    add(`${p}mid`, [N, C]);
+    add(`${p}mn`, [N, C]);
+    add(`${p}rstd2`, [N]);
+    add(`${p}g`, [N, F]);
+    add(`${p}u`, [N, F]);
+    add(`${p}h`, [N, F]);
+    if (lora) {
+      for (const proj of PROJECTIONS) {
+        if (!lora.targets.includes(proj)) continue;
+        const [, inDim] = projectionShape(cfg, proj);
+        if (lora.dropout > 0) add(`${p}${proj}.xd`, [N, inDim]);
+        add(`${p}${proj}.u`, [N, lora.rank]);
+      }
+    }
+  }
+  add('out', [N, C]);
+  add('fn', [N, C]);
+  add('rstdf', [N]);
+  add('logits', [N, V]);
+  add('losses', [N]);
+  // Gradient scratch, reused by every layer.
+  add('tmp', [N, C], 'scratch');
+  add('dres', [N, C], 'scratch');
+  add('dmn', [N, C], 'scratch');
+  add('dan', [N, C], 'scratch');
+  add('dh', [N, F], 'scratch');
+  add('dg', [N, F], 'scratch');
+  add('du', [N, F], 'scratch');
+  add('dao', [N, QD], 'scratch');
+  add('dq', [N, QD], 'scratch');
+  add('dk', [N, KD], 'scratch');
+  add('dv', [N, KD], 'scratch');
+  add('datt', att, 'scratch');
+  add('dlogits', [N, V], 'scratch');
+  if (lora) {
+    const maxIn = Math.max(C, QD, F);
+    add('lora_du', [N, lora.rank], 'scratch');
+    add('lora_dxd', [N, maxIn], 'scratch');
+  }
+  return plan;
+}
+
+export function planBytes(plan: BufferPlanEntry[], kinds: BufferPlanEntry['kind'][]): number {
+  let bytes = 0;
+  for (const e of plan) if (kinds.includes(e.kind)) bytes += e.shape.reduce((a, b) => a * b, 1) * 4;
+  return bytes;
+}
+
+/** Refuses a run whose largest buffer exceeds the device's binding or buffer size limits. */
+export function checkPlanFits(limits: GPUSupportedLimits, sizes: Array<{ name: string; bytes: number }>): void {
+  for (const { name, bytes } of sizes) {
+    if (bytes > limits.maxStorageBufferBindingSize) {
+      throw new LimitExceededError('maxStorageBufferBindingSize', bytes, limits.maxStorageBufferBindingSize, `Buffer "${name}"`);
+    }
+    if (bytes > limits.maxBufferSize) {
+      throw new LimitExceededError('maxBufferSize', bytes, limits.maxBufferSize, `Buffer "${name}"`);
+    }
+  }
+}
+
