@@ -68,7 +68,7 @@ export async function getGpu(): Promise<GPU> {
   Object.assign(globalThis, mod.globals);
   // One instance per process, held for its lifetime: dawn.node crashes if the instance is
   // garbage-collected while devices created from it are alive.
-  nodeGpu ??= mod.create([]);
+  nodeGpu ??= mod.create((process.env.LORA_LAB_DAWN_FLAGS ?? '').split(' ').filter(Boolean));
   return nodeGpu;
 }
 
