@@ -1,10 +1,15 @@
-// Tiled matrix multiply for linear layers and their gradients.
+// Matrix multiply for linear layers and their gradients.
 //   matmul_forward:          C (M, N) = alpha · A (M, K) · B (N, K)ᵀ      y = x·Wᵀ
 //   matmul_backward_input:   C (M, N) = alpha · A (M, K) · B (K, N)       dx = dy·W
 //   matmul_backward_weight:  C (M, N) = alpha · A (K, M)ᵀ · B (K, N)      dW = dyᵀ·x
 // With p.accumulate = 1 the result is added to C instead of overwriting it.
-// A 64×64 output tile per workgroup of 16×16 threads, 4×4 outputs per thread, K in steps of 16.
-// Loads outside the matrix read zero and stores outside are skipped, so any shape works.
+// The three layouts differ only in strides, which the host passes in the uniform:
+// A(m, k) = a[m·sa_m + k·sa_k], B(k, n) = b[k·sb_k + n·sb_n].
+// Each thread computes a 4×4 block in four vec4 accumulators (no shared memory, no
+// barriers, no dynamically indexed private arrays: SwiftShader's JIT is many times slower
+// with those, and small matrices gain little from tiling on real GPUs either). Rows and
+// columns past the edge are clamped on load and skipped on store, so any shape works.
+// Each output element sums over k in order, so results are deterministic.
 
 struct Params {
   M: u32,
@@ -12,6 +17,10 @@ struct Params {
   K: u32,
   accumulate: u32,
   alpha: f32,
+  sa_m: u32,
+  sa_k: u32,
+  sb_k: u32,
+  sb_n: u32,
   _pad0: u32,
   _pad1: u32,
   _pad2: u32,
@@ -22,83 +31,61 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 
-const BM = 64u;
-const BN = 64u;
-const BK = 16u;
-const TM = 4u;
-const TN = 4u;
-
-var<workgroup> tile_a: array<f32, 1024>; // (BK, BM)
-var<workgroup> tile_b: array<f32, 1024>; // (BK, BN)
-
-fn load_a(m: u32, k: u32, trans_a: bool) -> f32 {
-  if (m >= p.M || k >= p.K) { return 0.0; }
-  if (trans_a) { return a[k * p.M + m]; }
-  return a[m * p.K + k];
+fn store4(r: u32, col: u32, v: vec4<f32>) {
+  if (r >= p.M) { return; }
+  let base = r * p.N + col;
+  let s = p.alpha * v;
+  let acc = p.accumulate != 0u;
+  if (col < p.N) { if (acc) { c[base] += s.x; } else { c[base] = s.x; } }
+  if (col + 1u < p.N) { if (acc) { c[base + 1u] += s.y; } else { c[base + 1u] = s.y; } }
+  if (col + 2u < p.N) { if (acc) { c[base + 2u] += s.z; } else { c[base + 2u] = s.z; } }
+  if (col + 3u < p.N) { if (acc) { c[base + 3u] += s.w; } else { c[base + 3u] = s.w; } }
 }
 
-fn load_b(k: u32, n: u32, trans_b: bool) -> f32 {
-  if (k >= p.K || n >= p.N) { return 0.0; }
-  if (trans_b) { return b[n * p.K + k]; }
-  return b[k * p.N + n];
-}
-
-fn matmul(wg: vec3<u32>, lid: vec3<u32>, trans_a: bool, trans_b: bool) {
-  let row0 = wg.y * BM;
-  let col0 = wg.x * BN;
-  let tid = lid.y * 16u + lid.x;
-  var acc: array<f32, 16>;
-  for (var k0 = 0u; k0 < p.K; k0 += BK) {
-    for (var i = 0u; i < 4u; i++) {
-      let e = tid + i * 256u;
-      // Transposed operands are contiguous along m / n; plain ones along k.
-      var kk: u32;
-      var mm: u32;
-      if (trans_a) { kk = e / BM; mm = e % BM; } else { kk = e % BK; mm = e / BK; }
-      tile_a[kk * BM + mm] = load_a(row0 + mm, k0 + kk, trans_a);
-      var kb: u32;
-      var nn: u32;
-      if (trans_b) { kb = e % BK; nn = e / BK; } else { kb = e / BN; nn = e % BN; }
-      tile_b[kb * BN + nn] = load_b(k0 + kb, col0 + nn, trans_b);
-    }
-    workgroupBarrier();
-    for (var kk = 0u; kk < BK; kk++) {
-      var av: array<f32, 4>;
-      var bv: array<f32, 4>;
-      for (var i = 0u; i < TM; i++) { av[i] = tile_a[kk * BM + lid.y * TM + i]; }
-      for (var j = 0u; j < TN; j++) { bv[j] = tile_b[kk * BN + lid.x * TN + j]; }
-      for (var i = 0u; i < TM; i++) {
-        for (var j = 0u; j < TN; j++) {
-          acc[i * TN + j] = fma(av[i], bv[j], acc[i * TN + j]);
-        }
-      }
-    }
-    workgroupBarrier();
+fn matmul(gid: vec3<u32>) {
+  let r0 = gid.y * 4u;
+  let c0 = gid.x * 4u;
+  if (r0 >= p.M || c0 >= p.N) { return; }
+  let a0 = r0 * p.sa_m;
+  let a1 = min(r0 + 1u, p.M - 1u) * p.sa_m;
+  let a2 = min(r0 + 2u, p.M - 1u) * p.sa_m;
+  let a3 = min(r0 + 3u, p.M - 1u) * p.sa_m;
+  let b0 = c0 * p.sb_n;
+  let b1 = min(c0 + 1u, p.N - 1u) * p.sb_n;
+  let b2 = min(c0 + 2u, p.N - 1u) * p.sb_n;
+  let b3 = min(c0 + 3u, p.N - 1u) * p.sb_n;
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
+  var ka = 0u;
+  var kb = 0u;
+  for (var k = 0u; k < p.K; k++) {
+    let bv = vec4<f32>(b[b0 + kb], b[b1 + kb], b[b2 + kb], b[b3 + kb]);
+    acc0 = fma(vec4<f32>(a[a0 + ka]), bv, acc0);
+    acc1 = fma(vec4<f32>(a[a1 + ka]), bv, acc1);
+    acc2 = fma(vec4<f32>(a[a2 + ka]), bv, acc2);
+    acc3 = fma(vec4<f32>(a[a3 + ka]), bv, acc3);
+    ka += p.sa_k;
+    kb += p.sb_k;
   }
-  for (var i = 0u; i < TM; i++) {
-    let r = row0 + lid.y * TM + i;
-    if (r >= p.M) { continue; }
-    for (var j = 0u; j < TN; j++) {
-      let col = col0 + lid.x * TN + j;
-      if (col >= p.N) { continue; }
-      let idx = r * p.N + col;
-      let v = p.alpha * acc[i * TN + j];
-      if (p.accumulate != 0u) { c[idx] = c[idx] + v; } else { c[idx] = v; }
-    }
-  }
+  store4(r0, c0, acc0);
+  store4(r0 + 1u, c0, acc1);
+  store4(r0 + 2u, c0, acc2);
+  store4(r0 + 3u, c0, acc3);
 }
 
-@compute @workgroup_size(16, 16)
-fn matmul_forward(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  matmul(wg, lid, false, true);
+@compute @workgroup_size(8, 8)
+fn matmul_forward(@builtin(global_invocation_id) gid: vec3<u32>) {
+  matmul(gid);
 }
 
-@compute @workgroup_size(16, 16)
-fn matmul_backward_input(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  matmul(wg, lid, false, false);
+@compute @workgroup_size(8, 8)
+fn matmul_backward_input(@builtin(global_invocation_id) gid: vec3<u32>) {
+  matmul(gid);
 }
 
-@compute @workgroup_size(16, 16)
-fn matmul_backward_weight(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
-  matmul(wg, lid, true, false);
+@compute @workgroup_size(8, 8)
+fn matmul_backward_weight(@builtin(global_invocation_id) gid: vec3<u32>) {
+  matmul(gid);
 }

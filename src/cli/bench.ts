@@ -20,7 +20,7 @@ const { values: args } = parseArgs({
   },
 });
 
-const BATCH: Record<string, [number, number]> = { tiny: [4, 32], small: [8, 128] };
+const BATCH: Record<string, [number, number]> = { tiny: [4, 32], base: [8, 64], small: [8, 128] };
 
 interface StepBench { size: string; method: string; B: number; T: number; params: number; trainable: number; dispatches: number; msPerStep: number; tokensPerSecond: number }
 

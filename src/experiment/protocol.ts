@@ -1,5 +1,7 @@
-// Typed messages between the page and the training Worker. The Worker owns the GPU device;
-// the page only sends commands and renders events.
+// Typed messages between the page and the training Worker (and the events the runner emits
+// in Node). The Worker owns the GPU device; the page only sends commands and renders events.
+
+import type { ExperimentConfig } from './config';
 
 export interface DemoMethod {
   id: string;
@@ -9,9 +11,55 @@ export interface DemoMethod {
   rank?: number;
 }
 
-export type WorkerCommand = { type: 'demo'; pretrainSteps: number; steps: number; seed: number };
+export interface MethodInfo {
+  id: string;
+  label: string;
+  kind: 'full' | 'lora';
+  trainableParams: number;
+  totalParams: number;
+  memory: { weightBytes: number; gradientBytes: number; optimizerBytes: number; activationBytes: number };
+  dispatchesPerStep: number;
+}
+
+/** One evaluation of one method (step 0 is the base model). */
+export interface EvalPoint {
+  step: number;
+  method: string;
+  /** Held-out loss on the target domain: learning (lower is better). */
+  targetLoss: number;
+  /** Held-out loss on the source domain: forgetting (a rise means forgetting). */
+  sourceLoss: number;
+  /** Exact-match accuracy of greedy answers (math targets only). */
+  targetAccuracy?: number;
+}
+
+export interface StepPoint {
+  step: number;
+  method: string;
+  loss: number;
+  gradNorm: number;
+  ms: number;
+  tokensPerSecond: number;
+}
+
+export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done' | 'error';
+
+export type RunnerEvent =
+  | { type: 'run-start'; config: ExperimentConfig; methods: MethodInfo[] }
+  | { type: 'step'; point: StepPoint }
+  | { type: 'eval'; point: EvalPoint }
+  | { type: 'diverged'; method: string; step: number; loss: number }
+  | { type: 'state'; state: RunState; step: number };
+
+export type WorkerCommand =
+  | { type: 'demo'; pretrainSteps: number; steps: number; seed: number }
+  | { type: 'start'; config: ExperimentConfig }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
 
 export type WorkerEvent =
+  | RunnerEvent
   | { type: 'ready'; adapter: string; software: boolean }
   | { type: 'demo-start'; methods: Array<DemoMethod & { trainableParams: number; dispatchesPerStep: number }> }
   | { type: 'demo-step'; method: string; step: number; loss: number; ms: number }

@@ -1,5 +1,6 @@
 // attention kernels vs the float64 reference: T = 1, odd T, T above the 64-thread workgroup,
-// MHA (H = Hkv), MQA (Hkv = 1) and GQA, D in {2, 8, 16} and one D above the workgroup size.
+// MHA (H = Hkv), MQA (Hkv = 1) and GQA, D in {2, 3, 8, 16, 21} (the shader blocks columns by
+// 4 and 16 and keys by 4), one D above the workgroup size, and the largest T and D (256, 128).
 import { describe, expect, it } from 'vitest';
 import { attention_backward as ref_backward, attention_forward as ref_forward } from '../reference/ops';
 import type { GpuTensor } from '../gpu/buffers';
@@ -15,6 +16,9 @@ const SHAPES: AttentionShape[] = [
   { B: 2, T: 9, H: 4, Hkv: 2, D: 8 }, // GQA
   { B: 1, T: 70, H: 2, Hkv: 1, D: 2 }, // T > workgroup size
   { B: 1, T: 5, H: 4, Hkv: 1, D: 66 }, // D > workgroup size
+  { B: 2, T: 6, H: 2, Hkv: 1, D: 3 }, // D < 4: only the scalar tail of the dot products
+  { B: 1, T: 11, H: 2, Hkv: 2, D: 21 }, // D = 16 + 4 + 1: partial 16- and 4-column blocks
+  { B: 1, T: 256, H: 2, Hkv: 1, D: 128 }, // the largest supported T and D
 ];
 
 interface Buffers {

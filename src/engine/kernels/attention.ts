@@ -74,7 +74,7 @@ export async function attention_forward(ctx: KernelContext, o: AttentionForwardA
       entryPoint: op,
       uniform: uniform(o),
       tensors: [o.q, o.k, o.v, o.out, o.att],
-      workgroups: grid1d(B * H * T, 1), // one workgroup per query row
+      workgroups: grid1d(B * H * T, WG), // one thread per query row
     }),
   ];
 }
@@ -94,23 +94,23 @@ export async function attention_backward(ctx: KernelContext, o: AttentionBackwar
   expectNumel(op, 'dk', o.dk, B * T * Hkv * D);
   expectNumel(op, 'dv', o.dv, B * T * Hkv * D);
   return [
-    // dS into datt and dq, one workgroup per query row.
+    // dS into datt and dq, one thread per query row.
     await prepare(ctx, {
       label: op,
       code,
       entryPoint: op,
       uniform: uniform(o),
       tensors: [o.dout, o.k, o.v, o.att, o.datt, o.dq],
-      workgroups: grid1d(B * H * T, 1),
+      workgroups: grid1d(B * H * T, WG),
     }),
-    // dk, dv from dS and att, one thread per element.
+    // dk, dv from dS and att, one thread per 4 keys x 4 columns of (b, kvh).
     await prepare(ctx, {
       label: 'attention_backward_dkv',
       code,
       entryPoint: 'attention_backward_dkv',
       uniform: uniform(o),
       tensors: [o.q, o.dout, o.att, o.datt, o.dk, o.dv],
-      workgroups: grid1d(B * T * Hkv * D, WG),
+      workgroups: grid1d(B * Math.ceil(T / 4) * Hkv * Math.ceil(D / 4), WG),
     }),
   ];
 }

@@ -1,6 +1,7 @@
 // cross-entropy kernels vs the float64 reference: V = 1, odd V and V not a multiple of the
-// 256-thread workgroup, N above the workgroup (the stats loop), ignored and out-of-range
-// targets, all rows ignored, and extreme logits (±1000).
+// 4-column steps of the row passes, N not a multiple of the 64-thread workgroups and N over
+// many 64-row chunks of the stats sum, ignored and out-of-range targets, all rows ignored,
+// and extreme logits (±1000).
 import { describe, expect, it } from 'vitest';
 import { cross_entropy_backward as ref_backward, cross_entropy_forward as ref_forward } from '../reference/ops';
 import type { GpuTensor } from '../gpu/buffers';
@@ -47,6 +48,8 @@ const CASES: Case[] = [
   { ...randomCase(5, 259, 3), name: 'N=5 V=259 out-of-range targets' },
   randomCase(4, 1000, 4),
   randomCase(300, 3, 5),
+  randomCase(70, 256, 9), // the base model's vocabulary
+  randomCase(4133, 5, 11), // a long stats sum
   { ...randomCase(4, 9), name: 'all rows ignored', targets: Int32Array.from([-1, -1, -1, -1]) },
   { ...randomCase(2, 7), name: 'one -1 and one out-of-range', targets: Int32Array.from([-1, 7]) },
   extremeCase(),

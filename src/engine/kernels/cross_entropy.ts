@@ -1,11 +1,14 @@
 // Softmax cross-entropy over the vocabulary (shaders/cross_entropy.wgsl): per-row losses and
-// a deterministic single-workgroup reduction into `stats`, and the gradient w.r.t. the logits.
+// a deterministic single-thread reduction into `stats`, and the gradient w.r.t. the logits.
 // Targets are i32; -1 (or anything outside [0, V), which is never read out of bounds) marks
 // an ignored row. stats (4) = [mean loss over valid rows (0 if none), nValid, Σ losses, 0].
 
 import code from '../../../shaders/cross_entropy.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext, type UniformField } from './kernel';
+
+/** Workgroup size of the row kernels (WG in the shader). */
+const WG = 64;
 
 export interface CrossEntropyForwardArgs {
   logits: GpuTensor; // (N, V)
@@ -48,16 +51,16 @@ export async function cross_entropy_forward(ctx: KernelContext, o: CrossEntropyF
   expectNumel(op, 'losses', o.losses, o.N);
   expectNumel(op, 'stats', o.stats, 4);
   return [
-    // One workgroup per row: row max and Σ exp by workgroup reduction.
+    // One thread per row: row max and Σ exp by sequential passes over the row.
     await prepare(ctx, {
       label: op,
       code,
       entryPoint: op,
       uniform: uniform(o.N, o.V),
       tensors: [o.logits, o.targets, o.losses],
-      workgroups: grid1d(o.N, 1),
+      workgroups: grid1d(o.N, WG),
     }),
-    // One workgroup sums every row in a fixed order, so the mean is bit-identical run to run.
+    // One thread sums every row in a fixed order, so the mean is bit-identical run to run.
     await prepare(ctx, {
       label: 'cross_entropy_stats',
       code,
@@ -75,7 +78,7 @@ export async function cross_entropy_backward(ctx: KernelContext, o: CrossEntropy
   checkCommon(op, o);
   expectNumel(op, 'stats', o.stats, 4);
   expectNumel(op, 'dlogits', o.dlogits, o.N * o.V);
-  // The kernel reads logits of a row while other workgroups write dlogits; sharing a buffer
+  // The kernel reads logits of a row while other threads write dlogits; sharing a buffer
   // range would race (and WebGPU rejects a writable binding aliasing another binding).
   if (o.dlogits.buffer === o.logits.buffer && rangesOverlap(o.dlogits, o.logits)) {
     throw new Error(`${op}: dlogits must not alias logits`);
@@ -86,7 +89,7 @@ export async function cross_entropy_backward(ctx: KernelContext, o: CrossEntropy
     entryPoint: op,
     uniform: uniform(o.N, o.V),
     tensors: [o.logits, o.targets, o.stats, o.dlogits],
-    workgroups: grid1d(o.N, 1), // one workgroup per row
+    workgroups: grid1d(o.N, WG), // one thread per row
   });
 }
 

@@ -1,6 +1,6 @@
 // embedding kernels vs the float64 reference at shapes that are 1, odd and not multiples of
-// the backward's 64-column × 4-row blocks or its 256-token chunks; plus out-of-range tokens,
-// accumulation (tied embeddings), bit-identical reruns and folded grids.
+// the 64-thread workgroups (rows of dwte in the backward), long runs of one token; plus
+// out-of-range tokens, accumulation (tied embeddings), bit-identical reruns and folded grids.
 import { describe, expect, it } from 'vitest';
 import { embedding_backward as ref_backward, embedding_forward as ref_forward } from '../reference/ops';
 import { allclose, randomArray } from '../testing/allclose';
@@ -17,6 +17,8 @@ const SHAPES: Array<[number, number, number]> = [
   [300, 7, 33],
   [40, 301, 5],
   [513, 64, 130],
+  [512, 256, 64], // the base model's shape
+  [4133, 2, 3], // about 2000 rows summed into each dwte row
 ];
 
 const TOL = { rtol: 1e-4, atol: 1e-5 };
@@ -95,9 +97,9 @@ describe('embedding', () => {
     // Past 65535 workgroups grid1d folds the launch into (x, y); the shaders rebuild the
     // linear index from num_workgroups. A real fold needs > 65535 workgroups, which takes
     // minutes on SwiftShader, so the same dispatches are re-launched with the grid that
-    // grid1d gives for a per-dimension limit of 7 (with spare workgroups that must do nothing).
+    // grid1d gives for small per-dimension limits (with spare workgroups that must do nothing).
     const { ctx } = await testContext();
-    const [N, V, C] = [20, 20, 200]; // 4 column blocks × 5 row blocks; 4000 outputs
+    const [N, V, C] = [20, 150, 30]; // 600 outputs; 150 dwte rows
     const tokens = randomTokens(N, V, 71);
     const wte = randomArray(V * C, 72);
     const dout = randomArray(N * C, 73);
@@ -106,9 +108,9 @@ describe('embedding', () => {
     const dwte = empty(ctx, [V, C], 'dwte');
     const fwd = await embedding_forward(ctx, { tokens: tt, wte: upload(ctx, wte, [V, C]), out, N, V, C });
     const bwd = await embedding_backward(ctx, { tokens: tt, dout: upload(ctx, dout, [N, C]), dwte, N, V, C });
-    const fwdFold = grid1d(N * C, 256, 7);
-    const bwdFold = grid1d(4 * 5, 1, 7);
-    expect([fwdFold, bwdFold]).toEqual([[6, 3, 1], [7, 3, 1]]); // 16 → 18 and 20 → 21 workgroups
+    const fwdFold = grid1d(N * C, 64, 4);
+    const bwdFold = grid1d(V, 64, 2);
+    expect([fwdFold, bwdFold]).toEqual([[4, 3, 1], [2, 2, 1]]); // 10 → 12 and 3 → 4 workgroups
     run(ctx, [{ ...fwd, workgroups: fwdFold }, { ...bwd, workgroups: bwdFold }]);
     allclose(await download(ctx, out), ref_forward(tokens, wte, N, V, C), { ...TOL, label: 'out' });
     allclose(await download(ctx, dwte), ref_backward(dout, tokens, N, V, C), { ...TOL, label: 'dwte' });

@@ -6,10 +6,8 @@ import code from '../../../shaders/embedding.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext } from './kernel';
 
-const WG = 256;
-/** Backward block: columns × vocabulary rows per workgroup (BC, BV in the shader). */
-const BC = 64;
-const BV = 4;
+/** Workgroup size of both kernels (WG in the shader). */
+const WG = 64;
 
 function checkDims(op: string, N: number, V: number, C: number): void {
   for (const [k, v] of Object.entries({ N, V, C })) {
@@ -37,7 +35,7 @@ export async function embedding_forward(
     label: op,
     code,
     entryPoint: op,
-    uniform: [['u32', N], ['u32', V], ['u32', C], ['u32', 0], ['u32', 0]],
+    uniform: [['u32', N], ['u32', V], ['u32', C], ['u32', 0]],
     tensors: [o.tokens, o.wte, o.out],
     workgroups: grid1d(N * C, WG),
   });
@@ -45,7 +43,7 @@ export async function embedding_forward(
 
 /**
  * dwte (V, C) = Σ over rows n with tokens[n] = v of dout (N, C)[n], in order of n; with
- * `accumulate` the sum is added to dwte instead of overwriting it. Tokens outside [0, V)
+ * `accumulate` the rows are added onto dwte instead of onto zero. Tokens outside [0, V)
  * contribute nothing.
  */
 export async function embedding_backward(
@@ -58,14 +56,12 @@ export async function embedding_backward(
   checkTokens(op, o.tokens, N);
   expectNumel(op, 'dout', o.dout, N * C);
   expectNumel(op, 'dwte', o.dwte, V * C);
-  const groupsX = Math.ceil(C / BC);
   return prepare(ctx, {
     label: op,
     code,
     entryPoint: op,
-    uniform: [['u32', N], ['u32', V], ['u32', C], ['u32', o.accumulate ? 1 : 0], ['u32', groupsX]],
+    uniform: [['u32', N], ['u32', V], ['u32', C], ['u32', o.accumulate ? 1 : 0]],
     tensors: [o.tokens, o.dout, o.dwte],
-    // One workgroup per (BV rows × BC columns) block, numbered linearly and folded like grid1d.
-    workgroups: grid1d(groupsX * Math.ceil(V / BV), 1),
+    workgroups: grid1d(V, WG), // one thread per dwte row
   });
 }

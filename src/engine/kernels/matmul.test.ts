@@ -1,5 +1,5 @@
 // matmul kernels vs the float64 reference, at shapes that are 1, odd, and not multiples of
-// the 64×64×16 tiles.
+// the 4×4 block per thread or the 32×32 block per workgroup.
 import { describe, expect, it } from 'vitest';
 import { matmul_backward, matmul_forward as ref_forward } from '../reference/ops';
 import { allclose, randomArray } from '../testing/allclose';
@@ -8,6 +8,8 @@ import { run } from './kernel';
 import { matmul_backward_input, matmul_backward_weight, matmul_forward } from './matmul';
 
 const SHAPES: Array<[number, number, number]> = [
+  [3, 2, 5],
+  [33, 31, 35],
   [1, 1, 1],
   [1, 7, 3],
   [5, 1, 9],

@@ -4,9 +4,16 @@
 
 import code from '../../../shaders/matmul.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
-import { expectNumel, prepare, type Dispatch, type KernelContext } from './kernel';
+import { expectNumel, prepare, type Dispatch, type KernelContext, type UniformField } from './kernel';
 
 type Entry = 'matmul_forward' | 'matmul_backward_input' | 'matmul_backward_weight';
+
+/** [sa_m, sa_k, sb_k, sb_n]: A(m, k) = a[m·sa_m + k·sa_k], B(k, n) = b[k·sb_k + n·sb_n]. */
+const STRIDES: Record<Entry, (M: number, N: number, K: number) => number[]> = {
+  matmul_forward: (_M, _N, K) => [K, 1, 1, K], // A (M, K), B stored (N, K)
+  matmul_backward_input: (_M, N, K) => [K, 1, N, 1], // A (M, K), B (K, N)
+  matmul_backward_weight: (M, N) => [1, M, N, 1], // A stored (K, M), B (K, N)
+};
 
 interface MatmulArgs {
   a: GpuTensor;
@@ -36,9 +43,11 @@ async function matmul(ctx: KernelContext, entryPoint: Entry, args: MatmulArgs): 
       ['u32', K],
       ['u32', accumulate ? 1 : 0],
       ['f32', alpha],
+      ...STRIDES[entryPoint](M, N, K).map((v): UniformField => ['u32', v]),
     ],
     tensors: [a, b, c],
-    workgroups: [Math.ceil(N / 64), Math.ceil(M / 64)],
+    // 8×8 threads per workgroup, 4×4 outputs per thread.
+    workgroups: [Math.ceil(N / 32), Math.ceil(M / 32)],
   });
 }
 

@@ -1,15 +1,14 @@
 // RMSNorm (shaders/rmsnorm.wgsl) before attention, before the MLP and at the end of the
 // model. The forward keeps rstd per row for the backward. The backward writes (or adds to)
-// the input gradient row by row and, unless the weight is frozen, reduces the weight
-// gradient over rows in two fixed-order passes through a scratch buffer.
+// the input gradient with one thread per row and, unless the weight is frozen, sums the
+// weight gradient over rows with one thread per column (fixed order, no scratch buffer).
 
 import code from '../../../shaders/rmsnorm.wgsl?raw';
-import { allocTensor, type GpuTensor } from '../gpu/buffers';
+import type { GpuTensor } from '../gpu/buffers';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext, type UniformField } from './kernel';
 
-const WG = 256;
-/** Rows per chunk of the weight-gradient reduction (RB in the shader). */
-const RB = 32;
+/** Workgroup size of every rmsnorm kernel (WG in the shader). */
+const WG = 64;
 
 function checkDims(op: string, N: number, C: number): void {
   if (!Number.isInteger(N) || !Number.isInteger(C) || N < 1 || C < 1) {
@@ -18,7 +17,7 @@ function checkDims(op: string, N: number, C: number): void {
 }
 
 function params(N: number, C: number, eps: number, accumulate: boolean): UniformField[] {
-  return [['u32', N], ['u32', C], ['f32', eps], ['u32', accumulate ? 1 : 0], ['u32', Math.ceil(N / RB)]];
+  return [['u32', N], ['u32', C], ['f32', eps], ['u32', accumulate ? 1 : 0]];
 }
 
 /** out (N, C) = x (N, C) · rstd · w (C), rstd (N) = 1/sqrt(mean(x²) + eps). out must not alias x. */
@@ -40,15 +39,14 @@ export async function rmsnorm_forward(
     entryPoint: op,
     uniform: params(N, C, o.eps, false),
     tensors: [o.x, o.w, o.out, o.rstd],
-    workgroups: grid1d(N, 1), // one workgroup per row
+    workgroups: grid1d(N, WG), // one thread per row
   });
 }
 
 /**
  * dx (N, C) = rstd·dout·w − rstd³·x·(Σ_c dout·w·x)/C, added to dx with `accumulateDx`;
  * dw (C) = Σ_n dout·x·rstd (overwritten), skipped when dw is null (frozen weight).
- * Returns the dispatches in order: dx, then (with dw) the chunk sums and their reduction.
- * The chunk sums live in a scratch tensor allocated here, held as long as the dispatches.
+ * Returns the dispatches in order: dx, then (with dw) the weight gradient.
  */
 export async function rmsnorm_backward(
   ctx: KernelContext,
@@ -71,22 +69,15 @@ export async function rmsnorm_backward(
     await prepare(ctx, {
       label: op, code, entryPoint: op, uniform,
       tensors: [o.dout, o.x, o.w, o.rstd, o.dx],
-      workgroups: grid1d(N, 1), // one workgroup per row
+      workgroups: grid1d(N, WG), // one thread per row
     }),
   ];
   if (!o.dw) return dispatches;
-  const chunks = Math.ceil(N / RB);
-  const partial = allocTensor(ctx.pool, [chunks, C], 'rmsnorm_dw_partial'); // (chunks, C)
   dispatches.push(
     await prepare(ctx, {
-      label: `${op}_dw_partial`, code, entryPoint: 'rmsnorm_backward_dw_partial', uniform,
-      tensors: [o.dout, o.x, o.rstd, partial],
-      workgroups: grid1d(chunks * C, WG),
-    }),
-    await prepare(ctx, {
-      label: `${op}_dw_reduce`, code, entryPoint: 'rmsnorm_backward_dw_reduce', uniform,
-      tensors: [partial, o.dw],
-      workgroups: grid1d(C, WG),
+      label: `${op}_dw`, code, entryPoint: 'rmsnorm_backward_dw', uniform,
+      tensors: [o.dout, o.x, o.rstd, o.dw],
+      workgroups: grid1d(C, WG), // one thread per column
     }),
   );
   return dispatches;

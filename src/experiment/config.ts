@@ -1,0 +1,135 @@
+// The experiment: which base model, source and target domains, the methods compared (full
+// fine-tuning and LoRA variants, each with its own optimiser settings) and the shared
+// schedule. One zod schema validates it everywhere (CLI, Worker, share links), with limits
+// sized to what a browser GPU holds; presets are one table.
+
+import { z } from 'zod';
+import { PROJECTIONS } from '../engine/index';
+
+export const LIMITS = {
+  methods: 6,
+  steps: 5000,
+  batchSize: 32,
+  seqLen: 256,
+  rank: 128,
+  evalBatches: 32,
+} as const;
+
+const domain = z.object({
+  domain: z.enum(['english', 'code', 'math']),
+  /** english only: Brown genre ids or groups (e.g. fiction, learned). */
+  genres: z.array(z.string().max(32)).max(15).optional(),
+  /** math only: score only the answer bytes. */
+  answerOnly: z.boolean().optional(),
+});
+
+const common = {
+  id: z.string().regex(/^[a-z0-9_-]{1,24}$/, 'method ids are 1-24 lowercase letters, digits, - or _'),
+  label: z.string().max(48).optional(),
+  lr: z.number().positive().max(1, 'learning rate above 1 diverges'),
+  weightDecay: z.number().min(0).max(1).default(0),
+};
+
+export const fullMethodSchema = z.object({ ...common, kind: z.literal('full') });
+
+export const loraMethodSchema = z.object({
+  ...common,
+  kind: z.literal('lora'),
+  rank: z.number().int().min(1).max(LIMITS.rank),
+  alpha: z.number().positive().max(4096),
+  targets: z.array(z.enum(PROJECTIONS)).min(1).max(PROJECTIONS.length),
+  scaling: z.enum(['standard', 'rslora']).default('standard'),
+  dropout: z.number().min(0).max(0.9).default(0),
+});
+
+export const methodSchema = z.discriminatedUnion('kind', [fullMethodSchema, loraMethodSchema]);
+
+export const experimentSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    base: z.string().regex(/^[a-z0-9_-]{1,32}$/).default('base'),
+    source: domain,
+    target: domain,
+    methods: z.array(methodSchema).min(1).max(LIMITS.methods),
+    steps: z.number().int().min(1).max(LIMITS.steps),
+    batchSize: z.number().int().min(1).max(LIMITS.batchSize),
+    seqLen: z.number().int().min(8).max(LIMITS.seqLen),
+    schedule: z.object({
+      kind: z.enum(['constant', 'cosine']).default('constant'),
+      warmupSteps: z.number().int().min(0).max(LIMITS.steps).default(0),
+    }),
+    maxGradNorm: z.number().min(0).max(100).default(1),
+    seed: z.number().int().min(0).max(0xffffffff),
+    evalInterval: z.number().int().min(1).max(LIMITS.steps),
+    evalBatches: z.number().int().min(1).max(LIMITS.evalBatches),
+  })
+  .superRefine((c, ctx) => {
+    const ids = new Set<string>();
+    c.methods.forEach((m, i) => {
+      if (ids.has(m.id)) ctx.addIssue({ code: 'custom', path: ['methods', i, 'id'], message: `duplicate method id "${m.id}"` });
+      ids.add(m.id);
+    });
+  });
+
+export type MethodConfig = z.infer<typeof methodSchema>;
+export type LoraMethodConfig = z.infer<typeof loraMethodSchema>;
+export type ExperimentConfig = z.infer<typeof experimentSchema>;
+export type ExperimentInput = z.input<typeof experimentSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly issues: string[]) {
+    super(`Invalid experiment: ${issues.join('; ')}`);
+  }
+}
+
+/** Readable "path: message" lines for every problem in an input. */
+export function configIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(config)'}: ${i.message}`);
+}
+
+export function parseExperiment(input: unknown): ExperimentConfig {
+  const r = experimentSchema.safeParse(input);
+  if (!r.success) throw new ConfigError(configIssues(r.error));
+  return r.data;
+}
+
+const lora = (id: string, rank: number, lr: number, extra: Partial<LoraMethodConfig> = {}): LoraMethodConfig => ({
+  id, kind: 'lora', label: `LoRA r=${rank}`, rank, alpha: 2 * rank, targets: [...PROJECTIONS], scaling: 'standard',
+  dropout: 0, lr, weightDecay: 0, ...extra,
+});
+
+const shared = {
+  version: 1 as const, base: 'base', steps: 200, batchSize: 8, seqLen: 64,
+  schedule: { kind: 'constant' as const, warmupSteps: 10 }, maxGradNorm: 1, seed: 1, evalInterval: 20, evalBatches: 4,
+};
+
+/** Named experiments; the first is the playground's default. */
+export const PRESETS: Record<string, { title: string; description: string; config: ExperimentConfig }> = {
+  'english-code': {
+    title: 'English → code',
+    description: 'Fine-tune the English base model on JavaScript source: a target far from the base distribution, like the paper’s code runs.',
+    config: {
+      ...shared, source: { domain: 'english' }, target: { domain: 'code' },
+      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0 }, lora('r1', 1, 1e-2), lora('r8', 8, 1e-2), lora('r64', 64, 3e-3)],
+    },
+  },
+  'english-math': {
+    title: 'English → math',
+    description: 'Fine-tune on arithmetic word problems with exact answers (scored by exact match, like GSM8K): closer to English than code.',
+    config: {
+      ...shared, source: { domain: 'english' }, target: { domain: 'math' },
+      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0 }, lora('r8', 8, 1e-2)],
+    },
+  },
+  'fiction-learned': {
+    title: 'Fiction → learned prose',
+    description: 'A genre shift inside English: from Brown’s fiction to its learned and scientific writing.',
+    config: {
+      ...shared, source: { domain: 'english', genres: ['fiction'] }, target: { domain: 'english', genres: ['learned'] },
+      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0 }, lora('r8', 8, 1e-2)],
+    },
+  },
+};
+
+export const DEFAULT_PRESET = 'english-code';

@@ -1,0 +1,62 @@
+// Held-out evaluation of a run: mean next-byte loss over fixed batches of a domain's
+// held-out split (no dropout, no parameter change), weighted by the scored targets; and
+// exact-match accuracy of greedy answers to held-out math problems.
+
+import type { TrainingRun } from '../engine/index';
+import type { Batch } from './data/batching';
+import { isCorrect, MATH_ANSWER_MAX_BYTES, type MathProblem } from './data/math';
+
+export async function heldOutLoss(run: TrainingRun, batches: readonly Batch[]): Promise<number> {
+  let sum = 0;
+  let n = 0;
+  for (const b of batches) {
+    const r = await run.evaluate(b.tokens, b.targets);
+    sum += r.loss * r.nValid;
+    n += r.nValid;
+  }
+  return n > 0 ? sum / n : Number.NaN;
+}
+
+/**
+ * Exact-match accuracy of greedy answers: each problem's prompt sits at the start of a row
+ * (training windows start at a problem too), and the model extends all rows one byte per
+ * forward pass until a newline or the answer length limit.
+ */
+export async function greedyAccuracy(
+  run: TrainingRun,
+  problems: readonly MathProblem[],
+  vocab: number,
+): Promise<number> {
+  const B = run.B;
+  const T = run.T;
+  let correct = 0;
+  for (let i = 0; i < problems.length; i += B) {
+    const group = problems.slice(i, i + B);
+    const rows = group.map((p) => Array.from(new TextEncoder().encode(p.prompt)));
+    const answers = group.map(() => [] as number[]);
+    const done = group.map(() => false);
+    for (let step = 0; step < MATH_ANSWER_MAX_BYTES && done.some((d) => !d); step++) {
+      const tokens = new Int32Array(B * T);
+      rows.forEach((r, b) => r.slice(-T).forEach((v, t) => (tokens[b * T + t] = v)));
+      const logits = await run.logits(tokens);
+      rows.forEach((r, b) => {
+        if (done[b]) return;
+        const pos = Math.min(r.length, T) - 1;
+        const next = argmax(logits, (b * T + pos) * vocab, vocab);
+        r.push(next);
+        if (next === 10) done[b] = true;
+        else answers[b].push(next);
+      });
+    }
+    group.forEach((p, b) => {
+      if (isCorrect(p, `${new TextDecoder().decode(new Uint8Array(answers[b]))}\n`)) correct++;
+    });
+  }
+  return problems.length ? correct / problems.length : Number.NaN;
+}
+
+function argmax(a: Float32Array, offset: number, n: number): number {
+  let best = 0;
+  for (let i = 1; i < n; i++) if (a[offset + i] > a[offset + best]) best = i;
+  return best;
+}
