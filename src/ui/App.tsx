@@ -2,6 +2,7 @@
 // on when it does not), and the engine check that trains a tiny model in a Worker.
 import { useEffect, useState } from 'react';
 import { EngineDemo } from './components/EngineDemo';
+import { ExperimentPanel } from './components/ExperimentPanel';
 
 type GpuStatus =
   | { kind: 'checking' }
@@ -60,7 +61,7 @@ export function App() {
   }, []);
 
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: '48rem', margin: '2rem auto', padding: '0 1rem', lineHeight: 1.5 }}>
+    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: '80rem', margin: '2rem auto', padding: '0 1rem', lineHeight: 1.5 }}>
       <h1>LoRA Lab</h1>
       <p>
         A training playground in your browser tab: fine-tune a small Llama-style model with LoRA
@@ -68,6 +69,7 @@ export function App() {
         Everything runs locally on your GPU through WebGPU.
       </p>
       <StatusLine status={status} />
+      {status.kind === 'ready' && <ExperimentPanel />}
       {status.kind === 'ready' && <EngineDemo />}
     </main>
   );

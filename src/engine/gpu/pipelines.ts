@@ -39,8 +39,13 @@ export class PipelineCache {
     let p = this.modules.get(code);
     if (!p) {
       p = (async () => {
+        // The scope keeps a broken shader from also surfacing as an uncaptured error; the
+        // compilation info below has the details.
+        this.device.pushErrorScope('validation');
         const module = this.device.createShaderModule({ label, code });
+        const scoped = this.device.popErrorScope();
         const info = await module.getCompilationInfo();
+        await scoped;
         const errors = info.messages.filter((m) => m.type === 'error');
         if (errors.length > 0) throw new ShaderCompileError(formatCompilationMessages(label, code, errors));
         return module;

@@ -1,0 +1,66 @@
+// The experiment schema: presets are valid; bad values, wrong types, unknown enums and
+// oversized configs are rejected with messages that name the field.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, LIMITS, parseExperiment, PRESETS } from './config';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests write invalid values on purpose
+type Loose = any;
+const valid = () => structuredClone(PRESETS['english-code'].config) as unknown as Record<string, Loose>;
+
+function issues(mutate: (c: Record<string, Loose>) => void): string[] {
+  const c = valid();
+  mutate(c);
+  try {
+    parseExperiment(c);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).issues;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('experiment schema', () => {
+  it('accepts every preset', () => {
+    for (const [name, p] of Object.entries(PRESETS)) expect(() => parseExperiment(p.config), name).not.toThrow();
+  });
+
+  it('fills defaults', () => {
+    const c = valid();
+    delete c.maxGradNorm;
+    delete c.methods[1].dropout;
+    const parsed = parseExperiment(c);
+    expect(parsed.maxGradNorm).toBe(1);
+    expect(parsed.methods[1]).toMatchObject({ kind: 'lora', dropout: 0 });
+  });
+
+  it.each([
+    ['negative learning rate', (c: Loose) => (c.methods[0].lr = -1), /methods\.0\.lr/],
+    ['zero rank', (c: Loose) => (c.methods[1].rank = 0), /methods\.1\.rank/],
+    ['fractional rank', (c: Loose) => (c.methods[1].rank = 2.5), /methods\.1\.rank/],
+    ['rank above the limit', (c: Loose) => (c.methods[1].rank = LIMITS.rank + 1), /methods\.1\.rank/],
+    ['unknown target module', (c: Loose) => (c.methods[1].targets = ['q', 'mlp']), /methods\.1\.targets\.1/],
+    ['no target modules', (c: Loose) => (c.methods[1].targets = []), /methods\.1\.targets/],
+    ['dropout of 1', (c: Loose) => (c.methods[1].dropout = 1), /methods\.1\.dropout/],
+    ['unknown method kind', (c: Loose) => (c.methods[0].kind = 'qlora'), /methods\.0\.kind/],
+    ['string where a number goes', (c: Loose) => (c.steps = '100'), /steps/],
+    ['too many steps', (c: Loose) => (c.steps = LIMITS.steps + 1), /steps/],
+    ['oversized batch', (c: Loose) => (c.batchSize = 4096), /batchSize/],
+    ['oversized sequence', (c: Loose) => (c.seqLen = 100_000), /seqLen/],
+    ['too many methods', (c: Loose) => (c.methods = Array.from({ length: LIMITS.methods + 1 }, (_, i) => ({ ...c.methods[0], id: `m${i}` }))), /methods/],
+    ['no methods', (c: Loose) => (c.methods = []), /methods/],
+    ['duplicate method ids', (c: Loose) => (c.methods[1].id = 'full'), /duplicate method id "full"/],
+    ['script in an id', (c: Loose) => (c.methods[0].id = '<script>alert(1)</script>'), /methods\.0\.id/],
+    ['unknown domain', (c: Loose) => (c.target.domain = 'poetry'), /target\.domain/],
+    ['negative seed', (c: Loose) => (c.seed = -5), /seed/],
+  ])('rejects %s', (_name, mutate, pattern) => {
+    expect(issues(mutate).join('\n')).toMatch(pattern);
+  });
+
+  it('reports every problem at once', () => {
+    const list = issues((c) => {
+      c.steps = 0;
+      c.methods[0].lr = 0;
+    });
+    expect(list.length).toBeGreaterThanOrEqual(2);
+  });
+});

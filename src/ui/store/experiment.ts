@@ -1,0 +1,57 @@
+// zustand store of the running experiment: method infos, evaluation and step points, run
+// state and messages. Worker events update it through `applyEvent` (a module-level action),
+// so components only select what they render.
+import { create } from 'zustand';
+import type { ExperimentConfig } from '../../experiment/config';
+import type { EvalPoint, MethodInfo, RunState, StepPoint, WorkerEvent } from '../../experiment/protocol';
+
+export interface ExperimentState {
+  config: ExperimentConfig | null;
+  methods: MethodInfo[];
+  evals: EvalPoint[];
+  lastStep: Record<string, StepPoint>;
+  diverged: Record<string, number>;
+  state: RunState;
+  step: number;
+  adapter: string;
+  error: string;
+}
+
+const initial: ExperimentState = {
+  config: null, methods: [], evals: [], lastStep: {}, diverged: {}, state: 'idle', step: 0, adapter: '', error: '',
+};
+
+export const useExperiment = create<ExperimentState>(() => initial);
+
+export function resetExperiment(config: ExperimentConfig): void {
+  useExperiment.setState({ ...initial, config, adapter: useExperiment.getState().adapter, state: 'running' });
+}
+
+export function applyEvent(e: WorkerEvent): void {
+  const set = useExperiment.setState;
+  switch (e.type) {
+    case 'ready':
+      set({ adapter: `${e.adapter}${e.software ? ' (CPU emulation: slow)' : ''}` });
+      break;
+    case 'run-start':
+      set({ methods: e.methods, config: e.config });
+      break;
+    case 'eval':
+      set((s) => ({ evals: [...s.evals, e.point] }));
+      break;
+    case 'step':
+      set((s) => ({ lastStep: { ...s.lastStep, [e.point.method]: e.point }, step: e.point.step }));
+      break;
+    case 'diverged':
+      set((s) => ({ diverged: { ...s.diverged, [e.method]: e.step } }));
+      break;
+    case 'state':
+      set({ state: e.state, step: e.step });
+      break;
+    case 'error':
+      set({ state: 'error', error: e.message });
+      break;
+    default:
+      break;
+  }
+}
