@@ -20,8 +20,10 @@
 //   <id>.label .lr .wd        label (empty = none), lr, weightDecay
 //   <id>.rank .alpha .targets .scaling .dropout   LoRA only; targets is a comma list
 // Numbers use the shortest exact form (0.05, 1e-3, 3e-4, 200). Canonical forms: an empty
-// genre list and no genre list are the same, and so are an empty label and no label. The page
-// should call decodeShare only when the URL has a query: an empty one is reported.
+// genre list and no genre list are the same, and so are an empty label and no label. Decoding
+// refuses labels with markup (< >), control or bidi characters or "javascript:", so such a label
+// does not survive a link. The page should call decodeShare only when the URL has a query: an
+// empty one is reported.
 
 import { z } from 'zod';
 import {
@@ -195,9 +197,11 @@ function textCodec(schema: z.ZodType, what: string, emptyUnsets: boolean): Codec
       }
       let text = raw;
       if (maxLength !== null && text.length > maxLength) {
-        const chars = [...text]; // cut whole code points, never half a surrogate pair
-        while (chars.join('').length > maxLength) chars.pop();
-        text = chars.join('');
+        text = '';
+        for (const ch of raw) { // whole code points, never half a surrogate pair
+          if (text.length + ch.length > maxLength) break;
+          text += ch;
+        }
         report(`${key} is longer than ${maxLength} characters; cut to ${quote(text)}`);
       }
       if (schema.safeParse(text).success) return { value: text };
