@@ -7,7 +7,7 @@ test('an english→code experiment runs in the browser, pauses, resumes and fill
   test.setTimeout(400_000);
   await page.goto('/');
   await page.getByLabel('Preset').selectOption('english-code');
-  await page.getByLabel('Steps').fill('4');
+  await page.getByLabel('Steps', { exact: true }).fill('4');
   await page.getByLabel('Evaluate every').fill('2');
   await page.getByRole('button', { name: 'Start' }).click();
   const status = page.getByRole('status').first();

@@ -2,7 +2,8 @@
 // and watch each method's status and the learning, forgetting and trade-off charts.
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { DEFAULT_PRESET, parseExperiment, PRESETS } from '../../experiment/config';
+import { DEFAULT_PRESET, parseExperiment, PRESETS, type ExperimentConfig } from '../../experiment/config';
+import { decodeShare, encodeShare } from '../../experiment/share';
 import type { WorkerCommand, WorkerEvent } from '../../experiment/protocol';
 import { applyEvent, resetExperiment, useExperiment } from '../store/experiment';
 import { methodColor } from './charts/colors';
@@ -10,14 +11,58 @@ import { MetricCharts } from './charts/MetricCharts';
 
 const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
 
+function parseExperimentSafe(input: unknown): ExperimentConfig | null {
+  try {
+    return parseExperiment(input);
+  } catch {
+    return null;
+  }
+}
+
+/** The experiment in the page's URL (or the default preset), with any problems in the link. */
+function fromUrl(): { preset: string; config: ExperimentConfig; problems: string[] } {
+  const q = window.location.search;
+  if (q.length <= 1) return { preset: DEFAULT_PRESET, config: PRESETS[DEFAULT_PRESET].config, problems: [] };
+  return decodeShare(q);
+}
+
 export function ExperimentPanel() {
   const workerRef = useRef<Worker | null>(null);
-  const [preset, setPreset] = useState(DEFAULT_PRESET);
-  const [steps, setSteps] = useState(PRESETS[DEFAULT_PRESET].config.steps);
-  const [evalInterval, setEvalInterval] = useState(PRESETS[DEFAULT_PRESET].config.evalInterval);
+  const [initial] = useState(fromUrl);
+  const [preset, setPresetState] = useState(initial.preset);
+  const [config, setConfig] = useState<ExperimentConfig>(initial.config);
+  const [linkProblems] = useState(initial.problems);
+  const [copied, setCopied] = useState('');
   const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config })));
 
   useEffect(() => () => workerRef.current?.terminate(), []);
+
+  // The URL always holds the experiment (only values that differ from the preset); replaceState
+  // so typing in a field does not add a history entry per keystroke.
+  useEffect(() => {
+    const url = `${window.location.pathname}?${encodeShare(config, preset).toString()}`;
+    window.history.replaceState(null, '', url);
+  }, [config, preset]);
+
+  function setPreset(p: string) {
+    setPresetState(p);
+    setConfig(PRESETS[p].config);
+  }
+
+  function setField(field: 'steps' | 'evalInterval', value: number) {
+    if (!Number.isFinite(value)) return;
+    const r = parseExperimentSafe({ ...config, [field]: value });
+    if (r) setConfig(r);
+  }
+
+  async function copyLink() {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied('Link copied.');
+    } catch {
+      setCopied(`Copy this link: ${window.location.href}`);
+    }
+  }
 
   function send(cmd: WorkerCommand) {
     if (!workerRef.current) {
@@ -30,7 +75,6 @@ export function ExperimentPanel() {
   }
 
   function start() {
-    const config = parseExperiment({ ...PRESETS[preset].config, steps, evalInterval });
     resetExperiment(config);
     send({ type: 'start', config });
   }
@@ -49,16 +93,24 @@ export function ExperimentPanel() {
           </select>
         </label>
         <label>
-          Steps <input type="number" min={1} max={5000} value={steps} onChange={(e) => setSteps(Number(e.target.value))} disabled={running} style={{ width: '5rem' }} />
+          Steps <input type="number" min={1} max={5000} value={config.steps} onChange={(e) => setField('steps', Number(e.target.value))} disabled={running} style={{ width: '5rem' }} />
         </label>
         <label>
-          Evaluate every <input type="number" min={1} max={5000} value={evalInterval} onChange={(e) => setEvalInterval(Number(e.target.value))} disabled={running} style={{ width: '4rem' }} /> steps
+          Evaluate every <input type="number" min={1} max={5000} value={config.evalInterval} onChange={(e) => setField('evalInterval', Number(e.target.value))} disabled={running} style={{ width: '4rem' }} /> steps
         </label>
         <button type="button" onClick={start} disabled={running}>Start</button>
         <button type="button" onClick={() => send({ type: 'pause' })} disabled={!running}>Pause</button>
         <button type="button" onClick={() => send({ type: 'resume' })} disabled={s.state !== 'paused'}>Resume</button>
         <button type="button" onClick={() => send({ type: 'stop' })} disabled={!running && s.state !== 'paused'}>Stop</button>
+        <button type="button" onClick={copyLink}>Copy link</button>
       </div>
+      {copied && <p>{copied}</p>}
+      {linkProblems.length > 0 && (
+        <div role="alert" data-testid="link-problems">
+          <p>Some settings in this link could not be used; the rest were applied:</p>
+          <ul>{linkProblems.map((p) => <li key={p}>{p}</li>)}</ul>
+        </div>
+      )}
       <p>{PRESETS[preset].description}</p>
       <p role="status" aria-live="polite" data-state={s.state}>
         {s.state === 'idle' ? 'Ready.' : `${s.state} at step ${s.step}${s.config ? ` of ${s.config.steps}` : ''}.`}
