@@ -5,8 +5,9 @@ import { expect, test } from './fixtures';
 
 test('training in a Worker lowers the loss for pretraining, full fine-tuning and LoRA', async ({ page }) => {
   await page.goto('/');
-  await page.getByRole('button', { name: 'Train' }).click();
-  await expect(page.getByRole('status')).toContainText('Done.', { timeout: 170_000 });
+  const demo = page.getByRole('region', { name: /Engine check/ });
+  await demo.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(demo.getByRole('status')).toContainText('Done.', { timeout: 170_000 });
   const loss = async (id: string, which: 'first-loss' | 'loss') => Number(await page.getByTestId(`${which}-${id}`).textContent());
   expect(await loss('base', 'first-loss'), 'a fresh model starts near ln(256) = 5.55').toBeGreaterThan(5);
   for (const id of ['base', 'full', 'lora8']) {

@@ -10,7 +10,7 @@ test('an english→code experiment runs in the browser, pauses, resumes and fill
   await page.getByLabel('Steps', { exact: true }).fill('4');
   await page.getByLabel('Evaluate every').fill('2');
   await page.getByRole('button', { name: 'Start' }).click();
-  const status = page.getByRole('status').first();
+  const status = page.getByRole('region', { name: /Experiment/ }).getByRole('status');
   await expect(status).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
   await expect(page.locator('tr[data-method]')).toHaveCount(4, { timeout: 120_000 });
   await page.getByRole('button', { name: 'Pause' }).click();

@@ -2,6 +2,7 @@
 // in Node). The Worker owns the GPU device; the page only sends commands and renders events.
 
 import type { ExperimentConfig } from './config';
+import type { RunSummary, SavedRun } from './history';
 
 export interface DemoMethod {
   id: string;
@@ -53,10 +54,15 @@ export type RunnerEvent =
 
 export type WorkerCommand =
   | { type: 'demo'; pretrainSteps: number; steps: number; seed: number }
-  | { type: 'start'; config: ExperimentConfig }
+  | { type: 'start'; config: ExperimentConfig; preset: string; runId: string }
   | { type: 'pause' }
   | { type: 'resume' }
-  | { type: 'stop' };
+  | { type: 'step-once' }
+  | { type: 'stop' }
+  | { type: 'list-runs' }
+  | { type: 'open-run'; id: string }
+  | { type: 'resume-run'; id: string }
+  | { type: 'delete-run'; id: string };
 
 export type WorkerEvent =
   | RunnerEvent
@@ -64,4 +70,7 @@ export type WorkerEvent =
   | { type: 'demo-start'; methods: Array<DemoMethod & { trainableParams: number; dispatchesPerStep: number }> }
   | { type: 'demo-step'; method: string; step: number; loss: number; ms: number }
   | { type: 'demo-done' }
+  | { type: 'runs'; runs: RunSummary[] }
+  | { type: 'run-opened'; run: SavedRun; resumable: boolean }
+  | { type: 'active-run'; id: string }
   | { type: 'error'; message: string };

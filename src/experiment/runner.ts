@@ -57,6 +57,8 @@ export class ExperimentRunner {
   private schedule: LrSchedule;
   private pauseRequested = false;
   private stopRequested = false;
+  /** Awaited after every evaluation, before training goes on (e.g. to save a checkpoint). */
+  afterEval: (() => Promise<void>) | null = null;
 
   constructor(
     private readonly ctx: KernelContext,
@@ -105,6 +107,7 @@ export class ExperimentRunner {
 
   /** One lockstep step: the same batch and dropout seed for every method. */
   async stepOnce(): Promise<void> {
+    if (this.step >= this.config.steps) return;
     if (this.step === 0 && this.evals.length === 0) await this.evaluate();
     const batch = this.batcher.next();
     this.step++;
@@ -123,7 +126,10 @@ export class ExperimentRunner {
         this.emit({ type: 'diverged', method: m.id, step: this.step, loss: r.loss });
       }
     }
-    if (this.step % this.config.evalInterval === 0 || this.step === this.config.steps) await this.evaluate();
+    if (this.step % this.config.evalInterval === 0 || this.step === this.config.steps) {
+      await this.evaluate();
+      await this.afterEval?.();
+    }
   }
 
   private setState(s: RunState): void {

@@ -1,22 +1,26 @@
 // The training Worker's entry: owns the GPU device, loads the shipped base model and data
 // assets (same files as the CLI, over fetch), runs commands from the page (the engine demo,
-// or an experiment with pause/resume/stop) and posts typed events back (see protocol.ts).
+// or an experiment with pause/resume/step/stop), saves runs and checkpoints to IndexedDB as
+// they train, and posts typed events back (see protocol.ts).
 
 import { acquireDevice, createKernelContext, type KernelContext } from '../engine/index';
 import { loadCheckpoint } from './checkpoint';
 import type { ExperimentConfig } from './config';
 import { fetchAssetSource, loadAssets, type DataAssets } from './data/assets';
 import { runDemo } from './demo';
-import type { WorkerCommand, WorkerEvent } from './protocol';
-import { ExperimentRunner, type BaseModel } from './runner';
+import { RunHistory, type SavedRun } from './history';
+import type { RunnerEvent, WorkerCommand, WorkerEvent } from './protocol';
+import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from './runner';
 
 const post = (e: WorkerEvent) => (self as unknown as Worker).postMessage(e);
 const baseUrl = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 
 let ctxPromise: Promise<KernelContext> | null = null;
 let assetsPromise: Promise<DataAssets> | null = null;
+let historyPromise: Promise<RunHistory> | null = null;
 const bases = new Map<string, Promise<BaseModel>>();
 let runner: ExperimentRunner | null = null;
+let saved: SavedRun | null = null;
 
 function context(): Promise<KernelContext> {
   ctxPromise ??= acquireDevice().then((gpu) => {
@@ -26,12 +30,19 @@ function context(): Promise<KernelContext> {
       post({ type: 'error', message: `GPU error: ${(e as GPUUncapturedErrorEvent).error.message}` });
     });
     gpu.device.lost.then((info) => {
-      if (info.reason !== 'destroyed') post({ type: 'error', message: `The GPU device was lost (${info.message || info.reason}).` });
+      if (info.reason !== 'destroyed') {
+        post({ type: 'error', message: `The GPU device was lost (${info.message || info.reason}). Resume the run from its last checkpoint in Saved runs.` });
+      }
       ctxPromise = null;
     });
     return createKernelContext(gpu.device);
   });
   return ctxPromise;
+}
+
+function history(): Promise<RunHistory> {
+  historyPromise ??= RunHistory.open();
+  return historyPromise;
 }
 
 function baseModel(name: string): Promise<BaseModel> {
@@ -44,14 +55,48 @@ function baseModel(name: string): Promise<BaseModel> {
   return p;
 }
 
-async function start(config: ExperimentConfig): Promise<void> {
+/** Forwards runner events to the page and keeps the saved run in step with them. */
+function track(e: RunnerEvent): void {
+  post(e);
+  if (!saved) return;
+  if (e.type === 'run-start') saved.methods = e.methods;
+  else if (e.type === 'eval') {
+    saved.evals.push(e.point);
+    saved.step = e.point.step;
+  }
+  else if (e.type === 'state') {
+    saved.state = e.state;
+    saved.step = e.step;
+  } else return;
+  const snapshot = { ...saved, evals: [...saved.evals] };
+  history().then((h) => h.save(snapshot)).catch((err) => post({ type: 'error', message: `Could not save the run: ${err}` }));
+}
+
+async function launch(config: ExperimentConfig, run: SavedRun, checkpoint?: ExperimentCheckpoint): Promise<void> {
   runner?.stop();
   runner?.destroy();
+  runner = null;
+  saved = run;
+  post({ type: 'active-run', id: run.id });
   assetsPromise ??= loadAssets(fetchAssetSource(`${baseUrl}data/`));
-  const [ctx, assets, base] = await Promise.all([context(), assetsPromise, baseModel(config.base)]);
-  runner = new ExperimentRunner(ctx, config, base, assets, post);
-  await runner.init();
-  await runner.run();
+  const [ctx, assets, base, h] = await Promise.all([context(), assetsPromise, baseModel(config.base), history()]);
+  const r = new ExperimentRunner(ctx, config, base, assets, track);
+  runner = r;
+  await r.init();
+  if (checkpoint) r.restore(checkpoint);
+  r.afterEval = async () => h.saveCheckpoint(run.id, await r.checkpoint());
+  await h.save(run);
+  await r.run();
+}
+
+async function resumeRun(id: string): Promise<void> {
+  const h = await history();
+  const [run, ckpt] = await Promise.all([h.get(id), h.checkpoint(id)]);
+  if (!run) throw new Error('That saved run no longer exists.');
+  if (!ckpt) throw new Error('That run has no checkpoint yet; start it again instead.');
+  run.evals = [...ckpt.evals];
+  post({ type: 'run-opened', run, resumable: true });
+  await launch(run.config, run, ckpt);
 }
 
 self.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
@@ -61,18 +106,47 @@ self.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
       case 'demo':
         await runDemo(await context(), cmd, post);
         break;
-      case 'start':
-        await start(cmd.config);
+      case 'start': {
+        const now = Date.now();
+        await launch(cmd.config, {
+          id: cmd.runId, preset: cmd.preset, config: cmd.config, createdAt: now, updatedAt: now, state: 'running', step: 0,
+          methods: [], evals: [], checkpointStep: null,
+        });
         break;
+      }
       case 'pause':
         runner?.pause();
         break;
       case 'resume':
         if (runner && runner.state === 'paused') await runner.run();
         break;
+      case 'step-once':
+        if (runner && runner.state === 'paused') {
+          await runner.stepOnce();
+          track({ type: 'state', state: runner.step >= runner.config.steps ? 'done' : 'paused', step: runner.step });
+        }
+        break;
       case 'stop':
         runner?.stop();
         break;
+      case 'list-runs':
+        post({ type: 'runs', runs: await (await history()).list() });
+        break;
+      case 'open-run': {
+        const h = await history();
+        const run = await h.get(cmd.id);
+        if (run) post({ type: 'run-opened', run, resumable: (await h.checkpoint(cmd.id)) !== undefined && run.state !== 'done' });
+        break;
+      }
+      case 'resume-run':
+        await resumeRun(cmd.id);
+        break;
+      case 'delete-run': {
+        const h = await history();
+        await h.delete(cmd.id);
+        post({ type: 'runs', runs: await h.list() });
+        break;
+      }
     }
   } catch (e) {
     post({ type: 'error', message: e instanceof Error ? e.message : String(e) });

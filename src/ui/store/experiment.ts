@@ -3,6 +3,7 @@
 // so components only select what they render.
 import { create } from 'zustand';
 import type { ExperimentConfig } from '../../experiment/config';
+import type { RunSummary, SavedRun } from '../../experiment/history';
 import type { EvalPoint, MethodInfo, RunState, StepPoint, WorkerEvent } from '../../experiment/protocol';
 
 export interface ExperimentState {
@@ -15,16 +16,24 @@ export interface ExperimentState {
   step: number;
   adapter: string;
   error: string;
+  /** Saved runs, newest first. */
+  runs: RunSummary[];
+  /** The run shown in the charts (training now, or reopened from history). */
+  activeRunId: string | null;
+  /** A reopened run that stopped before finishing and has a checkpoint to resume from. */
+  resumable: SavedRun | null;
 }
 
 const initial: ExperimentState = {
   config: null, methods: [], evals: [], lastStep: {}, diverged: {}, state: 'idle', step: 0, adapter: '', error: '',
+  runs: [], activeRunId: null, resumable: null,
 };
 
 export const useExperiment = create<ExperimentState>(() => initial);
 
 export function resetExperiment(config: ExperimentConfig): void {
-  useExperiment.setState({ ...initial, config, adapter: useExperiment.getState().adapter, state: 'running' });
+  const { adapter, runs } = useExperiment.getState();
+  useExperiment.setState({ ...initial, config, adapter, runs, state: 'running' });
 }
 
 export function applyEvent(e: WorkerEvent): void {
@@ -51,6 +60,22 @@ export function applyEvent(e: WorkerEvent): void {
     case 'error':
       set({ state: 'error', error: e.message });
       break;
+    case 'runs':
+      set({ runs: e.runs });
+      break;
+    case 'active-run':
+      set({ activeRunId: e.id, resumable: null });
+      break;
+    case 'run-opened': {
+      const r = e.run;
+      const interrupted = r.state === 'running' || r.state === 'paused' || r.state === 'stopped' || r.state === 'error';
+      set({
+        config: r.config, methods: r.methods, evals: r.evals, lastStep: {}, diverged: {}, step: r.step, error: '',
+        state: interrupted && e.resumable ? 'paused' : r.state === 'running' ? 'stopped' : r.state,
+        activeRunId: r.id, resumable: interrupted && e.resumable ? r : null,
+      });
+      break;
+    }
     default:
       break;
   }

@@ -1,67 +1,131 @@
-// The three experiment charts: learning (held-out target loss vs step), forgetting (held-out
-// source loss vs step), and learn vs forget (each method's path in the target/source plane,
-// starting from the base model).
+// The experiment charts in a 2×2 grid, each with a short explanation for students: learning
+// (held-out target loss vs step), forgetting (held-out source loss vs step), learn vs forget
+// (each method's path in the target/source plane from the base model), and, for math
+// targets, exact-match accuracy vs step. Before a run each panel shows what it will draw.
+import type { ReactNode } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { EvalPoint, MethodInfo } from '../../../experiment/protocol';
+import { ChartNotes } from './ChartNotes';
 import { methodColor } from './colors';
 
 type Props = { methods: MethodInfo[]; evals: EvalPoint[] };
+type Metric = 'targetLoss' | 'sourceLoss' | 'targetAccuracy';
 
-function byStep(methods: MethodInfo[], evals: EvalPoint[], key: 'targetLoss' | 'sourceLoss') {
+export interface ChartDomains {
+  /** e.g. "code", "math problems", "English fiction" */
+  source: string;
+  target: string;
+}
+
+const HEIGHT = 210;
+const TICK = { fontSize: 14, fill: '#222' };
+const MARGIN = { top: 4, right: 12, bottom: 22, left: 8 };
+const num4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
+const pct = (v: number) => `${Math.round(v * 100)}%`;
+
+function byStep(methods: MethodInfo[], evals: EvalPoint[], key: Metric) {
   const rows = new Map<number, Record<string, number>>();
   for (const e of evals) {
+    const v = e[key];
+    if (v === undefined) continue;
     const row = rows.get(e.step) ?? { step: e.step };
-    row[e.method] = e[key];
+    row[e.method] = v;
     rows.set(e.step, row);
   }
   return [...rows.values()].sort((a, b) => a.step - b.step).filter((r) => methods.some((m) => r[m.id] !== undefined));
 }
 
-function StepChart({ methods, evals, metric, title, yLabel }: Props & { metric: 'targetLoss' | 'sourceLoss'; title: string; yLabel: string }) {
+function Panel({ chart, title, hint, empty, children }: { chart: string; title: string; hint: ReactNode; empty: boolean; children: ReactNode }) {
   return (
-    <figure aria-label={title} data-chart={metric}>
+    <figure className="ll-chart" aria-label={title} data-chart={chart}>
       <figcaption>{title}</figcaption>
-      <LineChart width={420} height={260} data={byStep(methods, evals, metric)} margin={{ top: 8, right: 12, bottom: 24, left: 12 }}>
-        <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} label={{ value: 'step', position: 'insideBottom', offset: -12 }} />
-        <YAxis domain={['auto', 'auto']} width={56} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: yLabel, angle: -90, position: 'insideLeft', dy: 60 }} />
-        <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} />
-        <Legend verticalAlign="top" />
-        {methods.map((m, i) => (
-          <Line key={m.id} dataKey={m.id} name={m.label} stroke={methodColor(i)} dot isAnimationActive={false} connectNulls />
-        ))}
-      </LineChart>
+      <p className="ll-hint">{hint}</p>
+      {empty ? <div className="ll-empty">No data yet: press Start.</div> : children}
     </figure>
+  );
+}
+
+function StepChart({ methods, evals, metric, yLabel }: Props & { metric: Metric; yLabel: string }) {
+  const accuracy = metric === 'targetAccuracy';
+  const fmt = accuracy ? pct : (v: number) => v.toFixed(2);
+  return (
+    <LineChart responsive style={{ width: '100%', height: HEIGHT }} data={byStep(methods, evals, metric)} margin={MARGIN}>
+      <CartesianGrid strokeDasharray="3 3" />
+      <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={TICK} label={{ value: 'step', position: 'insideBottom', offset: -14 }} />
+      <YAxis
+        domain={accuracy ? [0, (max: number) => Math.min(1, Math.max(0.1, max))] : ['auto', 'auto']}
+        width={60}
+        tick={TICK}
+        tickFormatter={fmt}
+        label={{ value: yLabel, angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }}
+      />
+      <Tooltip formatter={(v) => (accuracy && typeof v === 'number' ? pct(v) : num4(v))} />
+      <Legend verticalAlign="top" />
+      {methods.map((m, i) => (
+        <Line key={m.id} dataKey={m.id} name={m.label} stroke={methodColor(i)} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
+      ))}
+    </LineChart>
   );
 }
 
 export function LearnForgetChart({ methods, evals }: Props) {
   const base = evals.find((e) => e.step === 0);
   return (
-    <figure aria-label="Learn vs forget" data-chart="tradeoff">
-      <figcaption>Learn vs forget: each method’s path from the base model (●)</figcaption>
-      <ScatterChart width={420} height={260} margin={{ top: 8, right: 12, bottom: 24, left: 12 }}>
-        <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="targetLoss" type="number" domain={['auto', 'auto']} reversed tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'target loss (learned →)', position: 'insideBottom', offset: -12 }} />
-        <YAxis dataKey="sourceLoss" type="number" domain={['auto', 'auto']} width={56} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'source loss (forgot ↑)', angle: -90, position: 'insideLeft', dy: 60 }} />
-        <ZAxis range={[30, 30]} />
-        <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} />
-        <Legend verticalAlign="top" />
-        {methods.map((m, i) => (
-          <Scatter key={m.id} name={m.label} data={evals.filter((e) => e.method === m.id)} fill={methodColor(i)} line isAnimationActive={false} />
-        ))}
-        {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={7} fill="#222" stroke="#fff" />}
-      </ScatterChart>
-    </figure>
+    <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
+      <CartesianGrid strokeDasharray="3 3" />
+      <XAxis dataKey="targetLoss" name="target loss" type="number" domain={['auto', 'auto']} reversed tick={TICK} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'target loss (learned more →)', position: 'insideBottom', offset: -14 }} />
+      <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={['auto', 'auto']} width={60} tick={TICK} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'source loss (forgot ↑)', angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }} />
+      <ZAxis range={[36, 36]} />
+      <Tooltip formatter={num4} />
+      <Legend verticalAlign="top" />
+      {methods.map((m, i) => (
+        <Scatter key={m.id} name={m.label} data={evals.filter((e) => e.method === m.id)} fill={methodColor(i)} line={{ strokeWidth: 2.5 }} isAnimationActive={false} />
+      ))}
+      {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} />}
+    </ScatterChart>
   );
 }
 
-export function MetricCharts(props: Props) {
+export function MetricCharts({ methods, evals, domains, showAccuracy }: Props & { domains: ChartDomains; showAccuracy: boolean }) {
+  const empty = evals.length === 0;
+  const props = { methods, evals };
   return (
-    <div style={{ display: 'flex', flexWrap: 'wrap', gap: '1rem' }}>
-      <StepChart {...props} metric="targetLoss" title="Learning: held-out target loss" yLabel="target loss (nats/byte)" />
-      <StepChart {...props} metric="sourceLoss" title="Forgetting: held-out source loss" yLabel="source loss (nats/byte)" />
-      <LearnForgetChart {...props} />
+    <div className="ll-charts">
+      <Panel
+        chart="targetLoss"
+        title="Learning: held-out target loss"
+        empty={empty}
+        hint={<>Loss (nats per byte) on held-out {domains.target} no method trained on. Lower = learned more.</>}
+      >
+        <StepChart {...props} metric="targetLoss" yLabel="target loss (nats/byte)" />
+      </Panel>
+      <Panel
+        chart="sourceLoss"
+        title="Forgetting: held-out source loss"
+        empty={empty}
+        hint={<>Loss on held-out {domains.source}, which the base model already knew. Higher = forgot more.</>}
+      >
+        <StepChart {...props} metric="sourceLoss" yLabel="source loss (nats/byte)" />
+      </Panel>
+      <Panel
+        chart="tradeoff"
+        title="Learn vs forget"
+        empty={empty}
+        hint={<>Paths start at the base model (●). The x axis is reversed: right = learned more, up = forgot more. Down-right is better.</>}
+      >
+        <LearnForgetChart {...props} />
+      </Panel>
+      {showAccuracy && (
+        <Panel
+          chart="targetAccuracy"
+          title="Math accuracy (exact match)"
+          empty={empty}
+          hint={<>Share of held-out problems whose greedy answer is exactly right (like GSM8K). Higher = learned more.</>}
+        >
+          <StepChart {...props} metric="targetAccuracy" yLabel="exact-match accuracy" />
+        </Panel>
+      )}
+      <ChartNotes />
     </div>
   );
 }

@@ -1,0 +1,24 @@
+// Runs that last: a reload mid-run brings the run back (curves and all) from IndexedDB, and
+// it resumes from its last checkpoint to the end; a finished run can be deleted.
+import { expect, test } from './fixtures';
+
+test('a reload mid-run restores the run, which resumes from its checkpoint', async ({ page }) => {
+  test.setTimeout(480_000);
+  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=6&evalEvery=2&evalBatches=1');
+  const panel = page.getByRole('region', { name: /Experiment/ });
+  const status = panel.getByRole('status');
+  await panel.getByRole('button', { name: 'Start', exact: true }).click();
+  // Step 3 starts only after the evaluation and checkpoint of step 2 were saved.
+  await expect(status).toContainText(/running at step [3-6]/, { timeout: 240_000 });
+  await page.reload();
+  await expect(status).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });
+  const row = page.locator('tr[data-run]').first();
+  await expect(row).toContainText(/interrupted; checkpoint at step [246]/);
+  await expect(page.locator('[data-chart="targetLoss"] .recharts-line')).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/restored-after-reload.png', fullPage: true });
+  await panel.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expect(status).toHaveAttribute('data-state', 'done', { timeout: 300_000 });
+  await expect(row).toContainText('(done)');
+  await row.getByRole('button', { name: 'Delete' }).click();
+  await expect(page.locator('tr[data-run]')).toHaveCount(0);
+});

@@ -1,0 +1,118 @@
+// Settings every method shares: the data (source and target domains), the training run
+// (steps, batch, length, seed, clipping), the learning-rate schedule and the evaluation.
+// Each control edits the experiment through `update`, which applies a change only when the
+// whole experiment still validates.
+import { useId } from 'react';
+import { LIMITS, type ExperimentConfig } from '../../../experiment/config';
+import { Hint, NumberField, SelectField } from './NumberField';
+
+export type Update = (change: (c: ExperimentConfig) => ExperimentConfig) => boolean;
+type Domain = ExperimentConfig['source'];
+
+/** The domain choices offered; a link may hold other English genres, shown as "custom". */
+const DOMAINS: Record<string, { text: string; domain: Domain }> = {
+  english: { text: 'English (all)', domain: { domain: 'english' } },
+  'english:fiction': { text: 'English: fiction', domain: { domain: 'english', genres: ['fiction'] } },
+  'english:learned': { text: 'English: learned', domain: { domain: 'english', genres: ['learned'] } },
+  code: { text: 'Code (JS)', domain: { domain: 'code' } },
+  math: { text: 'Math problems', domain: { domain: 'math' } },
+};
+
+function domainKey(d: Domain): string {
+  if (d.domain !== 'english') return d.domain;
+  const g = d.genres ?? [];
+  if (g.length === 0) return 'english';
+  if (g.length === 1 && Object.hasOwn(DOMAINS, `english:${g[0]}`)) return `english:${g[0]}`;
+  return 'custom';
+}
+
+function DomainField({ label, which, config, update }: { label: string; which: 'source' | 'target'; config: ExperimentConfig; update: Update }) {
+  const d = config[which];
+  const key = domainKey(d);
+  const options: Array<readonly [string, string]> = Object.entries(DOMAINS).map(([k, v]) => [k, v.text] as const);
+  if (key === 'custom') options.push(['custom', `English: ${(d.genres ?? []).join(', ')}`]);
+  const checkId = useId();
+  return (
+    <>
+      <SelectField
+        label={label}
+        value={key}
+        options={options}
+        onChange={(k) => {
+          if (k === 'custom') return;
+          const next: Domain = { ...DOMAINS[k].domain };
+          if (next.domain === 'math' && d.answerOnly !== undefined) next.answerOnly = d.answerOnly;
+          update((c) => ({ ...c, [which]: next }));
+        }}
+      />
+      {d.domain === 'math' && (
+        <div className="ll-row">
+          <span />
+          <label htmlFor={checkId}>
+            <input
+              id={checkId}
+              type="checkbox"
+              checked={d.answerOnly ?? false}
+              onChange={(e) => update((c) => ({ ...c, [which]: { ...c[which], answerOnly: e.target.checked } }))}
+            />
+            Answer-only ({which}): score only the answer digits
+          </label>
+        </div>
+      )}
+    </>
+  );
+}
+
+export function SharedSettings({ config, update }: { config: ExperimentConfig; update: Update }) {
+  const set = <K extends keyof ExperimentConfig>(key: K) => (v: number) => update((c) => ({ ...c, [key]: v }));
+  const setSchedule = (s: Partial<ExperimentConfig['schedule']>) => update((c) => ({ ...c, schedule: { ...c.schedule, ...s } }));
+  return (
+    <>
+      <fieldset>
+        <legend>Data</legend>
+        <Hint>
+          The base model was pretrained on English. Each method is fine-tuned on the <b>target</b>;
+          forgetting is measured on held-out <b>source</b> text.
+        </Hint>
+        <DomainField label="Source (keep)" which="source" config={config} update={update} />
+        <DomainField label="Target (learn)" which="target" config={config} update={update} />
+      </fieldset>
+
+      <fieldset>
+        <legend>Training, shared by all methods</legend>
+        <Hint>
+          Every method trains on the same batches in the same order (set by the seed), so any
+          difference comes from the method. One step sees batch × length bytes.
+        </Hint>
+        <NumberField label="Steps" value={config.steps} onCommit={set('steps')} min={1} max={LIMITS.steps} />
+        <NumberField label="Batch size" value={config.batchSize} onCommit={set('batchSize')} min={1} max={LIMITS.batchSize} />
+        <NumberField label="Sequence length" value={config.seqLen} onCommit={set('seqLen')} min={8} max={LIMITS.seqLen} suffix="bytes" />
+        <NumberField label="Seed" value={config.seed} onCommit={set('seed')} min={0} max={0xffffffff} />
+        <NumberField label="Gradient clipping" value={config.maxGradNorm} onCommit={set('maxGradNorm')} min={0} max={100} step={0.1} />
+        <Hint>Gradient clipping caps the gradient’s norm, so one odd batch cannot wreck the model (the paper uses 1; 0 turns it off).</Hint>
+      </fieldset>
+
+      <fieldset>
+        <legend>Learning-rate schedule</legend>
+        <Hint>
+          Warmup ramps each method’s rate up from 0; cosine then lowers it to 10% of the peak by
+          the last step, constant keeps it.
+        </Hint>
+        <SelectField
+          label="Schedule"
+          value={config.schedule.kind}
+          options={[['constant', 'Constant'], ['cosine', 'Cosine decay']]}
+          onChange={(kind) => setSchedule({ kind })}
+        />
+        <NumberField label="Warmup steps" value={config.schedule.warmupSteps} onCommit={(v) => setSchedule({ warmupSteps: v })} min={0} max={LIMITS.steps} />
+      </fieldset>
+
+      <fieldset>
+        <legend>Evaluation</legend>
+        <Hint>Held-out loss is measured on text no method trains on. More batches: smoother curves, slower runs.</Hint>
+        <NumberField label="Evaluate every" value={config.evalInterval} onCommit={set('evalInterval')} min={1} max={LIMITS.steps} suffix="steps" />
+        <NumberField label="Evaluation batches" value={config.evalBatches} onCommit={set('evalBatches')} min={1} max={LIMITS.evalBatches} />
+      </fieldset>
+    </>
+  );
+}
