@@ -25,3 +25,24 @@ test('an english→code experiment runs in the browser, pauses, resumes and fill
   await expect(page.locator('[data-chart="tradeoff"] .recharts-scatter')).toHaveCount(4);
   await page.screenshot({ path: 'test-results/experiment.png', fullPage: true });
 });
+
+test('training pauses while the tab is hidden and resumes when it returns', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=500&evalEvery=100&evalBatches=1');
+  const panel = page.getByRole('region', { name: /Experiment/ });
+  const status = panel.getByRole('status');
+  await panel.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(status).toContainText(/running at step [1-9]/, { timeout: 120_000 });
+  const setHidden = (hidden: boolean) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, 'hidden', { value: h, configurable: true });
+      Object.defineProperty(document, 'visibilityState', { value: h ? 'hidden' : 'visible', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await setHidden(true);
+  await expect(status).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });
+  await setHidden(false);
+  await expect(status).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  await panel.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(status).toHaveAttribute('data-state', 'stopped', { timeout: 60_000 });
+});

@@ -126,7 +126,7 @@ export function ExperimentPanel() {
           domains={{ source: domainName(shown.source), target: domainName(shown.target) }}
           showAccuracy={shown.target.domain === 'math'}
         />
-        {s.methods.length > 0 && <StatusTable methods={s.methods} lastStep={s.lastStep} diverged={s.diverged} />}
+        {s.methods.length > 0 && <StatusTable methods={s.methods} lastStep={s.lastStep} diverged={s.diverged} config={s.config} evals={s.evals} />}
         <RunHistory />
       </div>
     </section>

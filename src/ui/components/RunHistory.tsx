@@ -22,10 +22,10 @@ export function RunHistory() {
 
   // After a reload: show the newest run again (finished or interrupted).
   useEffect(() => {
-    if (reopened.current || runs.length === 0 || activeRunId) return;
+    if (reopened.current || runs.length === 0 || activeRunId || state !== 'idle') return;
     reopened.current = true;
     runActions.openRun(runs[0].id);
-  }, [runs, activeRunId]);
+  }, [runs, activeRunId, state]);
 
   if (runs.length === 0) return null;
   const busy = state === 'running';

@@ -68,6 +68,8 @@ export function applyEvent(e: WorkerEvent): void {
       break;
     case 'run-opened': {
       const r = e.run;
+      // A reply to "open" that arrives after a new run was started must not replace it.
+      if (useExperiment.getState().state === 'running' && useExperiment.getState().activeRunId !== r.id) break;
       const interrupted = r.state === 'running' || r.state === 'paused' || r.state === 'stopped' || r.state === 'error';
       set({
         config: r.config, methods: r.methods, evals: r.evals, lastStep: {}, diverged: {}, step: r.step, error: '',

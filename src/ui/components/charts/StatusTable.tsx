@@ -1,6 +1,8 @@
-// Per-method run status: step reached, speed, trainable parameters (LoRA trains a small
-// fraction), memory for weights, gradients and optimizer state, and divergence.
-import type { MethodInfo, StepPoint } from '../../../experiment/protocol';
+// Per-method run status: the settings in use, step reached, speed, held-out target and source
+// loss (base model → latest evaluation), trainable parameters (LoRA trains a small fraction),
+// memory for weights, gradients and optimizer state, and divergence.
+import type { ExperimentConfig, MethodConfig } from '../../../experiment/config';
+import type { EvalPoint, MethodInfo, StepPoint } from '../../../experiment/protocol';
 import { methodColor } from './colors';
 
 const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
@@ -14,14 +16,32 @@ interface Props {
   methods: MethodInfo[];
   lastStep: Record<string, StepPoint>;
   diverged: Record<string, number>;
+  config: ExperimentConfig | null;
+  evals: EvalPoint[];
 }
 
-export function StatusTable({ methods, lastStep, diverged }: Props) {
+function settings(m: MethodConfig | undefined): string {
+  if (!m) return '';
+  const lr = `lr ${m.lr.toExponential(0)}`;
+  if (m.kind === 'full') return `${lr}${m.weightDecay ? `, wd ${m.weightDecay}` : ''}`;
+  const scale = m.scaling === 'rslora' ? 'rsLoRA' : 'α/r';
+  return `r=${m.rank}, α=${m.alpha} (${scale}), ${m.targets.join('/')}, ${lr}`;
+}
+
+function lossChange(evals: EvalPoint[], id: string, key: 'targetLoss' | 'sourceLoss'): string {
+  const mine = evals.filter((e) => e.method === id);
+  if (mine.length === 0) return '–';
+  const first = mine[0][key];
+  const last = mine[mine.length - 1][key];
+  return mine.length === 1 ? first.toFixed(3) : `${first.toFixed(3)} → ${last.toFixed(3)}`;
+}
+
+export function StatusTable({ methods, lastStep, diverged, config, evals }: Props) {
   return (
     <table className="ll-table">
       <caption style={{ textAlign: 'left', fontWeight: 650 }}>Methods in this run</caption>
       <thead>
-        <tr><th scope="col">Method</th><th scope="col">Step</th><th scope="col">Tokens/s</th><th scope="col">Trainable params</th><th scope="col">Weights / grads / optimizer</th><th scope="col">Status</th></tr>
+        <tr><th scope="col">Method</th><th scope="col">Settings</th><th scope="col">Step</th><th scope="col">Tokens/s</th><th scope="col">Target loss</th><th scope="col">Source loss</th><th scope="col">Trainable params</th><th scope="col">Weights / grads / optimizer</th><th scope="col">Status</th></tr>
       </thead>
       <tbody>
         {methods.map((m, i) => (
@@ -30,8 +50,11 @@ export function StatusTable({ methods, lastStep, diverged }: Props) {
               <span className="ll-swatch" style={{ background: methodColor(i) }} aria-hidden="true" />
               {m.label}
             </th>
+            <td data-testid={`settings-${m.id}`}>{settings(config?.methods.find((c) => c.id === m.id))}</td>
             <td>{lastStep[m.id]?.step ?? 0}</td>
             <td>{lastStep[m.id]?.tokensPerSecond.toFixed(0) ?? '–'}</td>
+            <td data-testid={`target-${m.id}`}>{lossChange(evals, m.id, 'targetLoss')}</td>
+            <td data-testid={`source-${m.id}`}>{lossChange(evals, m.id, 'sourceLoss')}</td>
             <td>{m.trainableParams.toLocaleString('en-US')}{share(m)}</td>
             <td>{kib(m.memory.weightBytes)} / {kib(m.memory.gradientBytes)} / {kib(m.memory.optimizerBytes)}</td>
             <td>{diverged[m.id] ? `diverged at step ${diverged[m.id]}` : 'ok'}</td>
