@@ -22,3 +22,25 @@ test('a reload mid-run restores the run, which resumes from its checkpoint', asy
   await row.getByRole('button', { name: 'Delete' }).click();
   await expect(page.locator('tr[data-run]')).toHaveCount(0);
 });
+
+test('saved runs can be overlaid to compare, and Reset clears the charts', async ({ page }) => {
+  test.setTimeout(300_000);
+  const panel = page.getByRole('region', { name: /Experiment/ });
+  const status = panel.getByRole('status');
+  for (const lr of ['1e-3', '3e-3']) {
+    await page.goto(`/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&full.lr=${lr}`);
+    await panel.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect(status).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
+  }
+  const rows = page.locator('tr[data-run]');
+  await expect(rows).toHaveCount(2);
+  await rows.nth(1).getByRole('button', { name: 'Compare' }).click();
+  await expect(rows.nth(1).getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('[data-chart="targetLoss"] .recharts-line')).toHaveCount(4);
+  await page.screenshot({ path: 'test-results/compare.png', fullPage: true });
+  await panel.getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(status).toHaveAttribute('data-state', 'idle');
+  await expect(page.locator('[data-chart="targetLoss"] .recharts-line')).toHaveCount(2); // the overlay stays
+  await rows.nth(1).getByRole('button', { name: 'Compare' }).click();
+  await expect(page.locator('[data-chart="targetLoss"]')).toContainText('No data yet');
+});

@@ -61,6 +61,7 @@ export type WorkerCommand =
   | { type: 'stop' }
   | { type: 'list-runs' }
   | { type: 'open-run'; id: string }
+  | { type: 'compare-run'; id: string }
   | { type: 'resume-run'; id: string }
   | { type: 'delete-run'; id: string };
 
@@ -73,4 +74,5 @@ export type WorkerEvent =
   | { type: 'runs'; runs: RunSummary[] }
   | { type: 'run-opened'; run: SavedRun; resumable: boolean }
   | { type: 'active-run'; id: string }
+  | { type: 'compare-loaded'; run: SavedRun }
   | { type: 'error'; message: string };

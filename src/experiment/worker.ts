@@ -138,6 +138,11 @@ self.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
         if (run) post({ type: 'run-opened', run, resumable: (await h.checkpoint(cmd.id)) !== undefined && run.state !== 'done' });
         break;
       }
+      case 'compare-run': {
+        const run = await (await history()).get(cmd.id);
+        if (run) post({ type: 'compare-loaded', run });
+        break;
+      }
       case 'resume-run':
         await resumeRun(cmd.id);
         break;

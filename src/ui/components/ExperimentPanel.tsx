@@ -45,7 +45,7 @@ export function ExperimentPanel() {
   const [config, setConfig] = useState<ExperimentConfig>(initial.config);
   const [linkProblems] = useState(initial.problems);
   const [copied, setCopied] = useState('');
-  const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config, resumable: x.resumable })));
+  const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config, resumable: x.resumable, compare: x.compare })));
 
   // The URL always holds the experiment (only values that differ from the preset); replaceState
   // so typing in a field does not add a history entry per keystroke.
@@ -107,6 +107,7 @@ export function ExperimentPanel() {
           <button type="button" onClick={runActions.resume} disabled={s.state !== 'paused'}>Resume</button>
           <button type="button" onClick={runActions.stepOnce} disabled={s.state !== 'paused' || s.resumable !== null}>Step once</button>
           <button type="button" onClick={runActions.stop} disabled={!running && s.state !== 'paused'}>Stop</button>
+          <button type="button" onClick={runActions.reset} disabled={s.state === 'idle'}>Reset</button>
           <button type="button" onClick={copyLink}>Copy link</button>
           {copied && <span>{copied}</span>}
         </div>
@@ -123,6 +124,7 @@ export function ExperimentPanel() {
         <MetricCharts
           methods={s.methods}
           evals={s.evals}
+          overlays={s.compare.map((r) => ({ key: r.id.slice(0, 8), label: `${r.preset}, ${new Date(r.createdAt).toLocaleTimeString()}`, methods: r.methods, evals: r.evals }))}
           domains={{ source: domainName(shown.source), target: domainName(shown.target) }}
           showAccuracy={shown.target.domain === 'math'}
         />

@@ -1,5 +1,6 @@
 // Saved runs (IndexedDB, written by the Worker as runs train): reopen one into the charts,
-// resume an interrupted one from its last checkpoint, or delete it. After a reload the newest
+// overlay others on it to compare (dashed), resume an interrupted one from its last
+// checkpoint, or delete it. After a reload the newest
 // run is reopened automatically, so an in-progress run is back on screen with its curves.
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -9,7 +10,9 @@ import { useExperiment } from '../store/experiment';
 const when = (t: number) => new Date(t).toLocaleString();
 
 export function RunHistory() {
-  const { runs, activeRunId, state } = useExperiment(useShallow((s) => ({ runs: s.runs, activeRunId: s.activeRunId, state: s.state })));
+  const { runs, activeRunId, state, compare } = useExperiment(
+    useShallow((s) => ({ runs: s.runs, activeRunId: s.activeRunId, state: s.state, compare: s.compare })),
+  );
   const reopened = useRef(false);
 
   useEffect(() => {
@@ -50,6 +53,12 @@ export function RunHistory() {
                 </td>
                 <td>
                   <button type="button" onClick={() => runActions.openRun(r.id)} disabled={busy}>Open</button>{' '}
+                  <button
+                    type="button" aria-pressed={compare.some((c) => c.id === r.id)} disabled={r.id === activeRunId}
+                    onClick={() => runActions.toggleCompare(r.id)}
+                  >
+                    Compare
+                  </button>{' '}
                   <button type="button" onClick={() => runActions.deleteRun(r.id)} disabled={busy && r.id === activeRunId}>Delete</button>
                 </td>
               </tr>

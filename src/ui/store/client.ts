@@ -3,7 +3,7 @@
 // resumes when it returns (if it was running when hidden).
 import type { ExperimentConfig } from '../../experiment/config';
 import type { WorkerCommand, WorkerEvent } from '../../experiment/protocol';
-import { applyEvent, resetExperiment, useExperiment } from './experiment';
+import { applyEvent, clearExperiment, removeCompare, resetExperiment, useExperiment } from './experiment';
 
 let worker: Worker | null = null;
 let pausedByVisibility = false;
@@ -48,6 +48,16 @@ export const runActions = {
   stop: () => send({ type: 'stop' }),
   listRuns: () => send({ type: 'list-runs' }),
   openRun: (id: string) => send({ type: 'open-run', id }),
+  toggleCompare(id: string): void {
+    if (useExperiment.getState().compare.some((r) => r.id === id)) removeCompare(id);
+    else send({ type: 'compare-run', id });
+  },
+  /** Stops the current run and clears the charts. */
+  reset(): void {
+    const { state } = useExperiment.getState();
+    if (state === 'running' || state === 'paused') send({ type: 'stop' });
+    clearExperiment();
+  },
   deleteRun: (id: string) => send({ type: 'delete-run', id }),
   demo: (pretrainSteps: number, steps: number) => send({ type: 'demo', pretrainSteps, steps, seed: 1 }),
 };

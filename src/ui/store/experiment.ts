@@ -22,18 +22,30 @@ export interface ExperimentState {
   activeRunId: string | null;
   /** A reopened run that stopped before finishing and has a checkpoint to resume from. */
   resumable: SavedRun | null;
+  /** Saved runs drawn dashed over the shown one. */
+  compare: SavedRun[];
 }
 
 const initial: ExperimentState = {
   config: null, methods: [], evals: [], lastStep: {}, diverged: {}, state: 'idle', step: 0, adapter: '', error: '',
-  runs: [], activeRunId: null, resumable: null,
+  runs: [], activeRunId: null, resumable: null, compare: [],
 };
 
 export const useExperiment = create<ExperimentState>(() => initial);
 
 export function resetExperiment(config: ExperimentConfig): void {
-  const { adapter, runs } = useExperiment.getState();
-  useExperiment.setState({ ...initial, config, adapter, runs, state: 'running' });
+  const { adapter, runs, compare } = useExperiment.getState();
+  useExperiment.setState({ ...initial, config, adapter, runs, compare, state: 'running' });
+}
+
+/** Back to an empty page (the current run is stopped by the caller). */
+export function clearExperiment(): void {
+  const { adapter, runs, compare } = useExperiment.getState();
+  useExperiment.setState({ ...initial, adapter, runs, compare });
+}
+
+export function removeCompare(id: string): void {
+  useExperiment.setState((s) => ({ compare: s.compare.filter((r) => r.id !== id) }));
 }
 
 export function applyEvent(e: WorkerEvent): void {
@@ -61,7 +73,10 @@ export function applyEvent(e: WorkerEvent): void {
       set({ state: 'error', error: e.message });
       break;
     case 'runs':
-      set({ runs: e.runs });
+      set((s) => ({ runs: e.runs, compare: s.compare.filter((c) => e.runs.some((r) => r.id === c.id)) }));
+      break;
+    case 'compare-loaded':
+      set((s) => ({ compare: [...s.compare.filter((c) => c.id !== e.run.id), e.run] }));
       break;
     case 'active-run':
       set({ activeRunId: e.id, resumable: null });

@@ -8,7 +8,23 @@ import type { EvalPoint, MethodInfo } from '../../../experiment/protocol';
 import { ChartNotes } from './ChartNotes';
 import { methodColor } from './colors';
 
-type Props = { methods: MethodInfo[]; evals: EvalPoint[] };
+/** A line on the charts: a method of the shown run, or of a saved run overlaid to compare. */
+interface Series {
+  id: string;
+  label: string;
+  color: string;
+  dashed: boolean;
+}
+
+type Props = { series: Series[]; evals: EvalPoint[] };
+
+/** A saved run drawn dashed over the current one. */
+export interface Overlay {
+  key: string;
+  label: string;
+  methods: MethodInfo[];
+  evals: EvalPoint[];
+}
 type Metric = 'targetLoss' | 'sourceLoss' | 'targetAccuracy';
 
 export interface ChartDomains {
@@ -23,7 +39,7 @@ const MARGIN = { top: 4, right: 12, bottom: 22, left: 8 };
 const num4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
-function byStep(methods: MethodInfo[], evals: EvalPoint[], key: Metric) {
+function byStep(methods: Series[], evals: EvalPoint[], key: Metric) {
   const rows = new Map<number, Record<string, number>>();
   for (const e of evals) {
     const v = e[key];
@@ -45,11 +61,11 @@ function Panel({ chart, title, hint, empty, children }: { chart: string; title: 
   );
 }
 
-function StepChart({ methods, evals, metric, yLabel }: Props & { metric: Metric; yLabel: string }) {
+function StepChart({ series, evals, metric, yLabel }: Props & { metric: Metric; yLabel: string }) {
   const accuracy = metric === 'targetAccuracy';
   const fmt = accuracy ? pct : (v: number) => v.toFixed(2);
   return (
-    <LineChart responsive style={{ width: '100%', height: HEIGHT }} data={byStep(methods, evals, metric)} margin={MARGIN}>
+    <LineChart responsive style={{ width: '100%', height: HEIGHT }} data={byStep(series, evals, metric)} margin={MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
       <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={TICK} label={{ value: 'step', position: 'insideBottom', offset: -14 }} />
       <YAxis
@@ -61,15 +77,18 @@ function StepChart({ methods, evals, metric, yLabel }: Props & { metric: Metric;
       />
       <Tooltip formatter={(v) => (accuracy && typeof v === 'number' ? pct(v) : num4(v))} />
       <Legend verticalAlign="top" />
-      {methods.map((m, i) => (
-        <Line key={m.id} dataKey={m.id} name={m.label} stroke={methodColor(i)} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
+      {series.map((m) => (
+        <Line
+          key={m.id} dataKey={m.id} name={m.label} stroke={m.color} strokeWidth={m.dashed ? 1.5 : 2.5} strokeDasharray={m.dashed ? '6 4' : undefined}
+          dot={{ r: m.dashed ? 2 : 3 }} isAnimationActive={false} connectNulls
+        />
       ))}
     </LineChart>
   );
 }
 
-export function LearnForgetChart({ methods, evals }: Props) {
-  const base = evals.find((e) => e.step === 0);
+export function LearnForgetChart({ series, evals }: Props) {
+  const base = evals.find((e) => e.step === 0 && !series.find((m) => m.id === e.method)?.dashed);
   return (
     <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
@@ -78,17 +97,31 @@ export function LearnForgetChart({ methods, evals }: Props) {
       <ZAxis range={[36, 36]} />
       <Tooltip formatter={num4} />
       <Legend verticalAlign="top" />
-      {methods.map((m, i) => (
-        <Scatter key={m.id} name={m.label} data={evals.filter((e) => e.method === m.id)} fill={methodColor(i)} line={{ strokeWidth: 2.5 }} isAnimationActive={false} />
+      {series.map((m) => (
+        <Scatter
+          key={m.id} name={m.label} data={evals.filter((e) => e.method === m.id)} fill={m.color} fillOpacity={m.dashed ? 0.5 : 1}
+          line={{ strokeWidth: m.dashed ? 1.5 : 2.5, strokeDasharray: m.dashed ? '6 4' : undefined }} isAnimationActive={false}
+        />
       ))}
       {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} />}
     </ScatterChart>
   );
 }
 
-export function MetricCharts({ methods, evals, domains, showAccuracy }: Props & { domains: ChartDomains; showAccuracy: boolean }) {
-  const empty = evals.length === 0;
-  const props = { methods, evals };
+export function MetricCharts({ methods, evals, overlays = [], domains, showAccuracy }: {
+  methods: MethodInfo[];
+  evals: EvalPoint[];
+  overlays?: Overlay[];
+  domains: ChartDomains;
+  showAccuracy: boolean;
+}) {
+  const empty = evals.length === 0 && overlays.length === 0;
+  const series: Series[] = [
+    ...methods.map((m, i) => ({ id: m.id, label: m.label, color: methodColor(i), dashed: false })),
+    ...overlays.flatMap((o) => o.methods.map((m, i) => ({ id: `${o.key}:${m.id}`, label: `${m.label} · ${o.label}`, color: methodColor(i), dashed: true }))),
+  ];
+  const all = [...evals, ...overlays.flatMap((o) => o.evals.map((e) => ({ ...e, method: `${o.key}:${e.method}` })))];
+  const props = { series, evals: all };
   return (
     <div className="ll-charts">
       <Panel
