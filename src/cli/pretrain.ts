@@ -46,6 +46,7 @@ function codeVersion(): string {
 }
 
 async function main() {
+  const version = codeVersion(); // at the start: the code that trains, not what HEAD is later
   const steps = Number(a.steps);
   const B = Number(a.batch);
   const T = Number(a.seq);
@@ -99,7 +100,7 @@ async function main() {
     training: {
       seed, steps, tokensSeen: steps * B * T, batchSize: B, seqLen: T, lr: schedule.lr,
       schedule: `warmup ${schedule.warmupSteps} then cosine to ${schedule.minRatio}×`, seconds: Math.round(seconds), device,
-      codeVersion: codeVersion(),
+      codeVersion: version,
     },
     heldOutLoss: heldOut,
     createdAt: new Date().toISOString(),
