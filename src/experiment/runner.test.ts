@@ -61,6 +61,23 @@ describe('experiment runner', () => {
     r.destroy();
   });
 
+  it('marks methods whose loss is not finite as diverged, stops stepping them, and still finishes the run', async () => {
+    const bad = base.params.slice();
+    bad.fill(Number.NaN, 0, 16 * 256); // every token embedding: every loss is NaN
+    const events: string[] = [];
+    const r = new ExperimentRunner(ctx, config, { config: baseConfig, params: bad }, assets, (e) => {
+      if (e.type === 'diverged') events.push(`${e.method}@${e.step}`);
+    });
+    await r.init();
+    expect(await r.run()).toBe('done');
+    expect(events).toEqual(['full@1', 'r2@1']);
+    expect(r.isDiverged('full')).toBe(true);
+    // A diverged method takes no further steps; the run still finishes and evaluates.
+    expect(r.stepLog.filter((s) => s.method === 'full')).toHaveLength(1);
+    expect(r.evals.filter((e) => e.step === 6)).toHaveLength(2);
+    r.destroy();
+  });
+
   it('restores a checkpoint exactly: the continued run matches an uninterrupted one bit for bit', async () => {
     const whole = await runner();
     await whole.run();
