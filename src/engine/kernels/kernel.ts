@@ -20,6 +20,13 @@ export interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   workgroups: [number, number, number];
+  /** Buffers created for this dispatch alone (its uniform); free them with releaseDispatches. */
+  owned: GPUBuffer[];
+}
+
+/** Destroys the buffers that prepared dispatches own (when their run goes away). */
+export function releaseDispatches(dispatches: readonly Dispatch[]): void {
+  for (const d of dispatches) for (const b of d.owned) b.destroy();
 }
 
 export type UniformField = ['u32' | 'i32' | 'f32', number];
@@ -59,9 +66,12 @@ export async function prepare(ctx: KernelContext, args: PrepareArgs): Promise<Di
     constants: args.constants,
   });
   const entries: GPUBindGroupEntry[] = [];
+  const owned: GPUBuffer[] = [];
   let binding = 0;
   if (args.uniform) {
-    entries.push({ binding: binding++, resource: { buffer: createUniform(ctx, args.label, args.uniform) } });
+    const buffer = createUniform(ctx, args.label, args.uniform);
+    owned.push(buffer);
+    entries.push({ binding: binding++, resource: { buffer } });
   }
   for (const t of args.tensors) entries.push({ binding: binding++, resource: bindingOf(t) });
   const bindGroup = ctx.device.createBindGroup({
@@ -74,7 +84,7 @@ export async function prepare(ctx: KernelContext, args: PrepareArgs): Promise<Di
   if (x > maxDim || y > maxDim || z > maxDim) {
     throw new Error(`${args.label}: dispatch (${x}, ${y}, ${z}) exceeds maxComputeWorkgroupsPerDimension ${maxDim}`);
   }
-  return { label: args.label, pipeline, bindGroup, workgroups: [Math.max(1, x), Math.max(1, y), Math.max(1, z)] };
+  return { label: args.label, pipeline, bindGroup, workgroups: [Math.max(1, x), Math.max(1, y), Math.max(1, z)], owned };
 }
 
 /** Records dispatches into an open compute pass. */

@@ -6,7 +6,7 @@
 
 import { createCheckedBuffer, numel, readF32, ScalarReader, STORAGE, writeArray, type GpuTensor } from '../gpu/buffers';
 import { writeAdamwHyper } from '../kernels/adamw';
-import { record, type Dispatch, type KernelContext } from '../kernels/kernel';
+import { record, releaseDispatches, type Dispatch, type KernelContext } from '../kernels/kernel';
 import { gradNormPartials } from '../kernels/reduce';
 import { hash_u32 } from '../reference/rng';
 import { DEFAULT_ADAMW, optimizer_step, type AdamWOptions } from '../optim/adamw';
@@ -327,6 +327,12 @@ export class TrainingRun {
   }
 
   destroy(): void {
+    // trainDispatches holds the forward/backward dispatches of gradDispatches too.
+    releaseDispatches(this.trainDispatches);
+    releaseDispatches(this.evalDispatches);
+    this.trainDispatches = [];
+    this.gradDispatches = [];
+    this.evalDispatches = [];
     for (const b of this.buffers) b.destroy();
     this.buffers = [];
     this.reader?.destroy();
