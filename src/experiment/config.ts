@@ -13,6 +13,7 @@ export const LIMITS = {
   seqLen: 256,
   rank: 128,
   evalBatches: 32,
+  diversitySamples: 32,
 } as const;
 
 const domain = z.object({
@@ -21,6 +22,8 @@ const domain = z.object({
   genres: z.array(z.string().max(32)).max(15).optional(),
   /** math only: score only the answer bytes. */
   answerOnly: z.boolean().optional(),
+  /** math only: which problem set (see data/math.ts); absent = 'easy'. */
+  level: z.enum(['easy', 'hard']).optional(),
 });
 
 const common = {
@@ -30,7 +33,12 @@ const common = {
   weightDecay: z.number().min(0).max(1).default(0),
 };
 
-export const fullMethodSchema = z.object({ ...common, kind: z.literal('full') });
+export const fullMethodSchema = z.object({
+  ...common,
+  kind: z.literal('full'),
+  /** Dropout on the input of every projection while training (like LoRA's dropout): a regularizer to compare with LoRA. */
+  dropout: z.number().min(0).max(0.9).default(0),
+});
 
 export const loraMethodSchema = z.object({
   ...common,
@@ -62,6 +70,12 @@ export const experimentSchema = z
     seed: z.number().int().min(0).max(0xffffffff),
     evalInterval: z.number().int().min(1).max(LIMITS.steps),
     evalBatches: z.number().int().min(1).max(LIMITS.evalBatches),
+    /** At every evaluation, sample this many completions of one prompt per method (0 = off) to measure diversity. */
+    diversity: z.object({
+      samples: z.number().int().min(0).max(LIMITS.diversitySamples).default(0),
+      length: z.number().int().min(4).max(64).default(24),
+      temperature: z.number().min(0).max(2).default(1),
+    }).default({ samples: 0, length: 24, temperature: 1 }),
   })
   .superRefine((c, ctx) => {
     const ids = new Set<string>();
@@ -102,6 +116,7 @@ const lora = (id: string, rank: number, lr: number, extra: Partial<LoraMethodCon
 const shared = {
   version: 1 as const, base: 'base', steps: 200, batchSize: 8, seqLen: 64,
   schedule: { kind: 'constant' as const, warmupSteps: 10 }, maxGradNorm: 1, seed: 1, evalInterval: 20, evalBatches: 4,
+  diversity: { samples: 8, length: 24, temperature: 1 },
 };
 
 /** Named experiments; the first is the playground's default. */
@@ -111,7 +126,7 @@ export const PRESETS: Record<string, { title: string; description: string; confi
     description: 'Fine-tune the English base model on JavaScript source: a target far from the base distribution, like the paper’s code runs.',
     config: {
       ...shared, source: { domain: 'english' }, target: { domain: 'code' },
-      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0 }, lora('r1', 1, 1e-2), lora('r8', 8, 1e-2), lora('r64', 64, 3e-3)],
+      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0, dropout: 0 }, lora('r1', 1, 1e-2), lora('r8', 8, 1e-2), lora('r64', 64, 3e-3)],
     },
   },
   'english-math': {
@@ -119,7 +134,7 @@ export const PRESETS: Record<string, { title: string; description: string; confi
     description: 'Fine-tune on arithmetic word problems with exact answers (scored by exact match, like GSM8K): closer to English than code.',
     config: {
       ...shared, source: { domain: 'english' }, target: { domain: 'math' },
-      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0 }, lora('r8', 8, 1e-2)],
+      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0, dropout: 0 }, lora('r8', 8, 1e-2)],
     },
   },
   'fiction-learned': {
@@ -127,7 +142,7 @@ export const PRESETS: Record<string, { title: string; description: string; confi
     description: 'A genre shift inside English: from Brown’s fiction to its learned and scientific writing.',
     config: {
       ...shared, source: { domain: 'english', genres: ['fiction'] }, target: { domain: 'english', genres: ['learned'] },
-      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0 }, lora('r8', 8, 1e-2)],
+      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0, dropout: 0 }, lora('r8', 8, 1e-2)],
     },
   },
 };

@@ -32,6 +32,24 @@ export interface EvalPoint {
   sourceLoss: number;
   /** Exact-match accuracy of greedy answers (math targets only). */
   targetAccuracy?: number;
+  /** Diversity of sampled completions of one prompt (when config.diversity.samples > 0). */
+  diversity?: DiversityPoint;
+  /** Mean rank needed for 90% of the weight change's energy (sum of squared singular values), per kind of matrix; 0 at step 0. */
+  rank90?: { attention: number; mlp: number; all: number };
+}
+
+/** Diversity of N sampled completions of the same prompt at one evaluation. */
+export interface DiversityPoint {
+  /** Distinct completions / N. */
+  distinctShare: number;
+  /** Distinct word n-grams / all word n-grams, over all completions (n = 1, 2, 3). */
+  distinct1: number;
+  distinct2: number;
+  distinct3: number;
+  /** Mean entropy (nats) of the model's next-byte distribution at the generated positions. */
+  entropy: number;
+  /** The completions themselves (a few, for the page). */
+  samples: string[];
 }
 
 export interface StepPoint {

@@ -48,7 +48,7 @@ const anyIn = (r: Rng, lo: number, hi: number, positive = false) => {
 
 function randomMethod(r: Rng, id: string, kind = r.pick(['full', 'lora'] as const)): MethodConfig {
   const common = { id, lr: anyIn(r, 0, 1, true), weightDecay: anyIn(r, 0, 1), ...(r.chance(0.6) ? { label: label(r) } : {}) };
-  if (kind === 'full') return { ...common, kind };
+  if (kind === 'full') return { ...common, kind, dropout: anyIn(r, 0, 0.9) };
   return {
     ...common, kind, rank: r.int(1, LIMITS.rank), alpha: anyIn(r, 0, 4096, true), targets: r.subset(TARGETS),
     scaling: r.pick(['standard', 'rslora'] as const), dropout: anyIn(r, 0, 0.9),
@@ -91,7 +91,9 @@ function randomConfig(r: Rng, name: string): ExperimentConfig {
     maybe(() => (d.domain = r.pick(['english', 'code', 'math'] as const)));
     maybe(() => (r.chance(0.3) ? delete d.genres : (d.genres = r.subset(GENRES, 15))));
     maybe(() => (r.chance(0.3) ? delete d.answerOnly : (d.answerOnly = r.chance(0.5))));
+    maybe(() => (r.chance(0.3) ? delete d.level : (d.level = r.pick(['easy', 'hard'] as const))));
   }
+  maybe(() => (c.diversity = { samples: r.int(0, LIMITS.diversitySamples), length: r.int(4, 64), temperature: anyIn(r, 0, 2) }));
   c.methods = mutateMethods(r, c.methods);
   return parseExperiment(c); // the generator must produce valid configs
 }
@@ -139,7 +141,7 @@ describe('share links round trip', () => {
     const base = preset('english-code');
     const [full, r1, r8, r64] = base.methods;
     const added: MethodConfig = { id: 'r4', kind: 'lora', rank: 4, alpha: 8, targets: ['q', 'v'], scaling: 'rslora', dropout: 0.05, lr: 3e-3, weightDecay: 0.01 };
-    const swapped: MethodConfig = { id: 'r1', kind: 'full', lr: 5e-4, weightDecay: 0 };
+    const swapped: MethodConfig = { id: 'r1', kind: 'full', lr: 5e-4, weightDecay: 0, dropout: 0.1 };
     for (const methods of [[r64, full], [r8, r1, r64, full], [full, added, r8], [swapped, r8], [added]]) {
       const c = { ...base, methods };
       expect(decodeShare(encodeShare(c, 'english-code'))).toEqual({ config: c, preset: 'english-code', problems: [] });
@@ -225,7 +227,7 @@ const hostile: [string, string, Check?][] = [
   ['prototype preset', 'v=1&preset=__proto__', (r) => expect(r.preset).toBe(DEFAULT_PRESET)],
   ['constructor preset', 'v=1&preset=constructor', (r) => expect(r.preset).toBe(DEFAULT_PRESET)],
   ['prototype method id', 'v=1&preset=english-code&m=__proto__&__proto__.kind=full&__proto__.lr=0.1&__proto__.rank=2', (r) => {
-    expect(r.config.methods).toEqual([{ id: '__proto__', kind: 'full', lr: 0.1, weightDecay: 0 }]);
+    expect(r.config.methods).toEqual([{ id: '__proto__', kind: 'full', dropout: 0, lr: 0.1, weightDecay: 0 }]);
     expect(r.problems).toEqual(['__proto__.rank is not a setting of a full method; ignored']);
   }],
   ['no preset', 'v=1&steps=10', (r) => expect(r.preset).toBe(DEFAULT_PRESET)],

@@ -14,10 +14,13 @@
 //   src tgt                   source.domain, target.domain
 //   srcGenres tgtGenres       comma list of Brown genres or groups; empty = all genres
 //   srcAnswerOnly tgtAnswerOnly  1 | 0; empty = unset
+//   srcLevel tgtLevel         math problem set: easy | hard; empty = unset
+//   div divLen divTemp        diversity.samples, .length, .temperature
 //   m=full,r8,r64             method ids in order (only when they differ from the preset's)
 //   <id>.kind                 full | lora (only for a method that the preset lacks, or whose
 //                             kind differs; such a method writes all its fields)
 //   <id>.label .lr .wd        label (empty = none), lr, weightDecay
+//   <id>.dropout              full fine-tuning's dropout on projection inputs
 //   <id>.rank .alpha .targets .scaling .dropout   LoRA only; targets is a comma list
 // Numbers use the shortest exact form (0.05, 1e-3, 3e-4, 200). Canonical forms: an empty
 // genre list and no genre list are the same, and so are an empty label and no label. Decoding
@@ -224,6 +227,7 @@ const domainFields = (prefix: string, path: string): Field[] => [
   field(prefix, [path, 'domain'], D.domain, choiceCodec(D.domain.options)),
   field(`${prefix}Genres`, [path, 'genres'], D.genres, listCodec(inner(D.genres), GENRES, 'genre', true)),
   field(`${prefix}AnswerOnly`, [path, 'answerOnly'], D.answerOnly, flagCodec),
+  field(`${prefix}Level`, [path, 'level'], D.level, choiceCodec(D.level.unwrap().options)),
 ];
 
 /** Top-level settings, in the order they are written. */
@@ -238,6 +242,9 @@ const TOP: readonly Field[] = [
   num('clip', ['maxGradNorm'], S.maxGradNorm),
   num('evalEvery', ['evalInterval'], S.evalInterval),
   num('evalBatches', ['evalBatches'], S.evalBatches),
+  num('div', ['diversity', 'samples'], S.diversity.unwrap().shape.samples),
+  num('divLen', ['diversity', 'length'], S.diversity.unwrap().shape.length),
+  num('divTemp', ['diversity', 'temperature'], S.diversity.unwrap().shape.temperature),
   ...domainFields('src', 'source'),
   ...domainFields('tgt', 'target'),
 ];
@@ -250,7 +257,7 @@ const COMMON: readonly Field[] = [
   num('wd', ['weightDecay'], F.weightDecay),
 ];
 const METHOD_FIELDS: Record<MethodConfig['kind'], readonly Field[]> = {
-  full: COMMON,
+  full: [...COMMON, num('dropout', ['dropout'], F.dropout)],
   lora: [
     ...COMMON,
     num('rank', ['rank'], L.rank),
@@ -264,7 +271,7 @@ const KINDS = Object.keys(METHOD_FIELDS) as MethodConfig['kind'][];
 
 /** Starting values for a method the preset lacks; a link that omits a required one is told so. */
 const NEW_METHOD: Record<MethodConfig['kind'], Obj> = {
-  full: { kind: 'full', lr: 1e-3, weightDecay: 0 },
+  full: { kind: 'full', lr: 1e-3, weightDecay: 0, dropout: 0 },
   lora: { kind: 'lora', rank: 8, alpha: 16, targets: [...L.targets.element.options], scaling: 'standard', dropout: 0, lr: 1e-2, weightDecay: 0 },
 };
 

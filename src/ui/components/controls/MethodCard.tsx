@@ -15,7 +15,7 @@ const isAutoLabel = (label: string | undefined) => label === undefined || label 
 export function switchKind(m: MethodConfig, kind: MethodConfig['kind']): MethodConfig {
   if (m.kind === kind) return m;
   const common = { id: m.id, lr: m.lr, weightDecay: m.weightDecay };
-  if (kind === 'full') return { ...common, kind, label: isAutoLabel(m.label) ? FULL_LABEL : m.label };
+  if (kind === 'full') return { ...common, kind, dropout: m.dropout, label: isAutoLabel(m.label) ? FULL_LABEL : m.label };
   return newLora(m.id, { ...common, label: isAutoLabel(m.label) ? 'LoRA r=8' : m.label });
 }
 
