@@ -1,5 +1,6 @@
 // The engine's only public surface: device acquisition, model configs and layouts, LoRA
-// options, training runs, optimizer settings and LR schedules. experiment/ imports from here.
+// options, training runs, sampling and generation, optimizer settings and LR schedules.
+// experiment/ imports from here.
 
 export { acquireDevice, GpuUnavailableError, LimitExceededError, type GpuContext } from './gpu/device';
 export { GpuAllocationError } from './gpu/buffers';
@@ -11,5 +12,8 @@ export { TARGET_GROUPS, loraScale, validateLora, type LoraOptions, type LoraScal
 export { initModelParams } from './model/init';
 export { TrainingRun, type RunOptions, type StepInput, type StepResult, type MemoryReport } from './model/run';
 export { loraDelta, mergeLora, fullDelta } from './model/delta';
+export {
+  generate, sampleFromLogits, softmaxEntropy, type GenerateOptions, type Generation, type SamplingOptions,
+} from './model/generate';
 export { DEFAULT_ADAMW, type AdamWOptions } from './optim/adamw';
 export { learningRate, type LrSchedule } from './optim/schedule';

@@ -36,13 +36,17 @@ export async function greedyAccuracy(
     const answers = group.map(() => [] as number[]);
     const done = group.map(() => false);
     for (let step = 0; step < MATH_ANSWER_MAX_BYTES && done.some((d) => !d); step++) {
-      const tokens = new Int32Array(B * T);
-      rows.forEach((r, b) => r.slice(-T).forEach((v, t) => (tokens[b * T + t] = v)));
-      const logits = await run.logits(tokens);
+      const tokens = new Int32Array(B * T); // (B, T)
+      const positions = new Int32Array(B); // (B): each row's last token
+      rows.forEach((r, b) => {
+        r.slice(-T).forEach((v, t) => (tokens[b * T + t] = v));
+        positions[b] = Math.max(0, Math.min(r.length, T) - 1);
+      });
+      // Only the B next-token rows come off the GPU, not the whole (B·T, V) block.
+      const logits = await run.lastLogits(tokens, positions); // (B, V)
       rows.forEach((r, b) => {
         if (done[b]) return;
-        const pos = Math.min(r.length, T) - 1;
-        const next = argmax(logits, (b * T + pos) * vocab, vocab);
+        const next = argmax(logits, b * vocab, vocab);
         r.push(next);
         if (next === 10) done[b] = true;
         else answers[b].push(next);

@@ -23,10 +23,12 @@ export interface RunShape {
   B: number;
   T: number;
   lora: LoraOptions | null;
+  /** Full fine-tuning's dropout on projection inputs (0 or absent = off). */
+  dropout?: number;
 }
 
 /** Everything a run allocates besides its parameter/gradient/optimizer buffers. */
-export function planBuffers({ cfg, B, T, lora }: RunShape): BufferPlanEntry[] {
+export function planBuffers({ cfg, B, T, lora, dropout = 0 }: RunShape): BufferPlanEntry[] {
   const N = B * T;
   const C = cfg.dModel;
   const D = headDim(cfg);
@@ -68,6 +70,10 @@ export function planBuffers({ cfg, B, T, lora }: RunShape): BufferPlanEntry[] {
         add(`${p}${proj}.u`, [N, lora.rank]);
       }
     }
+    if (dropout > 0) {
+      // Each projection's own masked input, kept for its weight gradient.
+      for (const proj of PROJECTIONS) add(`${p}${proj}.fxd`, [N, projectionShape(cfg, proj)[1]]);
+    }
   }
   add('out', [N, C]);
   add('fn', [N, C]);
@@ -93,6 +99,7 @@ export function planBuffers({ cfg, B, T, lora }: RunShape): BufferPlanEntry[] {
     add('lora_du', [N, lora.rank], 'scratch');
     add('lora_dxd', [N, maxIn], 'scratch');
   }
+  if (dropout > 0) add('drop_dxd', [N, Math.max(C, QD, F)], 'scratch'); // (N, in): dy·W before the mask
   return plan;
 }
 

@@ -1,14 +1,16 @@
 // A projection with an optional LoRA adapter, forward and backward:
 //   y = x·Wᵀ + scale · (drop(x)·Aᵀ)·Bᵀ
-// The base weight's gradient is computed only when the weight is trainable (full
-// fine-tuning); the adapter's input gradient is added onto the base path's.
+// or, in full fine-tuning with dropout (t.dropout > 0, training only), y = drop'(x)·Wᵀ with
+// its own mask (fullDropoutSalt). The base weight's gradient is computed only when the
+// weight is trainable (full fine-tuning); the adapter's input gradient is added onto the
+// base path's.
 
 import type { GpuTensor } from '../gpu/buffers';
 import type { Dispatch, KernelContext } from '../kernels/kernel';
 import { lora_dropout_backward, lora_dropout_forward } from '../kernels/lora';
 import { matmul_backward_input, matmul_backward_weight, matmul_forward } from '../kernels/matmul';
 import { projectionShape, PROJECTION_WEIGHT, type Projection } from './layout';
-import { dropoutSalt } from './lora';
+import { dropoutSalt, fullDropoutSalt } from './lora';
 import { dims, hasAdapter, type RunTensors } from './tensors';
 
 /** A view of the first `shape` elements of a (larger) scratch tensor. */
@@ -30,7 +32,15 @@ export async function linear_forward(
   const { N } = dims(t);
   const [outDim, inDim] = projectionShape(t.cfg, proj);
   const w = t.param(`layers.${layer}.${PROJECTION_WEIGHT[proj]}`);
-  const out = [await matmul_forward(ctx, { x, w, y, rows: N, inDim, outDim })];
+  const out: Dispatch[] = [];
+  let xb = x;
+  if (train && t.dropout > 0) {
+    xb = t.act(`layers.${layer}.${proj}.fxd`); // (N, in)
+    out.push(await lora_dropout_forward(ctx, {
+      x, xd: xb, N, K: inDim, p: t.dropout, seeds: t.act('seeds'), seedIndex: 0, salt: fullDropoutSalt(layer, proj),
+    }));
+  }
+  out.push(await matmul_forward(ctx, { x: xb, w, y, rows: N, inDim, outDim }));
   if (!hasAdapter(t, proj)) return out;
   const lora = t.lora!;
   const p = `layers.${layer}.${proj}.`;
@@ -61,11 +71,7 @@ export async function linear_backward(
 ): Promise<Dispatch[]> {
   const { N } = dims(t);
   const [outDim, inDim] = projectionShape(t.cfg, proj);
-  const name = `layers.${layer}.${PROJECTION_WEIGHT[proj]}`;
-  const out: Dispatch[] = [];
-  const dw = t.grad(name);
-  if (dw) out.push(await matmul_backward_weight(ctx, { dy, x, dw, rows: N, inDim, outDim }));
-  out.push(await matmul_backward_input(ctx, { dy, w: t.param(name), dx, rows: N, inDim, outDim, accumulate: accumulateDx }));
+  const out = await base_backward(ctx, t, layer, proj, dy, x, dx, accumulateDx);
   if (!hasAdapter(t, proj)) return out;
   const lora = t.lora!;
   const r = lora.rank;
@@ -89,5 +95,39 @@ export async function linear_backward(
   } else {
     out.push(await matmul_backward_input(ctx, { dy: ldu, w: A, dx, rows: N, inDim, outDim: r, accumulate: true }));
   }
+  return out;
+}
+
+/** dW = dyᵀ·x̃ and dx (=|+=) drop'(dy·W), where x̃ is the (masked, when t.dropout > 0) forward input. */
+async function base_backward(
+  ctx: KernelContext,
+  t: RunTensors,
+  layer: number,
+  proj: Projection,
+  dy: GpuTensor, // (N, out)
+  x: GpuTensor, // (N, in)
+  dx: GpuTensor, // (N, in)
+  accumulateDx: boolean,
+): Promise<Dispatch[]> {
+  const { N } = dims(t);
+  const [outDim, inDim] = projectionShape(t.cfg, proj);
+  const name = `layers.${layer}.${PROJECTION_WEIGHT[proj]}`;
+  const w = t.param(name);
+  const dw = t.grad(name);
+  const out: Dispatch[] = [];
+  if (t.dropout <= 0) {
+    if (dw) out.push(await matmul_backward_weight(ctx, { dy, x, dw, rows: N, inDim, outDim }));
+    out.push(await matmul_backward_input(ctx, { dy, w, dx, rows: N, inDim, outDim, accumulate: accumulateDx }));
+    return out;
+  }
+  const xd = t.act(`layers.${layer}.${proj}.fxd`); // (N, in)
+  if (dw) out.push(await matmul_backward_weight(ctx, { dy, x: xd, dw, rows: N, inDim, outDim }));
+  const dxd = sub(t.act('drop_dxd'), [N, inDim]);
+  out.push(await matmul_backward_input(ctx, { dy, w, dx: dxd, rows: N, inDim, outDim }));
+  const mask = { N, K: inDim, p: t.dropout, seeds: t.act('seeds'), seedIndex: 0, salt: fullDropoutSalt(layer, proj) };
+  // The mask applied to a gradient is the forward op itself: overwrite with it, or add it.
+  out.push(await (accumulateDx
+    ? lora_dropout_backward(ctx, { dxd, dx, ...mask })
+    : lora_dropout_forward(ctx, { x: dxd, xd: dx, ...mask })));
   return out;
 }

@@ -43,6 +43,14 @@ export function dropoutSalt(layer: number, proj: Projection): number {
   return layer * PROJECTIONS.length + PROJECTIONS.indexOf(proj);
 }
 
+/**
+ * Salt of the base projection's dropout mask in full fine-tuning: offset so that it never
+ * coincides with an adapter's (the float64 reference's full_dropout_seed uses the same rule).
+ */
+export function fullDropoutSalt(layer: number, proj: Projection): number {
+  return 0x10000 + dropoutSalt(layer, proj);
+}
+
 /** Initial adapter weights (flat, in loraLayout order) from a seed. */
 export function initLoraParams(cfg: LlamaConfig, o: LoraOptions, seed: number): { layout: Layout; flat: Float32Array } {
   const layout = loraLayout(cfg, o.rank, o.targets);

@@ -32,6 +32,11 @@ export interface RunOptions {
   /** Base weights, flat in modelLayout order (a checkpoint); random init when absent. */
   baseParams?: Float32Array;
   label?: string;
+  /**
+   * Full fine-tuning only: dropout probability in [0, 1) on the input of every projection
+   * (q, k, v, o, gate, up, down) while training, like LoRA's dropout; evaluation runs without.
+   */
+  dropout?: number;
 }
 
 export interface StepInput {
@@ -82,6 +87,12 @@ export class TrainingRun {
   private trainable!: { params: GpuTensor; grads: GpuTensor; m: GpuTensor; v: GpuTensor; layout: Layout };
   private initialParams!: Float32Array;
   private readonly plan: BufferPlanEntry[];
+  /** (B, V) staging buffer of lastLogits, created on first use. */
+  private rowsReadback: GPUBuffer | null = null;
+  /** Serializes lastLogits calls, which share rowsReadback. */
+  private rowsChain: Promise<unknown> = Promise.resolve();
+  /** Full fine-tuning's projection-input dropout (0 = off). */
+  readonly dropout: number;
 
   private constructor(private readonly ctx: KernelContext, readonly opts: RunOptions, readonly seed: number) {
     assertValidConfig(opts.config);
@@ -98,6 +109,11 @@ export class TrainingRun {
       const errs = validateLora(opts.lora);
       if (errs.length) throw new Error(`Invalid LoRA options: ${errs.join('; ')}`);
     }
+    this.dropout = opts.dropout ?? 0;
+    if (!(this.dropout >= 0 && this.dropout < 1)) throw new Error(`dropout must be in [0, 1) (got ${this.dropout})`);
+    if (this.dropout > 0 && this.mode !== 'full') {
+      throw new Error('RunOptions.dropout is for full fine-tuning; LoRA runs use lora.dropout');
+    }
     this.optimizer = { ...DEFAULT_ADAMW, ...opts.optimizer };
     this.modelLayout = modelLayout(this.cfg);
     this.loraLayout = this.mode === 'lora' ? loraLayout(this.cfg, opts.lora!.rank, opts.lora!.targets) : null;
@@ -106,7 +122,9 @@ export class TrainingRun {
         `baseParams has ${opts.baseParams.length} values; this config's layout needs ${this.modelLayout.totalElements}`,
       );
     }
-    this.plan = planBuffers({ cfg: this.cfg, B: this.B, T: this.T, lora: this.mode === 'lora' ? opts.lora! : null });
+    this.plan = planBuffers({
+      cfg: this.cfg, B: this.B, T: this.T, lora: this.mode === 'lora' ? opts.lora! : null, dropout: this.dropout,
+    });
   }
 
   static async create(ctx: KernelContext, opts: RunOptions): Promise<TrainingRun> {
@@ -181,7 +199,7 @@ export class TrainingRun {
       return t;
     };
     this.tensors = {
-      cfg: this.cfg, B: this.B, T: this.T, lora, loraScale: lora ? loraScale(lora) : 0, act,
+      cfg: this.cfg, B: this.B, T: this.T, lora, loraScale: lora ? loraScale(lora) : 0, dropout: this.dropout, act,
       param: (n) => view(this.paramsBuf, this.modelLayout, n, 'param'),
       grad: (n) => (gradsBuf ? view(gradsBuf, this.modelLayout, n, 'grad') : null),
       loraParam: (n) => view(loraParams!, this.loraLayout!, n, 'lora'),
@@ -250,10 +268,48 @@ export class TrainingRun {
     return { loss: s[0], nValid: s[1] };
   }
 
-  /** Logits (B·T, V) of a batch (evaluation mode), for generation and accuracy. */
+  /** Logits (B·T, V) of a batch (evaluation mode); generation wants lastLogits, which reads back B·V. */
   async logits(tokens: Int32Array): Promise<Float32Array> {
     await this.evaluate(tokens, new Int32Array(tokens.length).fill(-1));
     return readF32(this.ctx.device, this.acts.get('logits')!);
+  }
+
+  /**
+   * Logits of one position per row, (B, V), evaluation mode: one forward pass, then only the
+   * B requested rows are copied off the GPU (generation needs the last position, not B·T·V).
+   */
+  async lastLogits(tokens: Int32Array /* (B, T) */, positions: Int32Array /* (B) */): Promise<Float32Array> {
+    if (positions.length !== this.B) throw new Error(`lastLogits: need ${this.B} positions (got ${positions.length})`);
+    for (const p of positions) {
+      if (!Number.isInteger(p) || p < 0 || p >= this.T) throw new Error(`lastLogits: position ${p} outside [0, ${this.T})`);
+    }
+    const next = this.rowsChain.then(() => this.readRows(tokens, positions));
+    this.rowsChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readRows(tokens: Int32Array, positions: Int32Array): Promise<Float32Array> {
+    const device = this.ctx.device;
+    const V = this.cfg.vocabSize;
+    this.writeBatch(tokens, new Int32Array(tokens.length).fill(-1));
+    if (!this.rowsReadback) {
+      this.rowsReadback = device.createBuffer({ size: this.B * V * 4, usage: STORAGE.readback, label: 'last-logits' });
+      this.buffers.push(this.rowsReadback);
+    }
+    const staging = this.rowsReadback;
+    const logits = this.acts.get('logits')!; // (B·T, V)
+    const enc = device.createCommandEncoder({ label: `${this.opts.label ?? this.mode}:last-logits` });
+    const pass = enc.beginComputePass();
+    record(pass, this.evalDispatches);
+    pass.end();
+    positions.forEach((pos, b) => {
+      enc.copyBufferToBuffer(logits.buffer, logits.offset + (b * this.T + pos) * V * 4, staging, b * V * 4, V * 4);
+    });
+    device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const out = new Float32Array(staging.getMappedRange().slice(0));
+    staging.unmap();
+    return out;
   }
 
   /** Per-position losses of the last evaluated batch (0 where the target was ignored). */

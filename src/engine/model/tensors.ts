@@ -15,6 +15,8 @@ export interface RunTensors {
   lora: LoraOptions | null;
   /** LoRA scale (alpha/r or alpha/sqrt(r)); 0 without LoRA. */
   loraScale: number;
+  /** Dropout on the input of every base projection while training (full fine-tuning); 0 = off. */
+  dropout: number;
   act(name: string): GpuTensor;
   param(name: string): GpuTensor;
   /** Gradient view of a base parameter, or null when base weights are frozen (LoRA). */

@@ -1,5 +1,5 @@
 // Training on the GPU: 20 AdamW steps (with clipping and weight decay) track the float64
-// reference's losses for full fine-tuning and LoRA; the same seed gives bit-identical
+// reference's losses for full fine-tuning (without and with dropout) and LoRA; the same seed gives bit-identical
 // losses; a model that exceeds a device limit is refused before allocation, naming it.
 import { describe, expect, it } from 'vitest';
 import { LimitExceededError } from '../gpu/device';
@@ -41,6 +41,17 @@ describe('GPU training vs reference', () => {
     const gpu = await gpuLosses({ config: TINY, mode: 'full', seed: 3, baseParams: base }, lr);
     const ref = reference_train({ cfg: TINY, params: toF64(unpack(layout, base)), batches, B, T, hyper: { ...hyper, lr } });
     expectTracks(gpu, ref, 'train full');
+  });
+
+  it('full fine-tuning with dropout 0.2: 20 AdamW steps track the reference', async () => {
+    const layout = modelLayout(TINY);
+    const base = randomFlat(layout, 23, 0.2);
+    const lr = 1e-2;
+    const gpu = await gpuLosses({ config: TINY, mode: 'full', seed: 5, baseParams: base, dropout: 0.2 }, lr);
+    const ref = reference_train({
+      cfg: TINY, params: toF64(unpack(layout, base)), batches, B, T, hyper: { ...hyper, lr }, drop: { p: 0.2, seed: 77 },
+    });
+    expectTracks(gpu, ref, 'train full + dropout 0.2');
   });
 
   it('LoRA (q, v, down; dropout 0.1): 20 AdamW steps track the reference', async () => {

@@ -1,12 +1,13 @@
 // Whole-model checks of the float64 reference: parameter layout, finite differences of the
 // gradient of every parameter tensor (tied/untied embeddings, LoRA on all seven projections
-// with dropout, ignored targets), causality, and LoRA/merge equivalences.
+// with dropout, ignored targets, full fine-tuning with dropout on every projection input),
+// causality, and LoRA/merge equivalences.
 import { afterAll, describe, expect, it } from 'vitest';
 import { check_grad, WorstTracker } from './gradcheck';
 import { init_lora_params, random_param_map } from './init';
 import {
   LORA_PROJS, lora_param_shapes, model_forward_backward, model_loss, param_shapes,
-  type ParamMap, type RefLlamaConfig, type RefLoraConfig,
+  type ParamMap, type RefDropout, type RefLlamaConfig, type RefLoraConfig,
 } from './model';
 import { lora_merge } from './ops';
 import { Rng } from './rng';
@@ -64,10 +65,12 @@ describe('param_shapes / lora_param_shapes', () => {
   });
 });
 
-const CASES: Array<{ name: string; cfg: RefLlamaConfig; lora?: RefLoraConfig; ignore?: number }> = [
+const CASES: Array<{ name: string; cfg: RefLlamaConfig; lora?: RefLoraConfig; ignore?: number; drop?: RefDropout }> = [
   { name: 'untied', cfg: BASE },
   { name: 'tied, ignored targets', cfg: { ...BASE, tieEmbeddings: true }, ignore: 4 },
   { name: 'untied + LoRA on all 7 projections, dropout 0.2', cfg: BASE, lora: LORA },
+  { name: 'untied, full fine-tuning with dropout 0.3 on every projection input', cfg: BASE, drop: { p: 0.3, seed: 31 } },
+  { name: 'tied, full dropout 0.5, ignored targets', cfg: { ...BASE, tieEmbeddings: true }, ignore: 3, drop: { p: 0.5, seed: 32 } },
   { name: 'tied + LoRA (q, down), no dropout, MHA, theta 500', cfg: { ...BASE, tieEmbeddings: true, nKvHeads: 2, ropeTheta: 500 }, lora: { ...LORA, targets: ['q', 'down'], dropout: 0 } },
 ];
 
@@ -78,11 +81,11 @@ describe('model_forward_backward', () => {
       const tokens = randomTokens(B * T, c.cfg.vocabSize, 2);
       const targets = randomTokens(B * T, c.cfg.vocabSize, 3, c.ignore ?? 0);
       const lora = c.lora ? { cfg: c.lora, params: random_param_map(lora_param_shapes(c.cfg, c.lora), 4, 0.5) } : undefined;
-      const r = model_forward_backward(c.cfg, params, tokens, targets, B, T, lora);
-      expect(r.loss).toBeCloseTo(model_loss(c.cfg, params, tokens, targets, B, T, lora), 14);
+      const r = model_forward_backward(c.cfg, params, tokens, targets, B, T, lora, c.drop);
+      expect(r.loss).toBeCloseTo(model_loss(c.cfg, params, tokens, targets, B, T, lora, c.drop), 14);
       expect(r.logits.length).toBe(B * T * c.cfg.vocabSize);
       expect([...r.grads.keys()]).toEqual([...param_shapes(c.cfg).keys()]);
-      const f = () => model_loss(c.cfg, params, tokens, targets, B, T, lora);
+      const f = () => model_loss(c.cfg, params, tokens, targets, B, T, lora, c.drop);
       const rng = new Rng(5);
       const check = (label: string, x: Float64Array, g: Float64Array) => {
         const res = worst.add(check_grad(label, f, x, g, { indices: pickIndices(g, rng), rtol: 1e-5, atol: 1e-8 }));
@@ -100,6 +103,22 @@ describe('model_forward_backward', () => {
       }
     });
   }
+
+  it('full dropout: p = 0 is the plain model, p > 0 changes the loss, masks follow the seed', () => {
+    const params = testParams(BASE, 21);
+    const tokens = randomTokens(B * T, BASE.vocabSize, 22);
+    const targets = randomTokens(B * T, BASE.vocabSize, 23);
+    const plain = model_forward_backward(BASE, params, tokens, targets, B, T);
+    const zero = model_forward_backward(BASE, params, tokens, targets, B, T, undefined, { p: 0, seed: 5 });
+    expect(zero.loss).toBe(plain.loss);
+    for (const [name, g] of plain.grads) expect(Array.from(zero.grads.get(name)!)).toEqual(Array.from(g));
+    const a = model_loss(BASE, params, tokens, targets, B, T, undefined, { p: 0.4, seed: 5 });
+    const a2 = model_loss(BASE, params, tokens, targets, B, T, undefined, { p: 0.4, seed: 5 });
+    const b = model_loss(BASE, params, tokens, targets, B, T, undefined, { p: 0.4, seed: 6 });
+    expect(a).toBe(a2);
+    expect(Math.abs(a - plain.loss)).toBeGreaterThan(1e-3);
+    expect(Math.abs(a - b)).toBeGreaterThan(1e-6);
+  });
 
   it('is causal: changing token t changes logits only at positions >= t', () => {
     const params = testParams(BASE, 7);

@@ -10,10 +10,13 @@ import {
   swiglu_backward, swiglu_forward,
 } from './ops';
 import { hash_u32 } from './rng';
-import { LORA_PROJS, type LoraProj, type ParamMap, type RefLlamaConfig, type RefLoraConfig } from './types';
+import { lora_dropout_backward, lora_dropout_forward } from './ops_lora';
+import {
+  FULL_DROPOUT_SALT, LORA_PROJS, type LoraProj, type ParamMap, type RefDropout, type RefLlamaConfig, type RefLoraConfig,
+} from './types';
 
-export type { LoraProj, ParamMap, RefLlamaConfig, RefLoraConfig } from './types';
-export { LORA_PROJS } from './types';
+export type { LoraProj, ParamMap, RefDropout, RefLlamaConfig, RefLoraConfig } from './types';
+export { FULL_DROPOUT_SALT, LORA_PROJS } from './types';
 
 /** LoRA adapters attached to a model: their config and tensors (names from lora_param_shapes). */
 export interface RefLora {
@@ -88,6 +91,11 @@ export function lora_dropout_seed(lora: RefLoraConfig, layer: number, proj: Lora
   return hash_u32(lora.seed, layer * 7 + LORA_PROJS.indexOf(proj));
 }
 
+/** Seed of the base-projection dropout mask of (layer, proj): hash_u32(seed, FULL_DROPOUT_SALT + layer·7 + projIndex). */
+export function full_dropout_seed(seed: number, layer: number, proj: LoraProj): number {
+  return hash_u32(seed, FULL_DROPOUT_SALT + layer * 7 + LORA_PROJS.indexOf(proj));
+}
+
 function checkParams(what: string, params: ParamMap, shapes: Map<string, number[]>): void {
   for (const [name, shape] of shapes) {
     const t = params.get(name);
@@ -98,7 +106,9 @@ function checkParams(what: string, params: ParamMap, shapes: Map<string, number[
 }
 
 interface Adapter { A: Float64Array; B: Float64Array; r: number; scale: number; p: number; seed: number }
-interface LinCache { u: Float64Array; xd: Float64Array }
+interface LinCache { u?: Float64Array; xd?: Float64Array; fxd?: Float64Array }
+/** A projection's base-path dropout: probability and mask seed (absent = no dropout). */
+interface BaseDrop { p: number; seed: number }
 
 function adapterFor(lora: RefLora | undefined, l: number, proj: LoraProj): Adapter | undefined {
   if (!lora || !lora.cfg.targets.includes(proj)) return undefined;
@@ -109,32 +119,43 @@ function adapterFor(lora: RefLora | undefined, l: number, proj: LoraProj): Adapt
   };
 }
 
-/** y = x·Wᵀ (+ LoRA) for x (N, K), W (M, K); returns y (N, M) and the adapter cache. */
-function linear_forward(x: Float64Array, W: Float64Array, N: number, K: number, M: number, ad?: Adapter) {
-  const y = matmul_forward(x, W, N, K, M); // (N, M)
-  let cache: LinCache | undefined;
+/** y = drop(x)·Wᵀ (+ LoRA on x) for x (N, K), W (M, K); returns y (N, M) and the cache. */
+function linear_forward(x: Float64Array, W: Float64Array, N: number, K: number, M: number, ad?: Adapter, bd?: BaseDrop) {
+  const fxd = bd ? lora_dropout_forward(x, N, K, bd.p, bd.seed) : undefined; // (N, K)
+  const y = matmul_forward(fxd ?? x, W, N, K, M); // (N, M)
+  const cache: LinCache = { fxd };
   if (ad) {
     const lo = lora_forward(x, ad.A, ad.B, N, K, M, ad.r, ad.scale, ad.p, ad.seed);
     for (let i = 0; i < y.length; i++) y[i] += lo.y[i];
-    cache = { u: lo.u, xd: lo.xd };
+    cache.u = lo.u;
+    cache.xd = lo.xd;
   }
   return { y, cache };
 }
 
 /** Backward of linear_forward: dx (N, K), dW (M, K), and dA/dB when adapted. */
 function linear_backward(
-  dy: Float64Array, x: Float64Array, W: Float64Array, N: number, K: number, M: number, ad?: Adapter, cache?: LinCache,
+  dy: Float64Array, x: Float64Array, W: Float64Array, N: number, K: number, M: number,
+  ad?: Adapter, cache?: LinCache, bd?: BaseDrop,
 ) {
-  const { dx, dw } = matmul_backward(dy, x, W, N, K, M);
+  const mm = matmul_backward(dy, cache?.fxd ?? x, W, N, K, M);
+  const dw = mm.dw;
+  const dx = bd ? lora_dropout_backward(mm.dx, N, K, bd.p, bd.seed) : mm.dx; // (N, K)
   let dA: Float64Array | undefined;
   let dB: Float64Array | undefined;
-  if (ad && cache) {
+  if (ad && cache?.u && cache.xd) {
     const lb = lora_backward(dy, x, ad.A, ad.B, cache.u, cache.xd, N, K, M, ad.r, ad.scale, ad.p, ad.seed);
     for (let i = 0; i < dx.length; i++) dx[i] += lb.dx[i];
     dA = lb.dA;
     dB = lb.dB;
   }
   return { dx, dw, dA, dB };
+}
+
+/** The base-path dropout of (layer, proj), or undefined when off. */
+function baseDropFor(drop: RefDropout | undefined, l: number, proj: LoraProj): BaseDrop | undefined {
+  if (!drop || drop.p === 0) return undefined;
+  return { p: drop.p, seed: full_dropout_seed(drop.seed, l, proj) };
 }
 
 interface LayerCache {
@@ -153,6 +174,7 @@ interface ForwardResult {
 
 function model_forward(
   cfg: RefLlamaConfig, params: ParamMap, tokens: Int32Array, targets: Int32Array, B: number, T: number, lora?: RefLora,
+  drop?: RefDropout,
 ): ForwardResult {
   const d = dims(cfg);
   const { V, C, H, Hkv, D, F, eps, theta } = d;
@@ -169,8 +191,8 @@ function model_forward(
     const pre = `layers.${l}.`;
     const lin: LayerCache['lin'] = {};
     const proj = (p: LoraProj, inp: Float64Array, K: number, M: number) => {
-      const r = linear_forward(inp, P(pre + projInfo(d, p).weight), N, K, M, adapterFor(lora, l, p));
-      if (r.cache) lin[p] = r.cache;
+      const r = linear_forward(inp, P(pre + projInfo(d, p).weight), N, K, M, adapterFor(lora, l, p), baseDropFor(drop, l, p));
+      lin[p] = r.cache;
       return r.y;
     };
     const xIn = x;
@@ -202,21 +224,24 @@ function model_forward(
   return { logits, loss, layers, xLast: x, xf: nf.out, rstdF: nf.rstd };
 }
 
-/** Forward only: mean cross-entropy over the non-ignored targets. */
+/** Forward only: mean cross-entropy over the non-ignored targets (`drop`: dropout on every projection input). */
 export function model_loss(
   cfg: RefLlamaConfig, params: ParamMap, tokens: Int32Array, targets: Int32Array, B: number, T: number, lora?: RefLora,
+  drop?: RefDropout,
 ): number {
-  return model_forward(cfg, params, tokens, targets, B, T, lora).loss;
+  return model_forward(cfg, params, tokens, targets, B, T, lora, drop).loss;
 }
 
 /**
  * Loss, logits (B·T, V) and the gradient of the mean loss w.r.t. every base parameter
- * (always) and every adapter tensor (when `lora` is given).
+ * (always) and every adapter tensor (when `lora` is given); `drop` puts dropout on the input
+ * of every base projection (full fine-tuning with dropout).
  */
 export function model_forward_backward(
   cfg: RefLlamaConfig, params: ParamMap, tokens: Int32Array, targets: Int32Array, B: number, T: number, lora?: RefLora,
+  drop?: RefDropout,
 ): { loss: number; grads: ParamMap; loraGrads?: ParamMap; logits: Float64Array } {
-  const fw = model_forward(cfg, params, tokens, targets, B, T, lora);
+  const fw = model_forward(cfg, params, tokens, targets, B, T, lora, drop);
   const d = dims(cfg);
   const { V, C, H, Hkv, D, F, theta } = d;
   const N = B * T;
@@ -237,7 +262,7 @@ export function model_forward_backward(
     const pre = `layers.${l}.`;
     const projBack = (p: LoraProj, dy: Float64Array, inp: Float64Array, K: number, M: number) => {
       const info = projInfo(d, p);
-      const r = linear_backward(dy, inp, P(pre + info.weight), N, K, M, adapterFor(lora, l, p), c.lin[p]);
+      const r = linear_backward(dy, inp, P(pre + info.weight), N, K, M, adapterFor(lora, l, p), c.lin[p], baseDropFor(drop, l, p));
       byName.set(pre + info.weight, r.dw);
       if (r.dA && r.dB) {
         lbyName.set(`${pre}${p}.lora_A`, r.dA);

@@ -4,7 +4,7 @@
 
 import { model_forward_backward, type RefLora } from './model';
 import { adamw_step, clip_scale, grad_norm } from './optim';
-import type { ParamMap, RefLlamaConfig } from './types';
+import type { ParamMap, RefDropout, RefLlamaConfig } from './types';
 
 export interface RefTrainHyper {
   lr: number;
@@ -38,6 +38,8 @@ export interface RefTrainOptions {
   cfg: RefLlamaConfig;
   params: ParamMap;
   lora?: RefLora;
+  /** Full fine-tuning's dropout on every projection input (the same masks every step). */
+  drop?: RefDropout;
   batches: RefBatch[];
   B: number;
   T: number;
@@ -64,7 +66,7 @@ export function reference_train(opts: RefTrainOptions): number[] {
     const stepLora = lora && batch.loraSeed !== undefined
       ? { cfg: { ...lora.cfg, seed: batch.loraSeed }, params: lora.params }
       : lora;
-    const r = model_forward_backward(cfg, params, batch.tokens, batch.targets, B, T, stepLora);
+    const r = model_forward_backward(cfg, params, batch.tokens, batch.targets, B, T, stepLora, opts.drop);
     const grads = lora ? r.loraGrads! : r.grads;
     const names = [...grads.keys()];
     const gradNorm = grad_norm(names.map((n) => grads.get(n)!));

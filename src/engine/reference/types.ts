@@ -37,3 +37,16 @@ export interface RefLoraConfig {
 
 /** Named parameter (or gradient) tensors, flat row-major. */
 export type ParamMap = Map<string, Float64Array>;
+
+/**
+ * Dropout on the input of every base projection (full fine-tuning): y = drop(x)·Wᵀ, with
+ * the mask of (layer, projection) seeded by full_dropout_seed(seed, layer, proj).
+ */
+export interface RefDropout {
+  /** Drop probability in [0, 1). */
+  p: number;
+  seed: number;
+}
+
+/** Salt offset that keeps full fine-tuning's masks apart from LoRA's (which use layer·7 + projIndex). */
+export const FULL_DROPOUT_SALT = 0x10000;

@@ -84,7 +84,17 @@ export function MethodCard({ m, index, color, edit, remove }: Props) {
       {m.kind === 'lora' ? (
         <LoraFields m={m} edit={(change) => edit((x) => (x.kind === 'lora' ? change(x) : x))} />
       ) : (
-        <Hint>Updates all weights of the model.</Hint>
+        <>
+          <NumberField
+            label="Dropout"
+            value={m.dropout}
+            onCommit={(dropout) => edit((x) => (x.kind === 'full' ? { ...x, dropout } : x))}
+            min={0}
+            max={0.9}
+            step={0.05}
+          />
+          <Hint>Updates all weights of the model. Dropout zeroes a share of each projection’s inputs while training, a regularizer to compare with LoRA.</Hint>
+        </>
       )}
       {remove && (
         <button type="button" onClick={remove} aria-label={`Remove method ${index + 1}`}>

@@ -42,9 +42,18 @@ function DomainField({ label, which, config, update }: { label: string; which: '
           if (k === 'custom') return;
           const next: Domain = { ...DOMAINS[k].domain };
           if (next.domain === 'math' && d.answerOnly !== undefined) next.answerOnly = d.answerOnly;
+          if (next.domain === 'math' && d.level !== undefined) next.level = d.level;
           update((c) => ({ ...c, [which]: next }));
         }}
       />
+      {d.domain === 'math' && (
+        <SelectField
+          label={`Problems (${which})`}
+          value={d.level ?? 'easy'}
+          options={[['easy', 'Easy: one operation, small numbers'], ['hard', 'Hard: larger numbers, two steps']]}
+          onChange={(level) => update((c) => ({ ...c, [which]: { ...c[which], level } }))}
+        />
+      )}
       {d.domain === 'math' && (
         <div className="ll-row">
           <span />
@@ -66,6 +75,7 @@ function DomainField({ label, which, config, update }: { label: string; which: '
 export function SharedSettings({ config, update }: { config: ExperimentConfig; update: Update }) {
   const set = <K extends keyof ExperimentConfig>(key: K) => (v: number) => update((c) => ({ ...c, [key]: v }));
   const setSchedule = (s: Partial<ExperimentConfig['schedule']>) => update((c) => ({ ...c, schedule: { ...c.schedule, ...s } }));
+  const setDiversity = (s: Partial<ExperimentConfig['diversity']>) => update((c) => ({ ...c, diversity: { ...c.diversity, ...s } }));
   return (
     <>
       <fieldset>
@@ -112,6 +122,10 @@ export function SharedSettings({ config, update }: { config: ExperimentConfig; u
         <Hint>Held-out loss is measured on text no method trains on. More batches: smoother curves, slower runs.</Hint>
         <NumberField label="Evaluate every" value={config.evalInterval} onCommit={set('evalInterval')} min={1} max={LIMITS.steps} suffix="steps" />
         <NumberField label="Evaluation batches" value={config.evalBatches} onCommit={set('evalBatches')} min={1} max={LIMITS.evalBatches} />
+        <NumberField label="Diversity samples" value={config.diversity.samples} onCommit={(samples) => setDiversity({ samples })} min={0} max={LIMITS.diversitySamples} />
+        <NumberField label="Sample length" value={config.diversity.length} onCommit={(length) => setDiversity({ length })} min={4} max={64} suffix="bytes" />
+        <NumberField label="Sampling temperature" value={config.diversity.temperature} onCommit={(temperature) => setDiversity({ temperature })} min={0} max={2} step={0.1} />
+        <Hint>At every evaluation each method completes one target-domain prompt this many times (0 turns it off), to measure how diverse its outputs stay.</Hint>
       </fieldset>
     </>
   );
