@@ -26,7 +26,8 @@
 // genre list and no genre list are the same, and so are an empty label and no label. Decoding
 // refuses labels with markup (< >), control or bidi characters or "javascript:", so such a label
 // does not survive a link. The page should call decodeShare only when the URL has a query: an
-// empty one is reported.
+// empty one is reported. The codecs, tables and reader are exported for sweep-share.ts, whose links
+// use the same keys for the shared settings.
 
 import { z } from 'zod';
 import {
@@ -47,23 +48,23 @@ export interface SharedExperiment {
   problems: string[];
 }
 
-type Obj = Record<string, unknown>;
-type Report = (message: string) => void;
+export type Obj = Record<string, unknown>;
+export type Report = (message: string) => void;
 
 /** What a codec reads with: the key (for messages), a report, and `reject`, which reports and keeps the current value. */
-interface Ctx {
+export interface Ctx {
   key: string;
   report: Report;
   reject(why: string): null;
 }
 
 /** Turns a string from the link into a value: `{ value }` to set it (undefined unsets), null to keep the current one. */
-interface Codec {
+export interface Codec {
   write(value: unknown): string;
   read(raw: string, ctx: Ctx): { value: unknown } | null;
 }
 
-interface Field {
+export interface Field {
   key: string;
   path: readonly string[];
   codec: Codec;
@@ -77,18 +78,18 @@ const UNSAFE = /[<>\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u20
 const SAFE_NAME = /^[A-Za-z0-9_.,-]{0,40}$/;
 
 /** No markup, control or bidi characters: a message can go anywhere on the page as text. */
-function clean(s: string): string {
+export function clean(s: string): string {
   return s.replace(UNSAFE, (ch) => (ch === '<' ? '‹' : ch === '>' ? '›' : '�'));
 }
 
 /** A value from the link: quoted, cut to 24 characters. */
-function quote(raw: string): string {
+export function quote(raw: string): string {
   const chars = [...raw];
   return `"${clean(chars.length > 24 ? `${chars.slice(0, 24).join('')}…` : raw)}"`;
 }
 
 /** A key or value: bare when it is short and plain, otherwise quoted. */
-function show(raw: string): string {
+export function show(raw: string): string {
   return SAFE_NAME.test(raw) && raw !== '' ? raw : quote(raw);
 }
 
@@ -105,7 +106,7 @@ export function formatNumber(x: number): string {
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 /** A finite decimal number, or undefined (no hex, no empty string, no Infinity). */
-function parseNumber(raw: string): number | undefined {
+export function parseNumber(raw: string): number | undefined {
   if (raw.length > 64 || !NUMBER.test(raw)) return undefined;
   const x = Number(raw);
   return Number.isFinite(x) ? x + 0 : undefined; // + 0 turns -0 into 0
@@ -117,7 +118,7 @@ function inner(s: z.ZodType): z.ZodType {
   return s instanceof z.ZodDefault || s instanceof z.ZodOptional ? inner(s.unwrap() as z.ZodType) : s;
 }
 
-function numberCodec(schema: z.ZodType): Codec {
+export function numberCodec(schema: z.ZodType): Codec {
   const n = inner(schema);
   if (!(n instanceof z.ZodNumber)) throw new Error('share: not a number field');
   const min = n.minValue ?? -Infinity;
@@ -166,7 +167,7 @@ const flagCodec: Codec = {
 };
 
 /** A comma list of known names. Unknown and repeated names are dropped; an empty list unsets when allowed. */
-function listCodec(schema: z.ZodType, allowed: readonly string[], what: string, emptyUnsets: boolean): Codec {
+export function listCodec(schema: z.ZodType, allowed: readonly string[], what: string, emptyUnsets: boolean): Codec {
   return {
     write: (v) => (v === undefined ? '' : (v as string[]).join(',')),
     read(raw, { key, report, reject }) {
@@ -188,7 +189,7 @@ function listCodec(schema: z.ZodType, allowed: readonly string[], what: string, 
 }
 
 /** Free text (labels) or an identifier (base), checked by the schema; empty unsets when allowed. */
-function textCodec(schema: z.ZodType, what: string, emptyUnsets: boolean): Codec {
+export function textCodec(schema: z.ZodType, what: string, emptyUnsets: boolean): Codec {
   const s = inner(schema);
   const maxLength = s instanceof z.ZodString ? s.maxLength : null;
   return {
@@ -215,10 +216,10 @@ function textCodec(schema: z.ZodType, what: string, emptyUnsets: boolean): Codec
 
 // ---- the tables ---------------------------------------------------------------------------
 
-const field = (key: string, path: readonly string[], schema: z.ZodType, codec: Codec): Field => ({
+export const field = (key: string, path: readonly string[], schema: z.ZodType, codec: Codec): Field => ({
   key, path, codec, required: !schema.safeParse(undefined).success,
 });
-const num = (key: string, path: readonly string[], schema: z.ZodType) => field(key, path, schema, numberCodec(schema));
+export const num = (key: string, path: readonly string[], schema: z.ZodType) => field(key, path, schema, numberCodec(schema));
 
 const S = experimentSchema.shape;
 const D = S.source.shape;
@@ -231,7 +232,7 @@ const domainFields = (prefix: string, path: string): Field[] => [
 ];
 
 /** Top-level settings, in the order they are written. */
-const TOP: readonly Field[] = [
+export const TOP: readonly Field[] = [
   field('base', ['base'], S.base, textCodec(S.base, 'base model id', false)),
   num('steps', ['steps'], S.steps),
   num('seed', ['seed'], S.seed),
@@ -256,7 +257,7 @@ const COMMON: readonly Field[] = [
   num('lr', ['lr'], F.lr),
   num('wd', ['weightDecay'], F.weightDecay),
 ];
-const METHOD_FIELDS: Record<MethodConfig['kind'], readonly Field[]> = {
+export const METHOD_FIELDS: Record<MethodConfig['kind'], readonly Field[]> = {
   full: [...COMMON, num('dropout', ['dropout'], F.dropout)],
   lora: [
     ...COMMON,
@@ -267,26 +268,26 @@ const METHOD_FIELDS: Record<MethodConfig['kind'], readonly Field[]> = {
     num('dropout', ['dropout'], L.dropout),
   ],
 };
-const KINDS = Object.keys(METHOD_FIELDS) as MethodConfig['kind'][];
+export const KINDS = Object.keys(METHOD_FIELDS) as MethodConfig['kind'][];
 
 /** Starting values for a method the preset lacks; a link that omits a required one is told so. */
-const NEW_METHOD: Record<MethodConfig['kind'], Obj> = {
+export const NEW_METHOD: Record<MethodConfig['kind'], Obj> = {
   full: { kind: 'full', lr: 1e-3, weightDecay: 0, dropout: 0 },
   lora: { kind: 'lora', rank: 8, alpha: 16, targets: [...L.targets.element.options], scaling: 'standard', dropout: 0, lr: 1e-2, weightDecay: 0 },
 };
 
-function getAt(o: unknown, path: readonly string[]): unknown {
+export function getAt(o: unknown, path: readonly string[]): unknown {
   return path.reduce<unknown>((x, k) => (x as Obj | undefined)?.[k], o);
 }
 
-function setAt(o: Obj, path: readonly string[], value: unknown): void {
+export function setAt(o: Obj, path: readonly string[], value: unknown): void {
   const parent = path.slice(0, -1).reduce<Obj>((x, k) => x[k] as Obj, o);
   const last = path[path.length - 1];
   if (value === undefined) delete parent[last];
   else parent[last] = value;
 }
 
-const differs = (f: Field, a: unknown, b: unknown) => f.codec.write(getAt(a, f.path)) !== f.codec.write(getAt(b, f.path));
+export const differs = (f: Field, a: unknown, b: unknown) => f.codec.write(getAt(a, f.path)) !== f.codec.write(getAt(b, f.path));
 
 // ---- encode -----------------------------------------------------------------------------
 
@@ -312,7 +313,7 @@ export function encodeShare(config: ExperimentConfig, preset: string): URLSearch
 // ---- decode -----------------------------------------------------------------------------
 
 /** The link's parameters: the first of repeated keys wins; what is never read is reported at the end. */
-class Reader {
+export class Reader {
   private readonly values = new Map<string, string>();
   private readonly used = new Set<string>();
 
@@ -339,7 +340,7 @@ class Reader {
   }
 }
 
-function applyField(r: Reader, f: Field, key: string, target: Obj, report: Report): boolean {
+export function applyField(r: Reader, f: Field, key: string, target: Obj, report: Report): boolean {
   const raw = r.take(key);
   if (raw === undefined) return false;
   const now = f.codec.write(getAt(target, f.path));
@@ -400,7 +401,7 @@ function reportUnread(r: Reader, methods: readonly MethodConfig[], report: Repor
 }
 
 /** Problems as shown: cleaned, without repeats, at most MAX_PROBLEMS, then a count of the rest. */
-function finish(reported: string[]): string[] {
+export function finish(reported: string[]): string[] {
   const problems = [...new Set(reported.map(clean))];
   const shown = problems.slice(0, MAX_PROBLEMS);
   if (problems.length > MAX_PROBLEMS) shown.push(`…and ${problems.length - MAX_PROBLEMS} more problems`);
