@@ -13,8 +13,9 @@ type DivKey = 'distinctShare' | 'distinct2' | 'entropy';
 const MEASURES: ReadonlyArray<{ key: DivKey; name: string; tol: number; show: (x: number) => string }> = [
   // distinctShare moves in steps of 1/N: any difference is a real one.
   { key: 'distinctShare', name: 'distinct completions', tol: 1e-9, show: pct },
-  { key: 'distinct2', name: 'distinct-2 (word bigrams)', tol: 0.01, show: (x) => num(x) },
-  { key: 'entropy', name: 'mean per-byte entropy (nats)', tol: 0.01, show: (x) => num(x) },
+  // A few samples of a few bytes: differences this small are sampling noise, not a verdict.
+  { key: 'distinct2', name: 'distinct-2 (word bigrams)', tol: 0.03, show: (x) => num(x) },
+  { key: 'entropy', name: 'mean per-byte entropy (nats)', tol: 0.05, show: (x) => num(x) },
 ];
 
 /** How one LoRA's diversity compares with full fine-tuning's over all measures: 'more' = more diverse. */
@@ -75,13 +76,16 @@ export function rankClaim(stats: readonly Stat[], series: readonly Series[], not
   const first = evs[0].rank90!;
   const last = evs[evs.length - 1].rank90!;
   const loras = stats.filter((x) => x.s.kind === 'lora' && x.s.rank !== undefined);
-  const maxR = loras.length ? Math.max(...loras.map((x) => x.s.rank!)) : null;
+  // Compare with what each LoRA's update measured, not its nominal r: at this width a large r
+  // (e.g. 64 when d_model is 64) is not low-rank at all, and its update uses fewer directions than r.
+  const measured = loras.flatMap((x) => { const e = lastWith(x.s, has); return e ? [{ label: x.s.label, r: x.s.rank!, v: e.rank90!.all }] : []; });
+  const maxM = measured.length ? Math.max(...measured.map((m) => m.v)) : null;
   const parts = [`At step ${evs[evs.length - 1].step}, ${ref.s.label}'s weight change needs rank ${num(last.all, 1)} for 90% of its energy (mean over matrices; attention ${num(last.attention, 1)}, MLP ${num(last.mlp, 1)})`];
   // Means of integer ranks: half a rank is the smallest difference worth a word.
-  const high = maxR === null ? null : relation(last.all, maxR, 0.5);
-  if (maxR !== null) {
-    const measuredLora = loras.flatMap((x) => { const e = lastWith(x.s, has); return e ? [`${x.s.label} ${num(e.rank90!.all, 1)}`] : []; });
-    parts[0] += `, ${high === 'more' ? 'above' : high === 'same' ? 'about equal to' : 'below'} the largest LoRA rank here, r=${maxR} (a LoRA update has rank at most r${measuredLora.length ? `; measured: ${list(measuredLora)}` : ''}).`;
+  const high = maxM === null ? null : relation(last.all, maxM, 0.5);
+  if (maxM !== null) {
+    const word = high === 'more' ? 'more than' : high === 'same' ? 'about as much as' : 'less than';
+    parts[0] += `, ${word} any LoRA update here (${list(measured.map((m) => `${m.label} ${num(m.v, 1)}`))}; a LoRA update has rank at most r).`;
   } else parts[0] += '. No LoRA method to compare with.';
   const grew = evs.length >= 2 ? relation(last.all, first.all, 0.5) : null;
   if (grew) parts.push(`From step ${evs[0].step} it ${grew === 'more' ? 'grew' : grew === 'less' ? 'shrank' : 'stayed about the same'} (from ${num(first.all, 1)}).`);
