@@ -1,9 +1,12 @@
-// Saved runs: save, list newest first, checkpoint round trip with typed arrays, delete.
+// Saved runs and sweeps: save, list newest first, checkpoint round trip with typed arrays,
+// delete; and the version-2 upgrade keeps the runs a version-1 database already holds.
 import 'fake-indexeddb/auto';
+import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './config';
-import { RunHistory, type SavedRun } from './history';
+import { RunHistory, type SavedRun, type SavedSweep } from './history';
 import type { ExperimentCheckpoint } from './runner';
+import type { SweepCheckpoint, SweepConfig } from './sweep';
 
 const run = (id: string): SavedRun => ({
   id, preset: 'english-code', config: PRESETS['english-code'].config, createdAt: 1, updatedAt: 1, state: 'running', step: 3,
@@ -31,6 +34,76 @@ describe('run history', () => {
     expect(await h.get('a')).toBeUndefined();
     expect(await h.checkpoint('a')).toBeUndefined();
     expect((await h.list()).map((r) => r.id)).toEqual(['b']);
+    h.close();
+  });
+});
+
+const sweepConfig = {
+  version: 1, base: 'base', source: { domain: 'english' }, target: { domain: 'code' }, steps: 4, batchSize: 2, seqLen: 16,
+  schedule: { kind: 'constant', warmupSteps: 0 }, maxGradNorm: 1, seed: 1, evalInterval: 2, evalBatches: 1,
+  diversity: { samples: 0, length: 24, temperature: 1 },
+  families: [
+    { id: 'full', kind: 'full', lrs: [1e-3, 3e-3], weightDecay: 0, dropout: 0 },
+    { id: 'r4', kind: 'lora', lrs: [1e-3, 3e-3, 1e-2], rank: 4, alpha: 8, targets: ['q', 'v'], scaling: 'standard', dropout: 0, weightDecay: 0 },
+  ],
+} as unknown as SweepConfig;
+
+const savedSweep = (id: string): SavedSweep => ({
+  id, preset: 'tiny', sweep: sweepConfig, createdAt: 1, updatedAt: 1, state: 'running', group: 0, groups: 1, done: 4, total: 20,
+  methods: [], evals: [{ step: 0, method: 'full-0', targetLoss: 5, sourceLoss: 1.8 }], diverged: { 'r4-2': 3 }, checkpointGroup: null,
+});
+
+describe('sweep history', () => {
+  it('saves, lists newest first with the cell count, restores checkpoints exactly and deletes', async () => {
+    const h = await RunHistory.open(`test-${Math.random()}`);
+    await h.saveSweep(savedSweep('s1'));
+    await new Promise((r) => setTimeout(r, 5));
+    await h.saveSweep(savedSweep('s2'));
+    const list = await h.listSweeps();
+    expect(list.map((s) => s.id)).toEqual(['s2', 's1']);
+    expect(list[0].cellCount).toBe(5);
+    expect(list[0]).not.toHaveProperty('evals');
+    const ckpt: SweepCheckpoint = {
+      sweep: sweepConfig, group: 1, evals: [{ step: 2, method: 'r4-0', targetLoss: 4, sourceLoss: 1.9 }], diverged: ['r4-2'], methods: [],
+      current: {
+        config: PRESETS['english-code'].config, step: 2, batcher: { seed: 1, batchSize: 2, seqLen: 16, step: 2, rng: 99 },
+        methods: { 'r4-0': { params: new Float32Array([0.25, -1, Math.E]), m: new Float32Array(3), v: new Float32Array(3), step: 2, diverged: false } },
+        evals: [], steps: [],
+      },
+    };
+    await h.saveSweepCheckpoint('s1', ckpt);
+    const back = await h.sweepCheckpoint('s1');
+    expect(back?.current?.methods['r4-0'].params).toEqual(new Float32Array([0.25, -1, Math.E]));
+    expect(back?.diverged).toEqual(['r4-2']);
+    const s1 = await h.getSweep('s1');
+    expect(s1?.checkpointGroup).toBe(1);
+    expect(s1?.diverged).toEqual({ 'r4-2': 3 });
+    await h.deleteSweep('s1');
+    expect(await h.getSweep('s1')).toBeUndefined();
+    expect(await h.sweepCheckpoint('s1')).toBeUndefined();
+    expect((await h.listSweeps()).map((s) => s.id)).toEqual(['s2']);
+    // Runs and sweeps live in separate stores.
+    expect(await h.list()).toEqual([]);
+    h.close();
+  });
+
+  it('upgrading a version-1 database keeps its saved runs and checkpoints', async () => {
+    const name = `test-v1-${Math.random()}`;
+    const v1 = await openDB(name, 1, {
+      upgrade(d) {
+        d.createObjectStore('runs', { keyPath: 'id' }).createIndex('updatedAt', 'updatedAt');
+        d.createObjectStore('checkpoints');
+      },
+    });
+    await v1.put('runs', run('old'));
+    await v1.put('checkpoints', { step: 3, marker: 'kept' }, 'old');
+    v1.close();
+    const h = await RunHistory.open(name);
+    expect((await h.list()).map((r) => r.id)).toEqual(['old']);
+    expect((await h.get('old'))?.evals).toEqual(run('old').evals);
+    expect(await h.checkpoint('old')).toEqual({ step: 3, marker: 'kept' });
+    await h.saveSweep(savedSweep('new'));
+    expect((await h.listSweeps()).map((s) => s.id)).toEqual(['new']);
     h.close();
   });
 });

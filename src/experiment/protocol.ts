@@ -1,8 +1,11 @@
 // Typed messages between the page and the training Worker (and the events the runner emits
 // in Node). The Worker owns the GPU device; the page only sends commands and renders events.
 
+import type { MatrixSpectrum } from './analysis/spectra';
 import type { ExperimentConfig } from './config';
-import type { RunSummary, SavedRun } from './history';
+import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from './history';
+import type { SweepConfig, SweepEvent } from './sweep';
+import type { UploadFile } from './export/bundle';
 
 export interface DemoMethod {
   id: string;
@@ -81,7 +84,32 @@ export type WorkerCommand =
   | { type: 'open-run'; id: string }
   | { type: 'compare-run'; id: string }
   | { type: 'resume-run'; id: string }
-  | { type: 'delete-run'; id: string };
+  | { type: 'delete-run'; id: string }
+  | SweepCommand
+  | ExportCommand
+  | AnalysisCommand;
+
+/** Sweeps (worker-sweep.ts). Only one of a run or a sweep trains at a time: starting one stops the other. */
+export type SweepCommand =
+  | { type: 'sweep-start'; sweep: SweepConfig; preset: string; runId: string }
+  | { type: 'sweep-pause' }
+  /** Resumes the paused sweep; with an id that is not the one in memory, restores that saved sweep from its checkpoint. */
+  | { type: 'sweep-resume'; id?: string }
+  | { type: 'sweep-stop' }
+  | { type: 'list-sweeps' }
+  | { type: 'open-sweep'; id: string }
+  | { type: 'delete-sweep'; id: string };
+
+/**
+ * What the Worker says about sweeps. The sweep runner's events travel wrapped in `sweep-event`, because
+ * its RunnerEvents (run-start, eval, state, ...) would otherwise look like the experiment run's.
+ */
+export type SweepWorkerEvent =
+  | { type: 'sweep-event'; id: string; event: SweepEvent }
+  | { type: 'sweeps'; sweeps: SweepSummary[] }
+  | { type: 'sweep-opened'; sweep: SavedSweep; resumable: boolean }
+  | { type: 'sweep-active'; id: string }
+  | { type: 'sweep-error'; message: string };
 
 export type WorkerEvent =
   | RunnerEvent
@@ -93,4 +121,117 @@ export type WorkerEvent =
   | { type: 'run-opened'; run: SavedRun; resumable: boolean }
   | { type: 'active-run'; id: string }
   | { type: 'compare-loaded'; run: SavedRun }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  | SweepWorkerEvent
+  | ExportWorkerEvent
+  | AnalysisEvent;
+
+/**
+ * What the Worker exports (worker-export.ts): a model as ONNX, a LoRA method as a PEFT adapter zip, a model's
+ * weights as a transformers folder zip (safetensors), results as JSON/CSV. (The page builds the recipe zip itself.)
+ */
+export type ExportFormat = 'onnx' | 'peft' | 'safetensors' | 'run-json' | 'run-csv' | 'sweep-json' | 'sweep-csv';
+
+/** Exports and imports. */
+export type ExportCommand =
+  | {
+    type: 'export'; requestId: string; format: ExportFormat;
+    /** A saved run (or sweep for sweep-json); null = the run shown now. */
+    runId: string | null;
+    /** A method of the run; null = the base model (onnx, safetensors) or every method (run-json, run-csv). */
+    method: string | null;
+  }
+  /** An uploaded PEFT adapter (evaluated and trained further as a new run with `config`'s settings) or a run JSON (saved, overlaid). */
+  | { type: 'import-files'; files: UploadFile[]; config: ExperimentConfig; preset: string; runId: string };
+
+export type ExportWorkerEvent =
+  | { type: 'export-file'; requestId: string; name: string; mime: string; bytes: Uint8Array }
+  | { type: 'export-error'; requestId: string; message: string }
+  /** ok: false leaves everything as it was. On an adapter, `config` is the new run's experiment (sent before it starts). */
+  | { type: 'import-result'; ok: boolean; message: string; kind?: 'adapter' | 'run'; config?: ExperimentConfig };
+
+/**
+ * Analysis of the run on screen (worker-analysis.ts), from its latest checkpoint plus the base model.
+ * runId null = the run the Worker trains or trained last.
+ */
+export type AnalysisCommand =
+  | {
+    type: 'generate'; runId: string | null; prompt: string;
+    /** 0 = greedy. */
+    temperature: number;
+    /** 0 = off. */
+    topK: number;
+    /** 1 = off. */
+    topP: number;
+    count: number; length: number; seed: number;
+  }
+  | { type: 'spectra'; runId: string | null };
+
+/** One model's sampled completions of the prompt: the base model or a method at the checkpoint's step. */
+export interface ModelGenerations {
+  /** 'base' or the method id. */
+  id: string;
+  label: string;
+  kind: 'base' | 'full' | 'lora';
+  completions: string[];
+  stats: Omit<DiversityPoint, 'samples'>;
+  /** Which runtime produced them, e.g. "engine (WebGPU)". */
+  runtime: string;
+  /** A diverged method gets no samples. */
+  diverged: boolean;
+}
+
+export interface GenerationsResult {
+  runId: string;
+  /** Training step of the weights the methods were sampled from. */
+  step: number;
+  prompt: string;
+  settings: { temperature: number; topK: number; topP: number; count: number; length: number; seed: number };
+  models: ModelGenerations[];
+  ms: number;
+}
+
+/** Every matrix's ΔW spectrum of one method (ΔW = merged or fine-tuned weights − base). */
+export interface MethodSpectra {
+  id: string;
+  label: string;
+  kind: 'full' | 'lora';
+  /** LoRA only. */
+  rank?: number;
+  targets?: string[];
+  spectra: MatrixSpectrum[];
+  /** rank90Summary of the projection matrices (embeddings excluded). */
+  summary: { attention: number; mlp: number; all: number };
+  /** Intruder dimensions summed over the projection matrices of each kind. */
+  intruders: { attention: number; mlp: number; all: number };
+  diverged: boolean;
+}
+
+/** A Gaussian random matrix of one matrix's shape, scaled to the Frobenius norm of a method's ΔW of it. */
+export interface ReferenceSpectrum {
+  name: string;
+  rows: number;
+  cols: number;
+  frobenius: number;
+  singular: number[];
+  explained: number[];
+  rank90: number;
+  /** The method whose ΔW norm it has. */
+  normOf: string;
+}
+
+export interface SpectraResult {
+  runId: string;
+  step: number;
+  methods: MethodSpectra[];
+  references: ReferenceSpectrum[];
+  intruderTopK: number;
+  intruderThreshold: number;
+  ms: number;
+}
+
+export type AnalysisEvent =
+  | { type: 'generations'; result: GenerationsResult }
+  | { type: 'spectra'; result: SpectraResult }
+  /** An analysis failed (the run itself is unaffected). */
+  | { type: 'analysis-error'; command: 'generate' | 'spectra'; message: string };

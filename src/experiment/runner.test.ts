@@ -78,6 +78,24 @@ describe('experiment runner', () => {
     r.destroy();
   });
 
+  it('passes a full method\'s dropout to the engine: the same batch gives another loss and the masked inputs take memory', async () => {
+    const withDropout = (p: number) => parseExperiment({
+      ...config, methods: [{ id: 'full', kind: 'full', lr: 3e-3, dropout: p }], diversity: { samples: 0 },
+    });
+    const plain = new ExperimentRunner(ctx, withDropout(0), base, assets);
+    const dropped = new ExperimentRunner(ctx, withDropout(0.5), base, assets);
+    await plain.init();
+    await dropped.init();
+    await plain.stepOnce();
+    await dropped.stepOnce();
+    expect(dropped.evals[0].targetLoss).toBe(plain.evals[0].targetLoss); // evaluation runs without dropout
+    expect(dropped.stepLog[0].loss).not.toBe(plain.stepLog[0].loss);
+    const mem = (r: ExperimentRunner) => r.methodInfo()[0].memory.activationBytes;
+    expect(mem(dropped)).toBeGreaterThan(mem(plain));
+    plain.destroy();
+    dropped.destroy();
+  });
+
   it('restores a checkpoint exactly: the continued run matches an uninterrupted one bit for bit', async () => {
     const whole = await runner();
     await whole.run();

@@ -12,6 +12,7 @@ import { Batcher, heldOutBatches, type Batch, type BatcherState } from './data/b
 import { domainSource, type DomainSpec } from './data/domains';
 import { mathEvalSet, type MathProblem } from './data/math';
 import { SplitMix32 } from './data/rng';
+import { addEvalExtras, evalExtrasSetup, type EvalExtrasSetup } from './eval-extras';
 import { greedyAccuracy, heldOutLoss } from './evaluate';
 import type { EvalPoint, MethodInfo, RunnerEvent, RunState, StepPoint } from './protocol';
 
@@ -30,7 +31,7 @@ export interface ExperimentCheckpoint {
 }
 
 function toDomainSpec(d: ExperimentConfig['source'], seed: number): DomainSpec {
-  return { domain: d.domain, genres: d.genres, math: d.domain === 'math' ? { seed, answerOnly: d.answerOnly } : undefined };
+  return { domain: d.domain, genres: d.genres, math: d.domain === 'math' ? { seed, answerOnly: d.answerOnly, level: d.level } : undefined };
 }
 
 function runOptions(m: MethodConfig, cfg: ExperimentConfig, base: BaseModel): RunOptions {
@@ -39,6 +40,8 @@ function runOptions(m: MethodConfig, cfg: ExperimentConfig, base: BaseModel): Ru
     batchSize: cfg.batchSize, seqLen: cfg.seqLen, seed: cfg.seed, baseParams: base.params, label: m.id,
     mode: m.kind,
     lora: m.kind === 'lora' ? { rank: m.rank, alpha: m.alpha, targets: m.targets, scaling: m.scaling, dropout: m.dropout } : undefined,
+    // Full fine-tuning's dropout sits on every projection input; LoRA's goes through `lora` above.
+    dropout: m.kind === 'full' ? m.dropout : undefined,
     optimizer: { weightDecay: m.weightDecay, maxGradNorm: cfg.maxGradNorm },
   };
 }
@@ -76,7 +79,7 @@ export class ExperimentRunner {
     this.batcher = new Batcher(train, { batchSize: c.batchSize, seqLen: c.seqLen, seed: c.seed });
     this.heldTarget = heldOutBatches(domainSource(this.assets, toDomainSpec(c.target, 0), 'heldout'), c.batchSize, c.seqLen, c.evalBatches);
     this.heldSource = heldOutBatches(domainSource(this.assets, toDomainSpec(c.source, 0), 'heldout'), c.batchSize, c.seqLen, c.evalBatches);
-    if (c.target.domain === 'math') this.mathProblems = mathEvalSet(c.evalBatches * c.batchSize);
+    if (c.target.domain === 'math') this.mathProblems = mathEvalSet(c.evalBatches * c.batchSize, c.target.level);
     for (const m of c.methods) this.runs.push(await TrainingRun.create(this.ctx, runOptions(m, c, this.base)));
     this.emit({ type: 'run-start', config: c, methods: this.methodInfo() });
   }
@@ -92,6 +95,17 @@ export class ExperimentRunner {
     });
   }
 
+  private extras: EvalExtrasSetup | null = null;
+
+  /** The diversity prompt (first bytes of held-out target text: the same for every evaluation and method) and the base weights. */
+  private extrasSetup(): EvalExtrasSetup {
+    const c = this.config;
+    this.extras ??= evalExtrasSetup(
+      this.base.config, this.base.params, domainSource(this.assets, toDomainSpec(c.target, 0), 'heldout').bytes, c.seed,
+    );
+    return this.extras;
+  }
+
   private async evaluate(): Promise<void> {
     for (let i = 0; i < this.runs.length; i++) {
       const run = this.runs[i];
@@ -100,6 +114,8 @@ export class ExperimentRunner {
         targetLoss: await heldOutLoss(run, this.heldTarget), sourceLoss: await heldOutLoss(run, this.heldSource),
       };
       if (this.mathProblems) point.targetAccuracy = await greedyAccuracy(run, this.mathProblems, this.base.config.vocabSize);
+      // A diverged method's samples and spectrum say nothing; its losses already show it.
+      if (!this.diverged.has(point.method)) await addEvalExtras(point, run, this.config.methods[i], this.config, this.extrasSetup());
       this.evals.push(point);
       this.emit({ type: 'eval', point });
     }

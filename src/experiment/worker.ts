@@ -11,6 +11,9 @@ import { runDemo } from './demo';
 import { RunHistory, type SavedRun } from './history';
 import type { RunnerEvent, WorkerCommand, WorkerEvent } from './protocol';
 import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from './runner';
+import { SweepHost } from './worker-sweep';
+import { ExportHost } from './worker-export';
+import { AnalysisHost } from './worker-analysis';
 
 const post = (e: WorkerEvent) => (self as unknown as Worker).postMessage(e);
 const baseUrl = new URL(import.meta.env.BASE_URL, self.location.origin).href;
@@ -55,6 +58,28 @@ function baseModel(name: string): Promise<BaseModel> {
   return p;
 }
 
+function assets(): Promise<DataAssets> {
+  assetsPromise ??= loadAssets(fetchAssetSource(`${baseUrl}data/`));
+  return assetsPromise;
+}
+
+/**
+ * Stops the experiment run if it trains or is paused (a sweep is starting: one trains at a time), once its
+ * loop has exited. The runner is kept (a finished run stays available to inspect); the next run frees it.
+ */
+async function haltRun(): Promise<void> {
+  const r = runner;
+  if (!r || r.state === 'done' || r.state === 'stopped' || r.state === 'error') return;
+  r.stop();
+  while (r.state === 'running') await new Promise((done) => setTimeout(done, 10));
+  // A paused runner is not looping, so it cannot report its own stop.
+  if (r.state === 'paused') track({ type: 'state', state: 'stopped', step: r.step });
+}
+
+const sweeps = new SweepHost({ post, context, assets, baseModel, history, haltRun });
+const exportHost = new ExportHost({ post, context, assets, baseModel, history, launch });
+const analysis = new AnalysisHost({ post, context, baseModel, history, live: () => ({ runner, runId: saved?.id ?? null }) });
+
 /** Forwards runner events to the page and keeps the saved run in step with them. */
 function track(e: RunnerEvent): void {
   post(e);
@@ -73,6 +98,7 @@ function track(e: RunnerEvent): void {
 }
 
 async function launch(config: ExperimentConfig, run: SavedRun, checkpoint?: ExperimentCheckpoint): Promise<void> {
+  await sweeps.halt();
   runner?.stop();
   runner?.destroy();
   runner = null;
@@ -84,7 +110,12 @@ async function launch(config: ExperimentConfig, run: SavedRun, checkpoint?: Expe
   runner = r;
   await r.init();
   if (checkpoint) r.restore(checkpoint);
-  r.afterEval = async () => h.saveCheckpoint(run.id, await r.checkpoint());
+  r.afterEval = async () => {
+    const ckpt = await r.checkpoint();
+    await h.saveCheckpoint(run.id, ckpt);
+    // Later saves of `run` (state changes) must not write the step of the last checkpoint back to null.
+    run.checkpointStep = ckpt.step;
+  };
   await h.save(run);
   await r.run();
 }
@@ -118,6 +149,7 @@ self.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
         runner?.pause();
         break;
       case 'resume':
+        if (runner && runner.state === 'paused') await sweeps.halt();
         if (runner && runner.state === 'paused') await runner.run();
         break;
       case 'step-once':
@@ -145,6 +177,23 @@ self.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
       }
       case 'resume-run':
         await resumeRun(cmd.id);
+        break;
+      case 'sweep-start':
+      case 'sweep-pause':
+      case 'sweep-resume':
+      case 'sweep-stop':
+      case 'list-sweeps':
+      case 'open-sweep':
+      case 'delete-sweep':
+        await sweeps.handle(cmd);
+        break;
+      case 'export':
+      case 'import-files':
+        await exportHost.handle(cmd);
+        break;
+      case 'generate':
+      case 'spectra':
+        await analysis.handle(cmd);
         break;
       case 'delete-run': {
         const h = await history();

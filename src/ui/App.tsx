@@ -1,8 +1,11 @@
 // The page: title, one-line pitch, whether this browser offers WebGPU (with how to turn it
-// on when it does not), and the engine check that trains a tiny model in a Worker.
+// on when it does not), and two views switched by tabs and the URL: the experiment (with the
+// engine check that trains a tiny model in a Worker) and the sweep.
 import { useEffect, useState } from 'react';
 import { EngineDemo } from './components/EngineDemo';
 import { ExperimentPanel } from './components/ExperimentPanel';
+import { SweepView } from './views/sweep/SweepView';
+import { ViewTabs, viewFromUrl, type View } from './views/sweep/ViewTabs';
 
 type GpuStatus =
   | { kind: 'checking' }
@@ -49,6 +52,7 @@ function StatusLine({ status }: { status: GpuStatus }) {
 
 export function App() {
   const [status, setStatus] = useState<GpuStatus>({ kind: 'checking' });
+  const [view, setView] = useState<View>(viewFromUrl);
 
   useEffect(() => {
     let live = true;
@@ -69,8 +73,10 @@ export function App() {
         Everything runs locally on your GPU through WebGPU.
       </p>
       <StatusLine status={status} />
-      {status.kind === 'ready' && <ExperimentPanel />}
-      {status.kind === 'ready' && <EngineDemo />}
+      {status.kind === 'ready' && <ViewTabs view={view} onChange={setView} />}
+      {status.kind === 'ready' && view === 'experiment' && <ExperimentPanel />}
+      {status.kind === 'ready' && view === 'experiment' && <EngineDemo />}
+      {status.kind === 'ready' && view === 'sweep' && <SweepView />}
     </main>
   );
 }

@@ -8,9 +8,14 @@ import { DEFAULT_PRESET, parseExperiment, PRESETS, type ExperimentConfig } from 
 import { decodeShare, encodeShare } from '../../experiment/share';
 import { runActions } from '../store/client';
 import { RunHistory } from './RunHistory';
+import { ExportPanel } from './export/ExportPanel';
 import { useExperiment } from '../store/experiment';
 import { PAPER_URL } from './charts/ChartNotes';
 import { MetricCharts } from './charts/MetricCharts';
+import { GenerationPanel } from './analysis/GenerationPanel';
+import { SpectraPanel } from './analysis/SpectraPanel';
+import { TrainingCharts } from './analysis/TrainingCharts';
+import './analysis/analysis.css';
 import { StatusTable } from './charts/StatusTable';
 import { MethodList } from './controls/MethodList';
 import { SharedSettings, type Update } from './controls/SharedSettings';
@@ -121,15 +126,22 @@ export function ExperimentPanel() {
           {s.state === 'idle' ? 'Ready: press Start to train every method.' : `${s.state} at step ${s.step}${s.config ? ` of ${s.config.steps}` : ''}.`}
           {s.error ? ` ${s.error}` : ''}
         </p>
-        <MetricCharts
-          methods={s.methods}
-          evals={s.evals}
-          overlays={s.compare.map((r) => ({ key: r.id.slice(0, 8), label: `${r.preset}, ${new Date(r.createdAt).toLocaleTimeString()}`, methods: r.methods, evals: r.evals }))}
-          domains={{ source: domainName(shown.source), target: domainName(shown.target) }}
-          showAccuracy={shown.target.domain === 'math'}
-        />
+        {/* One grid for the experiment's charts and the analysis charts over training (analysis.css). */}
+        <div className="ll-chart-area">
+          <MetricCharts
+            methods={s.methods}
+            evals={s.evals}
+            overlays={s.compare.map((r) => ({ key: r.id.slice(0, 8), label: `${r.preset}, ${new Date(r.createdAt).toLocaleTimeString()}`, methods: r.methods, evals: r.evals }))}
+            domains={{ source: domainName(shown.source), target: domainName(shown.target) }}
+            showAccuracy={shown.target.domain === 'math'}
+          />
+          <TrainingCharts methods={s.methods} evals={s.evals} diversityOn={shown.diversity.samples > 0} />
+        </div>
         {s.methods.length > 0 && <StatusTable methods={s.methods} lastStep={s.lastStep} diverged={s.diverged} config={s.config} evals={s.evals} />}
+        <GenerationPanel />
+        <SpectraPanel />
         <RunHistory />
+        <ExportPanel config={config} preset={preset} />
       </div>
     </section>
   );

@@ -25,7 +25,14 @@ export function RunHistory() {
 
   // After a reload: show the newest run again (finished or interrupted).
   useEffect(() => {
-    if (reopened.current || runs.length === 0 || activeRunId || state !== 'idle') return;
+    if (reopened.current) return;
+    // A run already on screen (started before the saved list arrived) means there is nothing to reopen, ever:
+    // otherwise a later Reset would bring the newest saved run back.
+    if (activeRunId || state !== 'idle') {
+      reopened.current = true;
+      return;
+    }
+    if (runs.length === 0) return;
     reopened.current = true;
     runActions.openRun(runs[0].id);
   }, [runs, activeRunId, state]);

@@ -1,19 +1,64 @@
-// "What to look for": the paper's main findings in a sentence each, with a link to the paper,
-// so a student knows what to compare in the charts (and that a toy model may differ).
+// "What this run shows": for each of the paper's findings, the verdict, this run's numbers and the
+// paper's figure at 7B, computed by runClaims from the run on screen (its methods, evaluations and
+// divergences), so no sentence here can disagree with the charts beside it. Before the run has
+// trained and been evaluated, it says what will be measured and claims nothing.
+import { useShallow } from 'zustand/react/shallow';
+import { runClaims, type ClaimMethod, type Verdict } from '../../../experiment/analysis/claims';
+import type { ExperimentConfig } from '../../../experiment/config';
+import { useExperiment } from '../../store/experiment';
+
 export const PAPER_URL = 'https://arxiv.org/abs/2405.09673';
 
-export function ChartNotes() {
+const VERDICT: Record<Verdict, string> = {
+  agrees: 'Agrees with the paper',
+  disagrees: 'Disagrees with the paper',
+  mixed: 'Mixed',
+  'not-measured': 'Not measured by this run',
+};
+
+function claimMethods(config: ExperimentConfig): ClaimMethod[] {
+  return config.methods.map((m) => ({
+    id: m.id, label: m.label ?? m.id, kind: m.kind, lr: m.lr, weightDecay: m.weightDecay, dropout: m.dropout,
+    ...(m.kind === 'lora' ? { rank: m.rank, targets: [...m.targets] } : {}),
+  }));
+}
+
+function Plan({ config }: { config: ExperimentConfig | null }) {
+  const diversity = config ? config.diversity.samples > 0 : true;
   return (
-    <aside className="ll-notes" aria-labelledby="ll-notes-title">
-      <h3 id="ll-notes-title">What to look for</h3>
+    <>
+      <p className="ll-hint">Nothing measured yet, so nothing claimed. Once the run has trained and been evaluated, this box compares the methods on:</p>
       <ul>
-        <li><b>LoRA learns less:</b> full fine-tuning usually reaches a lower target loss.</li>
-        <li><b>LoRA forgets less:</b> its source loss rises less.</li>
-        <li><b>One trade-off:</b> in learn vs forget, the methods tend to share one curve, with LoRA (and lower ranks) at the “learns less, forgets less” end.</li>
+        <li><b>Learning:</b> held-out target loss at each method’s best evaluation (findings 1, 3).</li>
+        <li><b>Forgetting:</b> the rise of held-out source loss over the base model at that point (findings 2–4).</li>
+        {diversity && <li><b>Diversity:</b> distinct completions of one prompt among samples at each evaluation (finding 5).</li>}
+        <li><b>Rank of the weight change:</b> rank@90% of ΔW per matrix (finding 6).</li>
       </ul>
+    </>
+  );
+}
+
+export function ChartNotes() {
+  const s = useExperiment(useShallow((x) => ({ config: x.config, evals: x.evals, diverged: x.diverged })));
+  const trained = s.config !== null && s.evals.some((e) => e.step > 0);
+  const claims = trained ? runClaims(claimMethods(s.config!), s.evals, s.diverged) : [];
+  return (
+    <aside className="ll-notes ll-findings" aria-labelledby="ll-notes-title" data-testid="run-findings">
+      <h3 id="ll-notes-title">What this run shows</h3>
+      {!trained ? <Plan config={s.config} /> : (
+        <ul>
+          {claims.map((c) => (
+            <li key={c.finding} data-verdict={c.verdict} data-finding={c.finding}>
+              <b>Finding {c.finding}: {c.title}.</b> <span className={`ll-verdict ll-${c.verdict}`}>{VERDICT[c.verdict]}.</span>{' '}
+              {c.measured}
+              <br /><span className="ll-paper">Paper (7B): {c.paper}</span>
+            </li>
+          ))}
+        </ul>
+      )}
       <p className="ll-hint">
-        From Biderman et al. 2024, <a href={PAPER_URL} target="_blank" rel="noreferrer">“LoRA Learns Less and Forgets Less”</a> (7B models).
-        At this toy scale an effect can be weaker or missing: the charts show only what was measured.
+        From Biderman et al. 2024, <a href={PAPER_URL} target="_blank" rel="noreferrer">“LoRA Learns Less and Forgets Less”</a>.
+        At this toy scale an effect can be weaker, missing or reversed; the verdicts come from the numbers measured here.
       </p>
     </aside>
   );

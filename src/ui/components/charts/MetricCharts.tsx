@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { EvalPoint, MethodInfo } from '../../../experiment/protocol';
+import { ChartDownload } from '../export/ChartDownload';
 import { ChartNotes } from './ChartNotes';
 import { methodColor } from './colors';
 
@@ -54,6 +55,7 @@ function byStep(methods: Series[], evals: EvalPoint[], key: Metric) {
 function Panel({ chart, title, hint, empty, children }: { chart: string; title: string; hint: ReactNode; empty: boolean; children: ReactNode }) {
   return (
     <figure className="ll-chart" aria-label={title} data-chart={chart}>
+      {!empty && <ChartDownload name={chart} />}
       <figcaption>{title}</figcaption>
       <p className="ll-hint">{hint}</p>
       {empty ? <div className="ll-empty">No data yet: press Start.</div> : children}

@@ -1,0 +1,44 @@
+// The sweep store: events of the sweep on screen land, a stopped sweep's late events do not,
+// a reopened interrupted sweep comes back paused and resumable, and an "open" reply never
+// replaces a sweep that is training.
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SavedSweep } from '../../experiment/history';
+import type { SweepConfig } from '../../experiment/sweep';
+import { applySweepEvent, resetSweep, useSweep } from './sweep';
+
+const grid = { families: [] } as unknown as SweepConfig;
+const point = (method: string, step: number) => ({ step, method, targetLoss: 4, sourceLoss: 2 });
+const saved = (id: string, state: SavedSweep['state']): SavedSweep => ({
+  id, preset: 'p', sweep: grid, createdAt: 1, updatedAt: 1, state, group: 0, groups: 2, done: 6, total: 24,
+  methods: [], evals: [point('a-0', 0), point('a-0', 2)], diverged: {}, checkpointGroup: 0,
+});
+
+describe('sweep store', () => {
+  beforeEach(() => resetSweep('s1', grid, 'p'));
+
+  it('keeps the events of the sweep on screen and drops those of another', () => {
+    applySweepEvent({ type: 'sweep-event', id: 's1', event: { type: 'eval', point: point('a-0', 0) } });
+    applySweepEvent({ type: 'sweep-event', id: 'old', event: { type: 'eval', point: point('b-0', 0) } });
+    applySweepEvent({ type: 'sweep-event', id: 'old', event: { type: 'sweep-state', state: 'stopped', group: 0 } });
+    applySweepEvent({ type: 'sweep-event', id: 's1', event: { type: 'sweep-progress', group: 0, groups: 1, done: 3, total: 8, etaSeconds: 12 } });
+    const s = useSweep.getState();
+    expect(s.evals.map((e) => e.method)).toEqual(['a-0']);
+    expect(s.state).toBe('running');
+    expect(s.progress).toEqual({ group: 0, groups: 1, done: 3, total: 8, etaSeconds: 12 });
+    applySweepEvent({ type: 'sweep-event', id: 's1', event: { type: 'sweep-state', state: 'done', group: 1 } });
+    expect(useSweep.getState().progress).toMatchObject({ done: 8, etaSeconds: 0 });
+  });
+
+  it('reopens an interrupted sweep as paused and resumable, but never over one that trains', () => {
+    applySweepEvent({ type: 'sweep-opened', sweep: saved('s0', 'running'), resumable: true });
+    expect(useSweep.getState()).toMatchObject({ id: 's1', state: 'running' }); // s1 is training: ignored
+    useSweep.setState({ state: 'idle', id: null });
+    applySweepEvent({ type: 'sweep-opened', sweep: saved('s0', 'running'), resumable: true });
+    expect(useSweep.getState()).toMatchObject({ id: 's0', state: 'paused', resumable: 's0', progress: { done: 6, total: 24 } });
+    expect(useSweep.getState().evals).toHaveLength(2);
+    // Without a checkpoint it cannot resume: shown as stopped.
+    useSweep.setState({ state: 'idle', id: null });
+    applySweepEvent({ type: 'sweep-opened', sweep: saved('s3', 'running'), resumable: false });
+    expect(useSweep.getState()).toMatchObject({ id: 's3', state: 'stopped', resumable: null });
+  });
+});

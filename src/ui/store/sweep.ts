@@ -1,0 +1,110 @@
+// zustand store of the sweep on screen: its grid, the methods and evaluations of every cell so
+// far, progress (cell-steps and time left), state, and the saved sweeps. Worker events reach it
+// through `applySweepEvent` (routed by client.ts); events of a sweep that is not the one on
+// screen are ignored, so a stopped sweep's last words cannot overwrite a new one.
+import { create } from 'zustand';
+import type { SavedSweep, SweepSummary } from '../../experiment/history';
+import type { EvalPoint, MethodInfo, RunState, SweepWorkerEvent } from '../../experiment/protocol';
+import type { SweepConfig, SweepEvent } from '../../experiment/sweep';
+
+export interface SweepProgress {
+  group: number;
+  groups: number;
+  /** Cell-steps trained and in all. */
+  done: number;
+  total: number;
+  etaSeconds: number | null;
+}
+
+export interface SweepState {
+  /** The sweep on screen (training now, or reopened from the saved ones). */
+  id: string | null;
+  sweep: SweepConfig | null;
+  preset: string;
+  methods: MethodInfo[];
+  evals: EvalPoint[];
+  /** Cell id → step at which it diverged. */
+  diverged: Record<string, number>;
+  progress: SweepProgress | null;
+  state: RunState;
+  error: string;
+  /** Saved sweeps, newest first. */
+  saved: SweepSummary[];
+  /** A reopened sweep that stopped before finishing and has a checkpoint to resume from. */
+  resumable: string | null;
+}
+
+const initial: SweepState = {
+  id: null, sweep: null, preset: '', methods: [], evals: [], diverged: {}, progress: null, state: 'idle', error: '',
+  saved: [], resumable: null,
+};
+
+export const useSweep = create<SweepState>(() => initial);
+
+/** A new sweep on screen, about to start. */
+export function resetSweep(id: string, sweep: SweepConfig, preset: string): void {
+  const { saved } = useSweep.getState();
+  useSweep.setState({ ...initial, saved, id, sweep, preset, state: 'running' });
+}
+
+function progressOf(s: SavedSweep): SweepProgress | null {
+  return s.total > 0 ? { group: s.group, groups: s.groups, done: s.done, total: s.total, etaSeconds: null } : null;
+}
+
+function applyRunnerEvent(e: SweepEvent): void {
+  const set = useSweep.setState;
+  switch (e.type) {
+    case 'sweep-start':
+      set({ sweep: e.sweep });
+      break;
+    case 'run-start':
+      set((s) => ({ methods: [...s.methods.filter((m) => !e.methods.some((n) => n.id === m.id)), ...e.methods] }));
+      break;
+    case 'eval':
+      set((s) => ({ evals: [...s.evals, e.point] }));
+      break;
+    case 'diverged':
+      set((s) => ({ diverged: { ...s.diverged, [e.method]: e.step } }));
+      break;
+    case 'sweep-progress':
+      set({ progress: { group: e.group, groups: e.groups, done: e.done, total: e.total, etaSeconds: e.etaSeconds } });
+      break;
+    case 'sweep-state':
+      set((s) => ({ state: e.state, resumable: null, progress: e.state === 'done' && s.progress ? { ...s.progress, done: s.progress.total, etaSeconds: 0 } : s.progress }));
+      break;
+    default:
+      break;
+  }
+}
+
+export function applySweepEvent(e: SweepWorkerEvent): void {
+  const set = useSweep.setState;
+  switch (e.type) {
+    case 'sweep-event':
+      if (e.id === useSweep.getState().id) applyRunnerEvent(e.event);
+      break;
+    case 'sweep-active':
+      if (useSweep.getState().id !== e.id) set({ id: e.id });
+      break;
+    case 'sweeps':
+      set({ saved: e.sweeps });
+      break;
+    case 'sweep-opened': {
+      const w = e.sweep;
+      const cur = useSweep.getState();
+      // A reply to "open" that arrives after a sweep was started must not replace the one training.
+      if (cur.state === 'running') break;
+      const interrupted = w.state === 'running' || w.state === 'paused' || w.state === 'stopped' || w.state === 'error';
+      set({
+        id: w.id, sweep: w.sweep, preset: w.preset, methods: w.methods, evals: w.evals, diverged: w.diverged, error: '',
+        progress: progressOf(w),
+        state: interrupted && e.resumable ? 'paused' : w.state === 'running' ? 'stopped' : w.state,
+        resumable: interrupted && e.resumable ? w.id : null,
+      });
+      break;
+    }
+    case 'sweep-error':
+      set({ state: 'error', error: e.message });
+      break;
+  }
+}

@@ -1,0 +1,200 @@
+// The sweep's charts, one colour per family everywhere: learning-rate sensitivity (best
+// held-out target loss and the source loss at that point vs LR, log axis: finding 7), rank
+// (final learn and forget vs LoRA rank, full fine-tuning as reference lines: findings 1–2),
+// target modules at equal rank (finding 8), and the learn–forget plane with every checkpoint
+// and the Pareto front (finding 3). Each panel says which comparison it shows; the rank and
+// module panels appear only when the sweep varies rank or target modules.
+import { Fragment, type ReactNode } from 'react';
+import { CartesianGrid, Legend, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+import { lrSensitivity, paretoFront, type LrCurve, type SweepCellResult } from '../../../experiment/analysis/front';
+import { fmtLr, fullReferences, moduleBars, planePoints, rankPoints } from './model';
+
+const HEIGHT = 230;
+const TICK = { fontSize: 13, fill: '#222' };
+const MARGIN = { top: 4, right: 14, bottom: 22, left: 8 };
+const f2 = (v: number) => v.toFixed(2);
+const num4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
+const yLabel = (value: string) => ({ value, angle: -90, position: 'insideLeft' as const, dy: 70, style: { fontSize: 13 } });
+const xLabel = (value: string) => ({ value, position: 'insideBottom' as const, offset: -14 });
+/** Draws nothing: for lines whose points are drawn by another series. */
+const NoDot = () => <g />;
+
+export function ChartPanel({ chart, title, hint, empty, children, wide }: { chart: string; title: string; hint: ReactNode; empty: boolean; children: ReactNode; wide?: boolean }) {
+  return (
+    <figure className={`ll-chart${wide ? ' ll-wide' : ''}`} aria-label={title} data-chart={chart}>
+      <figcaption>{title}</figcaption>
+      <p className="ll-hint">{hint}</p>
+      {empty ? <div className="ll-empty">No data yet: start a sweep or open a saved one.</div> : children}
+    </figure>
+  );
+}
+
+interface Props {
+  cells: SweepCellResult[];
+  best: SweepCellResult[];
+  colors: Record<string, string>;
+  baseSource: number | null;
+}
+
+function LrChart({ curves, colors, metric }: { curves: LrCurve[]; colors: Record<string, string>; metric: 'bestTarget' | 'sourceAtBest' }) {
+  const lrs = [...new Set(curves.flatMap((c) => c.points.map((p) => p.lr)))].sort((a, b) => a - b);
+  const domain = lrs.length ? [lrs[0] / 1.6, lrs[lrs.length - 1] * 1.6] : [1e-4, 1e-1];
+  return (
+    <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
+      <CartesianGrid strokeDasharray="3 3" />
+      <XAxis dataKey="lr" name="learning rate" type="number" scale="log" domain={domain} ticks={lrs} tick={TICK} tickFormatter={fmtLr} label={xLabel('learning rate (log scale)')} />
+      <YAxis dataKey={metric} name={metric === 'bestTarget' ? 'best target loss' : 'source loss there'} type="number" domain={['auto', 'auto']} width={56} tick={TICK} tickFormatter={f2}
+        label={yLabel(metric === 'bestTarget' ? 'best target loss' : 'source loss there')} />
+      <ZAxis range={[40, 40]} />
+      <Tooltip formatter={num4} />
+      <Legend verticalAlign="top" />
+      {curves.map((c) => (
+        <Scatter key={c.family} name={c.label} data={c.points.filter((p) => !p.diverged && Number.isFinite(p[metric]))} fill={colors[c.family]}
+          line={{ stroke: colors[c.family], strokeWidth: 2.5 }} lineType="joint" isAnimationActive={false} />
+      ))}
+      {curves.map((c) => {
+        const b = c.points.find((p) => p.lr === c.bestLr && Number.isFinite(p[metric]));
+        return b ? <ReferenceDot key={`best-${c.family}`} x={b.lr} y={b[metric]} r={8} fill="none" stroke={colors[c.family]} strokeWidth={2.5} /> : null;
+      })}
+    </ScatterChart>
+  );
+}
+
+/** Families whose best learning rate is the lowest or highest they tried: the true best may lie outside the grid. */
+function edgeNote(curves: LrCurve[]): string {
+  const edge = curves.filter((c) => {
+    const lrs = c.points.map((p) => p.lr);
+    return c.bestLr !== null && lrs.length > 1 && (c.bestLr === Math.min(...lrs) || c.bestLr === Math.max(...lrs));
+  });
+  return edge.length ? ` Best at the edge of the grid for ${edge.map((c) => c.label).join(', ')}: its best rate may lie outside it.` : '';
+}
+
+export function LrCharts({ cells, colors }: Props) {
+  const curves = lrSensitivity(cells);
+  const empty = curves.every((c) => c.points.every((p) => !Number.isFinite(p.bestTarget)));
+  const bests = curves.filter((c) => c.bestLr !== null);
+  const diverged = curves.flatMap((c) => c.points.filter((p) => p.diverged)).length;
+  return (
+    <>
+      <ChartPanel chart="lr-target" title="Learning-rate sensitivity: learning" empty={empty}
+        hint={<>
+          Each method’s lowest held-out target loss at each learning rate it tried (lower = learned more); a ring marks its best rate.
+          {bests.length > 0 && <> Best: {bests.map((c, i) => (
+            <Fragment key={c.family}><span className="ll-nowrap">{c.label} {fmtLr(c.bestLr!)}</span>{i < bests.length - 1 ? ', ' : '.'}</Fragment>
+          ))}</>}
+          {edgeNote(curves)}{diverged ? ` ${diverged} run(s) diverged and are left out.` : ''}
+        </>}>
+        <LrChart curves={curves} colors={colors} metric="bestTarget" />
+      </ChartPanel>
+      <ChartPanel chart="lr-source" title="Learning-rate sensitivity: forgetting" empty={empty}
+        hint="The held-out source loss each run had at that same point, its point of best learning (higher = forgot more).">
+        <LrChart curves={curves} colors={colors} metric="sourceAtBest" />
+      </ChartPanel>
+    </>
+  );
+}
+
+export function RankCharts({ best, colors }: Props) {
+  const points = rankPoints(best);
+  const fulls = fullReferences(best);
+  const ranks = [...new Set(points.map((p) => p.rank))];
+  const sets = [...new Set(points.map((p) => p.targets))];
+  const chart = (metric: 'targetLoss' | 'sourceLoss') => (
+    <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
+      <CartesianGrid strokeDasharray="3 3" />
+      <XAxis dataKey="rank" name="rank" type="number" scale="log" domain={[Math.min(...ranks) / 1.5, Math.max(...ranks) * 1.5]} ticks={ranks} tick={TICK} label={xLabel('LoRA rank r (log scale)')} />
+      <YAxis dataKey={metric} name={metric === 'targetLoss' ? 'target loss' : 'source loss'} type="number" domain={['auto', 'auto']} width={56} tick={TICK} tickFormatter={f2}
+        label={yLabel(metric === 'targetLoss' ? 'final target loss' : 'final source loss')} />
+      <ZAxis range={[60, 60]} />
+      <Tooltip formatter={num4} />
+      <Legend verticalAlign="top" />
+      {sets.map((s) => (
+        <Scatter key={`line-${s}`} name={`${s} modules`} data={points.filter((p) => p.targets === s)} fill="#777" line={{ stroke: '#777', strokeWidth: 1.5 }}
+          className="ll-guide" shape={NoDot} legendType="none" isAnimationActive={false} />
+      ))}
+      {points.map((p) => <Scatter key={p.family} name={p.label} data={[p]} fill={colors[p.family]} isAnimationActive={false} />)}
+      {fulls.map((f) => (
+        <ReferenceLine key={f.family} y={f[metric]} stroke={colors[f.family]} strokeWidth={2} strokeDasharray="6 4"
+          label={{ value: f.label, position: 'insideTopRight', fill: '#222', fontSize: 12 }} />
+      ))}
+    </ScatterChart>
+  );
+  const empty = points.length === 0;
+  const note = 'Each LoRA method at its best learning rate, at its last evaluation; grey lines join methods on the same modules; dashed: full fine-tuning at its best rate.';
+  return (
+    <>
+      <ChartPanel chart="rank-target" title="Rank: learning" empty={empty} hint={`${note} Lower = learned more.`}>{chart('targetLoss')}</ChartPanel>
+      <ChartPanel chart="rank-source" title="Rank: forgetting" empty={empty} hint={`${note} Higher = forgot more.`}>{chart('sourceLoss')}</ChartPanel>
+    </>
+  );
+}
+
+export function ModuleCharts({ best, colors, baseSource }: Props) {
+  const bars = moduleBars(best, baseSource);
+  const names = bars.map((b) => b.name);
+  const chart = (metric: 'bestTarget' | 'sourceRise') => (
+    <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
+      <CartesianGrid strokeDasharray="3 3" />
+      <XAxis dataKey="name" type="category" allowDuplicatedCategory={false} ticks={names} tick={TICK} />
+      <YAxis dataKey={metric} type="number" domain={['auto', 'auto']} width={56} tick={TICK} tickFormatter={f2}
+        label={yLabel(metric === 'bestTarget' ? 'best target loss' : 'source rise')} />
+      <ZAxis range={[90, 90]} />
+      <Tooltip formatter={num4} />
+      {bars.map((b) => <Scatter key={b.family} name={b.name} data={[b].filter((x) => x[metric] !== null)} fill={colors[b.family]} isAnimationActive={false} />)}
+    </ScatterChart>
+  );
+  const empty = bars.length === 0;
+  const note = 'LoRA on attention, MLP or all projections at the same rank, each at its best learning rate, at its point of best target loss.';
+  return (
+    <>
+      <ChartPanel chart="modules-target" title="Target modules at equal rank: learning" empty={empty} hint={`${note} Lower = learned more.`}>{chart('bestTarget')}</ChartPanel>
+      <ChartPanel chart="modules-source" title="Target modules at equal rank: forgetting" empty={empty} hint={`${note} Source loss there minus the base model's; higher = forgot more.`}>
+        {chart('sourceRise')}
+      </ChartPanel>
+    </>
+  );
+}
+
+function PlaneTooltip({ active, payload }: { active?: boolean; payload?: ReadonlyArray<{ payload?: unknown }> }) {
+  const p = payload?.[0]?.payload as { label?: string; step?: number; targetLoss?: number; sourceLoss?: number } | undefined;
+  if (!active || !p || p.targetLoss === undefined) return null;
+  return (
+    <div className="ll-tooltip">
+      <b>{p.label ?? 'Pareto front'}</b>{p.step !== undefined ? `, step ${p.step}` : ''}
+      <br />target {num4(p.targetLoss)} · source {num4(p.sourceLoss)}
+    </div>
+  );
+}
+
+export function PlaneChart({ cells, colors, baseSource, families }: Props & { families: Array<{ id: string; label: string }> }) {
+  const points = planePoints(cells);
+  const front = paretoFront(points);
+  const base = cells.flatMap((c) => c.evals).find((e) => e.step === 0);
+  const onFront = new Map<string, number>();
+  for (const p of front) onFront.set(p.family, (onFront.get(p.family) ?? 0) + 1);
+  const share = families.filter((f) => onFront.has(f.id)).map((f) => `${f.label} ${onFront.get(f.id)}`).join(', ');
+  return (
+    <ChartPanel
+      chart="plane" wide title="The learn–forget plane: every checkpoint" empty={points.length === 0}
+      hint={<>
+        Every evaluation after step 0 of every run in the sweep (x reversed: right = learned more; up = forgot more), from the base model (●{baseSource !== null ? `, source ${f2(baseSource)}` : ''}).
+        The black line is the Pareto front: checkpoints no other one beats on both losses.
+        {front.length ? ` On the front (${front.length} checkpoints): ${share}.` : ''}
+      </>}
+    >
+      <ScatterChart responsive style={{ width: '100%', height: 300 }} margin={MARGIN}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="targetLoss" name="target loss" type="number" domain={['auto', 'auto']} reversed tick={TICK} tickFormatter={f2} label={xLabel('target loss (learned more →)')} />
+        <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={['auto', 'auto']} width={56} tick={TICK} tickFormatter={f2} label={yLabel('source loss (forgot ↑)')} />
+        <ZAxis range={[30, 30]} />
+        <Tooltip content={PlaneTooltip} />
+        <Legend verticalAlign="top" />
+        {families.map((f) => (
+          <Scatter key={f.id} name={f.label} data={points.filter((p) => p.family === f.id)} fill={colors[f.id]} fillOpacity={0.8} isAnimationActive={false} />
+        ))}
+        <Scatter name="Pareto front" className="ll-front" data={front} fill="#111" line={{ stroke: '#111', strokeWidth: 2 }} shape={NoDot} isAnimationActive={false} />
+        {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} ifOverflow="extendDomain" />}
+      </ScatterChart>
+    </ChartPanel>
+  );
+}

@@ -1,0 +1,175 @@
+// The Sweep view: a grid of learning rates × methods (full fine-tuning, LoRA at several ranks
+// and target modules), run group by group from the same base model and batches, then read the
+// way the paper reads it: learning-rate sensitivity, rank, target modules, the learn–forget
+// plane with its Pareto front, comparisons at each method's best learning rate and at equal
+// learning, and the findings computed from the cells on screen. The URL holds the grid (never
+// the results): `view=sweep` plus encodeSweepShare's parameters, kept with replaceState.
+import { useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { bestPerFamily } from '../../../experiment/analysis/front';
+import { LIMITS } from '../../../experiment/config';
+import { cellResults, expandSweep, parseSweep, sweepGroups, type SweepConfig } from '../../../experiment/sweep';
+import { DEFAULT_SWEEP_PRESET, SWEEP_PRESETS } from '../../../experiment/sweep-presets';
+import { decodeSweepShare, encodeSweepShare } from '../../../experiment/sweep-share';
+import { sweepActions } from '../../store/client';
+import { useExperiment } from '../../store/experiment';
+import { useSweep } from '../../store/sweep';
+import { Findings } from './Findings';
+import { GridEditor, type UpdateSweep } from './GridEditor';
+import { baseLosses, familyColors, fmtEta, sweepVaries } from './model';
+import { SavedSweeps } from './SavedSweeps';
+import { LrCharts, ModuleCharts, PlaneChart, RankCharts } from './SweepCharts';
+import { BestLrTable, EqualLearningTable } from './SweepTables';
+import '../../components/controls/panel.css';
+import './sweep.css';
+
+function parseSweepSafe(input: unknown): SweepConfig | null {
+  try {
+    return parseSweep(input);
+  } catch {
+    return null;
+  }
+}
+
+/** The grid in the page's URL (the default preset when the link names none), with any problems in the link. */
+function fromUrl(): { preset: string; sweep: SweepConfig; problems: string[] } {
+  const q = window.location.search;
+  const keys = [...new URLSearchParams(q).keys()];
+  if (keys.every((k) => k === 'view')) return { preset: DEFAULT_SWEEP_PRESET, sweep: SWEEP_PRESETS[DEFAULT_SWEEP_PRESET].sweep, problems: [] };
+  return decodeSweepShare(q);
+}
+
+function ProgressBar() {
+  const { progress, state } = useSweep(useShallow((s) => ({ progress: s.progress, state: s.state })));
+  if (!progress) return null;
+  const pct = progress.total > 0 ? Math.floor((100 * progress.done) / progress.total) : 0;
+  return (
+    <div className="ll-progress">
+      <progress value={progress.done} max={progress.total} aria-label="Sweep progress" data-testid="sweep-progress" />
+      <span>
+        {pct}% · group {Math.min(progress.group + 1, progress.groups)} of {progress.groups}
+        {state === 'running' ? ` · ${fmtEta(progress.etaSeconds)}` : ''}
+      </span>
+    </div>
+  );
+}
+
+function statusText(state: string, error: string): string {
+  const text: Record<string, string> = {
+    idle: 'Ready: press Start to train every run of the grid.',
+    running: 'Training the sweep…',
+    paused: 'Paused.',
+    stopped: 'Stopped.',
+    done: 'Done: every run of the grid trained.',
+    error: 'The sweep stopped with an error.',
+  };
+  return `${text[state] ?? state}${error ? ` ${error}` : ''}`;
+}
+
+export function SweepView() {
+  const [initial] = useState(fromUrl);
+  const [preset, setPresetState] = useState(initial.preset);
+  const [sweep, setSweep] = useState<SweepConfig>(initial.sweep);
+  const [linkProblems] = useState(initial.problems);
+  const [copied, setCopied] = useState('');
+  const s = useSweep(useShallow((x) => ({ sweep: x.sweep, evals: x.evals, diverged: x.diverged, state: x.state, error: x.error, resumable: x.resumable })));
+  const runState = useExperiment((x) => x.state);
+
+  useEffect(() => {
+    window.history.replaceState(null, '', `${window.location.pathname}?${encodeSweepShare(sweep, preset).toString()}`);
+  }, [sweep, preset]);
+
+  const update: UpdateSweep = (change) => {
+    const r = parseSweepSafe(change(sweep));
+    if (r) setSweep(r);
+    return r !== null;
+  };
+  const setPreset = (p: string) => {
+    setPresetState(p);
+    setSweep(SWEEP_PRESETS[p].sweep);
+  };
+
+  async function copyLink() {
+    try {
+      await navigator.clipboard.writeText(window.location.href);
+      setCopied('Link copied (the grid, not the results).');
+    } catch {
+      setCopied(`Copy this link: ${window.location.href}`);
+    }
+  }
+
+  const shown = s.sweep;
+  const cells = useMemo(() => (shown ? cellResults(shown, s.evals, new Set(Object.keys(s.diverged))) : []), [shown, s.evals, s.diverged]);
+  const best = useMemo(() => {
+    const order = (shown?.families ?? []).map((f) => f.id);
+    return bestPerFamily(cells).sort((a, b) => order.indexOf(a.family) - order.indexOf(b.family));
+  }, [cells, shown]);
+  const families = useMemo(() => {
+    const seen = new Map<string, string>();
+    if (shown) for (const c of expandSweep(shown)) if (!seen.has(c.family)) seen.set(c.family, c.familyLabel);
+    return [...seen].map(([id, label]) => ({ id, label }));
+  }, [shown]);
+  const shownColors = familyColors(shown);
+  const base = baseLosses(s.evals);
+  const varies = sweepVaries(shown ?? sweep);
+  const runs = expandSweep(sweep).length;
+  const groups = sweepGroups(sweep).length;
+  const running = s.state === 'running';
+  const props = { cells, best, colors: shownColors, baseSource: base?.source ?? null };
+  const info = SWEEP_PRESETS[preset];
+
+  return (
+    <section className="ll-panel ll-sweep" aria-labelledby="sweep-title">
+      <h2 id="sweep-title">Sweep: learning rates × methods, read the way the paper reads them</h2>
+      <p className="ll-intro">
+        Every method at several learning rates, trained group by group from the same base model on the same batches. Then compare
+        each method at its best learning rate, and at equal learning.
+      </p>
+      <div className="ll-controls">
+        <div className="ll-preset">
+          <label htmlFor="sweep-preset">Sweep preset</label>
+          <select id="sweep-preset" value={Object.hasOwn(SWEEP_PRESETS, preset) ? preset : ''} onChange={(e) => setPreset(e.target.value)} disabled={running}>
+            {Object.entries(SWEEP_PRESETS).map(([k, p]) => <option key={k} value={k}>{p.title}</option>)}
+          </select>
+          {info && <p className="ll-hint">{info.description} <b>Findings {info.findings.join(', ')}.</b></p>}
+        </div>
+        <p className="ll-hint" data-testid="sweep-size">
+          {runs} runs in {groups} group{groups === 1 ? '' : 's'} (up to {LIMITS.methods} train side by side): {(runs * sweep.steps).toLocaleString('en-US')} training steps in all.
+        </p>
+        <fieldset className="ll-bare" disabled={running}>
+          <GridEditor sweep={sweep} update={update} colors={familyColors(sweep)} />
+        </fieldset>
+      </div>
+      <div className="ll-main">
+        <div className="ll-runbar">
+          <button type="button" onClick={() => sweepActions.start(sweep, preset)} disabled={running}>Start</button>
+          <button type="button" onClick={sweepActions.pause} disabled={!running}>Pause</button>
+          <button type="button" onClick={sweepActions.resume} disabled={s.state !== 'paused'}>Resume</button>
+          {/* A reopened sweep is not in the Worker's memory: nothing to stop; Resume restores it from its checkpoint. */}
+          <button type="button" onClick={sweepActions.stop} disabled={(!running && s.state !== 'paused') || s.resumable !== null}>Stop</button>
+          <button type="button" onClick={copyLink}>Copy link</button>
+          {copied && <span data-testid="copied">{copied}</span>}
+        </div>
+        {runState === 'running' && <p className="ll-hint"><b>An experiment run is training now:</b> Start stops it (one thing trains at a time).</p>}
+        {linkProblems.length > 0 && (
+          <div role="alert" data-testid="link-problems" className="ll-alert">
+            <p>Some settings in this link could not be used; the rest were applied:</p>
+            <ul>{linkProblems.map((p) => <li key={p}>{p}</li>)}</ul>
+          </div>
+        )}
+        <p className="ll-status" role="status" aria-live="polite" data-state={s.state}>{statusText(s.state, s.error)}</p>
+        <ProgressBar />
+        <div className="ll-charts">
+          <LrCharts {...props} />
+          {varies.rank && <RankCharts {...props} />}
+          {varies.targets && <ModuleCharts {...props} />}
+          <PlaneChart {...props} families={families} />
+        </div>
+        <BestLrTable best={best} colors={shownColors} baseSource={base?.source ?? null} />
+        <EqualLearningTable best={best} colors={shownColors} />
+        <Findings cells={cells} />
+        <SavedSweeps onOpen={(x) => { setPresetState(x.preset); setSweep(x.sweep); }} />
+      </div>
+    </section>
+  );
+}
