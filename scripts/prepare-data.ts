@@ -146,7 +146,7 @@ function sourcesMarkdown(m: Manifest): string {
     '| --- | --- | --- | --- |',
     row(m.domains.english, 'english'),
     row(m.domains.code, 'code'),
-    '| math | none | — | Word problems generated at run time from a seed (src/experiment/data/math.ts); the split of a problem is a hash of its template and operands. |',
+    '| math | none | — | Problems generated at run time from a seed (src/experiment/data/math.ts) at two levels: easy (default), single-digit sums and differences in five wordings (`Q: 3+5=?`, `Q: What is 3 plus 5?`), split by a hash of the fact and its wording, so held-out questions are new wordings of trained facts (recall); hard, word problems with operands up to 99, products, quotients and two-step problems, split by a hash of the template and operands, so held-out problems have unseen operands (generalisation). |',
     '',
     'Brown Corpus: W. N. Francis and H. Kucera, Brown University, 1964 (revised 1971, 1979), as',
     'distributed by NLTK; the package README states "Distributed with the permission of the',

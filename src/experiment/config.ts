@@ -131,9 +131,10 @@ export const PRESETS: Record<string, { title: string; description: string; confi
   },
   'english-math': {
     title: 'English → math',
-    description: 'Fine-tune on arithmetic word problems with exact answers (scored by exact match, like GSM8K): closer to English than code.',
+    description: 'Fine-tune on single-digit sums and differences in five wordings; accuracy is exact match of the answer on held-out wordings of trained facts (like GSM8K). The hard level has word problems with unseen operands.',
     config: {
-      ...shared, source: { domain: 'english' }, target: { domain: 'math' },
+      // 8 evaluation batches of 8: accuracy on 64 held-out problems (see mathEvalSet)
+      ...shared, evalBatches: 8, source: { domain: 'english' }, target: { domain: 'math' },
       methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0, dropout: 0 }, lora('r8', 8, 1e-2)],
     },
   },

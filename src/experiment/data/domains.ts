@@ -1,11 +1,12 @@
 // The three domains as token sources: english (Brown Corpus, optionally a subset of genres),
-// code (source files) and math (generated word problems, optionally answer-only targets).
+// code (source files) and math (generated problems at an easy or hard level, optionally
+// answer-only targets).
 // Each has a train and a held-out split that never share a document or a problem.
 
 import type { DataAssets, DocSplit, SplitId } from './assets';
 import type { TokenSource } from './batching';
 import { BROWN_GENRE_GROUPS, BROWN_GENRES, type BrownGenre } from './brown';
-import { answerMask, MATH_TEMPLATES, mathStream, type MathTemplate } from './math';
+import { answerMask, mathStream, mathTemplates, type MathLevel, type MathTemplate } from './math';
 
 export type DomainId = 'english' | 'code' | 'math';
 export const DOMAINS: readonly DomainId[] = ['english', 'code', 'math'];
@@ -17,6 +18,9 @@ export interface MathSourceOptions {
   bytes?: number;
   /** Score only the answer bytes (digits and the newline after "A: "). */
   answerOnly?: boolean;
+  /** Problem set (see data/math.ts); default 'easy'. */
+  level?: MathLevel;
+  /** Overrides the level's templates (tests, custom streams). */
   templates?: readonly MathTemplate[];
 }
 
@@ -68,9 +72,9 @@ export function englishSource(split: DocSplit, genres?: readonly string[]): Toke
 /** A generated problem stream of `split`. */
 export function mathSource(split: SplitId, opts: MathSourceOptions = {}): TokenSource {
   const seed = opts.seed ?? (split === 'heldout' ? MATH_HELDOUT_STREAM_SEED : 1);
-  const stream = mathStream(split, seed, opts.bytes ?? MATH_STREAM_BYTES[split], opts.templates ?? MATH_TEMPLATES);
+  const stream = mathStream(split, seed, opts.bytes ?? MATH_STREAM_BYTES[split], mathTemplates(opts.level, opts.templates));
   return {
-    name: `math/${split}${opts.answerOnly ? ' (answer-only)' : ''}`,
+    name: `math/${split}${opts.level === 'hard' ? ' (hard)' : ''}${opts.answerOnly ? ' (answer-only)' : ''}`,
     bytes: stream.bytes,
     starts: stream.starts,
     mask: opts.answerOnly ? answerMask(stream.bytes) : undefined,

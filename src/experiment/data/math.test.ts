@@ -1,17 +1,27 @@
-// Math problems: correct answers, held-out disjoint from train by construction, answer masks.
+// Math problems at both levels: correct answers, held-out disjoint from train by construction
+// (no held-out question text in training at the easy level, no held-out identity at the hard
+// one), every problem inside one 64-byte window, fixed evaluation sets, answer masks.
 import { describe, expect, it } from 'vitest';
+import { mathSource } from './domains';
 import {
+  allMathProblems,
   answerMask,
+  constantAnswerBaseline,
   drawMathProblem,
   isCorrect,
   MATH_HELDOUT_PERCENT,
-  MATH_TEMPLATES,
+  MATH_LEVELS,
+  MATH_MAX_TEXT_BYTES,
+  MATH_TEMPLATES_BY_LEVEL,
   mathEvalSet,
   mathKey,
+  mathLevelOf,
+  mathPhrasings,
   mathProblem,
   mathProblems,
   mathSplitOf,
   mathStream,
+  type MathTemplate,
 } from './math';
 import { SplitMix32 } from './rng';
 
@@ -19,8 +29,10 @@ import { SplitMix32 } from './rng';
 function expected(template: string, o: readonly number[]): number {
   switch (template) {
     case 'add':
+    case 'add_digit':
       return o[0] + o[1];
     case 'sub':
+    case 'sub_digit':
       return o[0] - o[1];
     case 'mul':
       return o[0] * o[1];
@@ -31,60 +43,192 @@ function expected(template: string, o: readonly number[]): number {
   }
 }
 
+const SPLITS = ['train', 'heldout'] as const;
+
 describe('math problems', () => {
-  it('have the fixed prompt/answer format and correct integer answers', () => {
-    for (const split of ['train', 'heldout'] as const) {
-      for (const p of mathProblems(split, 2000, 7)) {
-        expect(p.prompt).toMatch(/^Q: [^\n]+\?\nA: $/);
-        expect(p.answer).toMatch(/^\d+$/);
-        expect(p.text).toBe(`${p.prompt}${p.answer}\n`);
-        expect(Number(p.answer)).toBe(expected(p.template, p.operands));
-        // every operand appears in the question, in order
-        const nums = p.prompt.match(/\d+/g)!.map(Number);
-        expect(nums).toEqual([...p.operands]);
-        expect(mathSplitOf(p.template, p.operands)).toBe(split);
+  it('have the fixed prompt/answer format and correct integer answers at both levels', () => {
+    for (const level of MATH_LEVELS) {
+      for (const split of SPLITS) {
+        for (const p of mathProblems(split, 2000, 7, { level })) {
+          expect(p.prompt).toMatch(/^Q: [^\n]+\?\nA: $/);
+          expect(p.answer).toMatch(/^\d+$/);
+          expect(p.text).toBe(`${p.prompt}${p.answer}\n`);
+          expect(Number(p.answer)).toBe(expected(p.template, p.operands));
+          // every operand appears in the question, in order
+          const nums = p.prompt.match(/\d+/g)!.map(Number);
+          expect(nums).toEqual([...p.operands]);
+          expect(mathSplitOf(p.template, p.operands, p.phrasing)).toBe(split);
+          expect(mathLevelOf(p.template)).toBe(level);
+        }
       }
     }
   });
 
-  it('example: the wording is decoration around the arithmetic', () => {
-    const p = mathProblem('add', [17, 25], { name: 'Tom', other: 'Zoe', item: 'apples', phrasing: 0 });
-    expect(p.text).toBe('Q: Tom has 17 apples and buys 25 more. How many apples does Tom have now?\nA: 42\n');
+  it('easy: one operation on single digits in five wordings, answers up to 18', () => {
+    const facts = new Set<string>();
+    const keys = new Set<string>();
+    const wordings = new Set<string>();
+    for (const split of SPLITS) {
+      for (const p of mathProblems(split, 6000, 11)) {
+        const [a, b] = p.operands;
+        expect(b).toBeLessThanOrEqual(9);
+        if (p.template === 'add_digit') expect(a).toBeLessThanOrEqual(9);
+        expect(Number(p.answer)).toBeLessThanOrEqual(p.template === 'add_digit' ? 18 : 9);
+        expect(p.fact).toBe(`${p.template}:${a},${b}`);
+        facts.add(p.fact!);
+        keys.add(p.key);
+        wordings.add(p.prompt.replace(/\d+/g, '#'));
+      }
+    }
+    // 100 addition facts (0..9 + 0..9) and their 100 inverses, five wordings each
+    expect(facts.size).toBe(200);
+    expect(keys.size).toBe(1000);
+    expect([...wordings].sort()).toEqual([
+      'Q: # apples and # apples. How many?\nA: ', 'Q: # apples, # eaten. How many left?\nA: ',
+      'Q: # minus # leaves how many?\nA: ', 'Q: # plus # makes how many?\nA: ',
+      'Q: #+#=?\nA: ', 'Q: #-#=?\nA: ',
+      'Q: What is # minus #?\nA: ', 'Q: What is # plus #?\nA: ',
+      'Q: What is #+#?\nA: ', 'Q: What is #-#?\nA: ',
+    ]);
+  });
+
+  it('examples: the easy form, and the wording of a hard problem is decoration around the arithmetic', () => {
+    const style = { name: 'Tom', other: 'Zoe', item: 'apples', phrasing: 0 };
+    expect(mathProblem('add_digit', [6, 3], style).text).toBe('Q: 6+3=?\nA: 9\n');
+    expect(mathProblem('add_digit', [6, 3], { ...style, phrasing: 2 }).text).toBe('Q: What is 6 plus 3?\nA: 9\n');
+    expect(mathProblem('sub_digit', [11, 2], { ...style, phrasing: 1 }).text).toBe('Q: What is 11-2?\nA: 9\n');
+    expect(mathProblem('sub_digit', [11, 2], { ...style, phrasing: 4 }).text).toBe('Q: 11 apples, 2 eaten. How many left?\nA: 9\n');
+    // an easy problem's split key is its fact and wording; a hard one's is its fact alone
+    expect(mathProblem('sub_digit', [11, 2], { ...style, phrasing: 4 }).key).toBe('sub_digit:11,2#4');
+    expect(mathProblem('add', [17, 25], { ...style, phrasing: 1 }).key).toBe('add:17,25');
+    const p = mathProblem('add', [17, 25], style);
+    expect(p.text).toBe('Q: Tom has 17 apples and buys 25 more. How many now?\nA: 42\n');
     expect(p.key).toBe('add:17,25');
-    expect(() => mathProblem('div', [7, 2], { name: 'Tom', other: 'Zoe', item: 'apples', phrasing: 0 })).toThrow(/no whole answer/);
+    expect(mathProblem('two_step', [30, 12, 5], { ...style, phrasing: 1 }).text).toBe('Q: A shop had 30 apples, got 12, sold 5. How many now?\nA: 37\n');
+    expect(() => mathProblem('div', [7, 2], style)).toThrow(/no whole answer/);
+    expect(() => mathProblem('sub_digit', [3, 5], style)).toThrow(/no whole answer/);
   });
 
-  it('never put the same (template, operands) in both splits, whatever the seeds', () => {
-    const keys = { train: new Set<string>(), heldout: new Set<string>() };
-    for (const seed of [1, 2, 3, 0xdeadbeef]) {
-      for (const split of ['train', 'heldout'] as const) {
-        for (const p of mathProblems(split, 3000, seed)) keys[split].add(p.key);
+  it('fit one 64-byte window (prompt, answer and newline), even with the longest decorations', () => {
+    expect(MATH_MAX_TEXT_BYTES).toBe(64);
+    const bytes = (t: string) => new TextEncoder().encode(t).length;
+    for (const level of MATH_LEVELS) {
+      for (const split of SPLITS) for (const p of mathProblems(split, 5000, 3, { level })) expect(bytes(p.text), p.text).toBeLessThanOrEqual(64);
+    }
+    // the largest operands and answers each template can draw, with the longest name, other and item
+    const worst: Array<[MathTemplate, number[]]> = [
+      ['add', [99, 99]], ['sub', [99, 2]], ['mul', [15, 15]], ['div', [135, 9]], ['two_step', [60, 40, 2]], ['two_step', [60, 40, 99]],
+      ['add_digit', [9, 9]], ['sub_digit', [18, 9]],
+    ];
+    for (const [t, o] of worst) {
+      for (let phrasing = 0; phrasing < mathPhrasings(t); phrasing++) {
+        const p = mathProblem(t, o, { name: 'Maria', other: 'Yusuf', item: 'balloons', phrasing });
+        expect(bytes(p.text), p.text).toBeLessThanOrEqual(64);
       }
     }
-    const shared = [...keys.heldout].filter((k) => keys.train.has(k));
-    expect(shared).toEqual([]);
-    expect(keys.heldout.size).toBeGreaterThan(500);
-    // every template has held-out problems, and the held-out share of identities is about MATH_HELDOUT_PERCENT
-    for (const t of MATH_TEMPLATES) expect([...keys.heldout].some((k) => k.startsWith(`${t}:`)), t).toBe(true);
+    expect(bytes(mathProblem('sub_digit', [18, 9], { name: '', other: '', item: '', phrasing: 0 }).text)).toBe(15);
+  });
+
+  it('never put a held-out question text in training, whatever the seeds, at either level', () => {
+    for (const level of MATH_LEVELS) {
+      const keys = { train: new Set<string>(), heldout: new Set<string>() };
+      const facts = { train: new Set<string>(), heldout: new Set<string>() };
+      const prompts = { train: new Set<string>(), heldout: new Set<string>() };
+      for (const seed of [1, 2, 3, 0xdeadbeef]) {
+        for (const split of SPLITS) {
+          for (const p of mathProblems(split, 3000, seed, { level })) {
+            keys[split].add(p.key);
+            facts[split].add(p.fact!);
+            prompts[split].add(p.prompt);
+          }
+        }
+      }
+      expect([...keys.heldout].filter((k) => keys.train.has(k))).toEqual([]);
+      expect([...prompts.heldout].filter((k) => prompts.train.has(k))).toEqual([]);
+      const sharedFacts = [...facts.heldout].filter((f) => facts.train.has(f));
+      // hard: no held-out arithmetic identity is ever trained on (generalisation)
+      if (level === 'hard') expect(sharedFacts).toEqual([]);
+      // easy: every held-out fact is trained on in other wordings (recall)
+      else expect(sharedFacts.length).toBe(facts.heldout.size);
+      for (const t of MATH_TEMPLATES_BY_LEVEL[level]) expect([...keys.heldout].some((k) => k.startsWith(`${t}:`)), t).toBe(true);
+    }
+    expect(mathKey('two_step', [1, 2, 3])).toBe('two_step:1,2,3');
+  });
+
+  it('hold out about the stated share of identities', () => {
     let held = 0;
     for (let a = 2; a <= 99; a++) for (let b = 2; b <= 99; b++) if (mathSplitOf('add', [a, b]) === 'heldout') held++;
-    expect(held / (98 * 98)).toBeGreaterThan((MATH_HELDOUT_PERCENT - 2) / 100);
-    expect(held / (98 * 98)).toBeLessThan((MATH_HELDOUT_PERCENT + 2) / 100);
-    expect(mathKey('two_step', [1, 2, 3])).toBe('two_step:1,2,3');
+    expect(held / (98 * 98)).toBeGreaterThan((MATH_HELDOUT_PERCENT.hard - 2) / 100);
+    expect(held / (98 * 98)).toBeLessThan((MATH_HELDOUT_PERCENT.hard + 2) / 100);
+    let easyHeld = 0;
+    for (let a = 0; a <= 9; a++) {
+      for (let b = 0; b <= 9; b++) {
+        for (let w = 0; w < 5; w++) {
+          if (mathSplitOf('add_digit', [a, b], w) === 'heldout') easyHeld++;
+          if (mathSplitOf('sub_digit', [a + b, b], w) === 'heldout') easyHeld++;
+        }
+      }
+    }
+    // 1000 (fact, wording) pairs: within three binomial standard deviations (±3.8 points)
+    expect(Math.abs(easyHeld / 1000 - MATH_HELDOUT_PERCENT.easy / 100)).toBeLessThan(0.038);
+    expect(easyHeld).toBeGreaterThanOrEqual(64);
   });
 
   it('are deterministic per seed and respect a template subset', () => {
     expect(mathProblems('train', 50, 42)).toEqual(mathProblems('train', 50, 42));
     expect(mathProblems('train', 50, 42)).not.toEqual(mathProblems('train', 50, 43));
+    expect(mathProblems('train', 50, 42, { level: 'hard' })).not.toEqual(mathProblems('train', 50, 42));
     const rng = new SplitMix32(5);
     for (let i = 0; i < 100; i++) expect(drawMathProblem(rng, 'heldout', ['mul']).template).toBe('mul');
   });
 
-  it('give a fixed, distinct held-out evaluation set', () => {
-    const a = mathEvalSet(200);
-    expect(a).toEqual(mathEvalSet(200));
-    expect(new Set(a.map((p) => p.key)).size).toBe(200);
-    expect(a.every((p) => mathSplitOf(p.template, p.operands) === 'heldout')).toBe(true);
+  it('give a fixed, distinct held-out evaluation set at each level', () => {
+    const hard = mathEvalSet(200, 'hard');
+    expect(hard).toEqual(mathEvalSet(200, 'hard'));
+    expect(new Set(hard.map((p) => p.key)).size).toBe(200);
+    expect(hard.every((p) => mathSplitOf(p.template, p.operands) === 'heldout' && mathLevelOf(p.template) === 'hard')).toBe(true);
+    // easy: all of its held-out (fact, wording) pairs when asked for more, a fixed prefix otherwise
+    const all = mathEvalSet(1000);
+    const heldKeys = new Set<string>();
+    for (let a = 0; a <= 9; a++) {
+      for (let b = 0; b <= 9; b++) {
+        for (let w = 0; w < 5; w++) {
+          if (mathSplitOf('add_digit', [a, b], w) === 'heldout') heldKeys.add(`add_digit:${a},${b}#${w}`);
+          if (mathSplitOf('sub_digit', [a + b, b], w) === 'heldout') heldKeys.add(`sub_digit:${a + b},${b}#${w}`);
+        }
+      }
+    }
+    expect(new Set(all.map((p) => p.key))).toEqual(heldKeys);
+    expect(all).toHaveLength(heldKeys.size);
+    expect(all.length).toBeGreaterThan(100);
+    expect(mathEvalSet(100)).toEqual(all.slice(0, 100));
+    expect(mathEvalSet(32)).toEqual(all.slice(0, 32));
+    expect(mathEvalSet(64, 'hard')).toEqual(hard.slice(0, 64));
+    expect(new Set(mathEvalSet(32).map((p) => p.template))).toEqual(new Set(['add_digit', 'sub_digit']));
+    expect(new Set(mathEvalSet(64).map((p) => p.key.split('#')[1])).size).toBe(5);
+    expect(allMathProblems('heldout', ['add', 'add_digit'], 1)).toBeNull();
+  });
+
+  it('streams of a level hold only that level, and no held-out question text is in the training stream', () => {
+    const heldKeys = new Set(mathEvalSet(1000).map((p) => p.prompt));
+    const easy = new TextDecoder().decode(mathSource('train', { seed: 9, bytes: 100_000 }).bytes);
+    const easyProblems = easy.split(/(?<=\n)(?=Q: )/);
+    for (const t of easyProblems) {
+      expect(t).toMatch(/^Q: [^\n]*\d{1,2}[^\n]+\d[^\n]*\?\nA: \d{1,2}\n$/);
+      expect(heldKeys.has(t.slice(0, t.indexOf('A: ') + 3))).toBe(false);
+    }
+    expect(easyProblems.length).toBeGreaterThan(3000);
+    const hard = mathSource('heldout', { level: 'hard', bytes: 20_000 });
+    expect(hard.name).toBe('math/heldout (hard)');
+    expect(new TextDecoder().decode(hard.bytes)).toMatch(/How many/);
+  });
+
+  it('give the constant-answer baseline: the most common answer\'s share', () => {
+    const style = { name: '', other: '', item: '', phrasing: 0 };
+    const set = [[3, 5], [4, 4], [2, 6], [1, 1], [0, 2]].map((o) => mathProblem('add_digit', o, style));
+    // answers 8, 8, 8, 2, 2
+    expect(constantAnswerBaseline(set)).toEqual({ answer: '8', accuracy: 0.6 });
+    expect(constantAnswerBaseline([])).toBeNull();
   });
 
   it('score exact-match greedy answers', () => {
