@@ -3,18 +3,12 @@
 // divergences), so no sentence here can disagree with the charts beside it. Before the run has
 // trained and been evaluated, it says what will be measured and claims nothing.
 import { useShallow } from 'zustand/react/shallow';
-import { runClaims, type ClaimMethod, type Verdict } from '../../../experiment/analysis/claims';
+import { runClaims, type ClaimMethod } from '../../../experiment/analysis/claims';
 import type { ExperimentConfig } from '../../../experiment/config';
 import { useExperiment } from '../../store/experiment';
+import { ClaimList, PaperSource } from './ClaimList';
 
-export const PAPER_URL = 'https://arxiv.org/abs/2405.09673';
-
-const VERDICT: Record<Verdict, string> = {
-  agrees: 'Agrees with the paper',
-  disagrees: 'Disagrees with the paper',
-  mixed: 'Mixed',
-  'not-measured': 'Not measured by this run',
-};
+export { PAPER_URL } from './ClaimList';
 
 function claimMethods(config: ExperimentConfig): ClaimMethod[] {
   return config.methods.map((m) => ({
@@ -45,21 +39,8 @@ export function ChartNotes() {
   return (
     <aside className="ll-notes ll-findings" aria-labelledby="ll-notes-title" data-testid="run-findings">
       <h3 id="ll-notes-title">What this run shows</h3>
-      {!trained ? <Plan config={s.config} /> : (
-        <ul>
-          {claims.map((c) => (
-            <li key={c.finding} data-verdict={c.verdict} data-finding={c.finding}>
-              <b>Finding {c.finding}: {c.title}.</b> <span className={`ll-verdict ll-${c.verdict}`}>{VERDICT[c.verdict]}.</span>{' '}
-              {c.measured}
-              <br /><span className="ll-paper">Paper (7B): {c.paper}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-      <p className="ll-hint">
-        From Biderman et al. 2024, <a href={PAPER_URL} target="_blank" rel="noreferrer">“LoRA Learns Less and Forgets Less”</a>.
-        At this toy scale an effect can be weaker, missing or reversed; the verdicts come from the numbers measured here.
-      </p>
+      {!trained ? <Plan config={s.config} /> : <ClaimList claims={claims} scope="run" />}
+      <PaperSource />
     </aside>
   );
 }
