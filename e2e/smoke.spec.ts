@@ -14,13 +14,17 @@ test('the page loads and WebGPU gives an adapter on the page and in a Worker', a
   });
   expect(onPage, 'navigator.gpu.requestAdapter() on the page').not.toBeNull();
 
-  const inWorker = await page.evaluate(async () => {
-    const source = `
+  // The Worker script is served from the page's origin (a routed URL): the page's Content Security Policy
+  // allows workers from 'self' only, like the training Worker, not from blob: URLs.
+  await page.route('**/__smoke-worker.js', (route) => route.fulfill({
+    contentType: 'text/javascript',
+    body: `
       const adapter = await navigator.gpu?.requestAdapter();
       postMessage(adapter ? { architecture: adapter.info.architecture, vendor: adapter.info.vendor } : null);
-    `;
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    const worker = new Worker(url, { type: 'module' });
+    `,
+  }));
+  const inWorker = await page.evaluate(async () => {
+    const worker = new Worker('/__smoke-worker.js', { type: 'module' });
     try {
       return await new Promise((resolve, reject) => {
         worker.onmessage = (e) => resolve(e.data);
@@ -28,7 +32,6 @@ test('the page loads and WebGPU gives an adapter on the page and in a Worker', a
       });
     } finally {
       worker.terminate();
-      URL.revokeObjectURL(url);
     }
   });
   expect(inWorker, 'navigator.gpu.requestAdapter() in a module Worker').not.toBeNull();

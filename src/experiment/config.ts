@@ -6,6 +6,11 @@
 import { z } from 'zod';
 import { PROJECTIONS } from '../engine/index';
 
+// Before any schema exists (every other zod schema's module imports this one): zod would otherwise probe
+// `new Function` to compile fast parsers, which the page's Content Security Policy (vite.config.ts) refuses
+// and reports as a violation. Interpreted parsing is fast enough for configs.
+z.config({ jitless: true });
+
 export const LIMITS = {
   methods: 6,
   steps: 5000,
