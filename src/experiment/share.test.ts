@@ -3,6 +3,7 @@
 // decode to a valid experiment with short, markup-free problem messages.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PRESET, LIMITS, parseExperiment, PRESETS, type ExperimentConfig, type MethodConfig } from './config';
+import { SHIPPED_BASES } from './bases';
 import { BROWN_GENRE_GROUPS, BROWN_GENRES } from './data/brown';
 import { decodeShare, encodeShare, formatNumber, MAX_PROBLEMS, MAX_QUERY_LENGTH } from './share';
 
@@ -86,7 +87,7 @@ function randomConfig(r: Rng, name: string): ExperimentConfig {
   maybe(() => (c.maxGradNorm = anyIn(r, 0, 100)));
   maybe(() => (c.evalInterval = r.int(1, LIMITS.steps)));
   maybe(() => (c.evalBatches = r.int(1, LIMITS.evalBatches)));
-  maybe(() => (c.base = r.pick(['base', 'tiny', 'base-2', 'b_3'])));
+  maybe(() => (c.base = r.pick(SHIPPED_BASES))); // any other base is refused by design (tested below)
   for (const d of [c.source, c.target]) {
     maybe(() => (d.domain = r.pick(['english', 'code', 'math'] as const)));
     maybe(() => (r.chance(0.3) ? delete d.genres : (d.genres = r.subset(GENRES, 15))));
@@ -215,6 +216,15 @@ const hostile: [string, string, Check?][] = [
   ['script as a label', 'v=1&preset=english-code&r8.label=<script>alert(1)</script>', (r) => expect(r.config.methods[2].label).toBe('LoRA r=8')],
   ['javascript: label', 'v=1&preset=english-code&r8.label=javascript:alert(1)'],
   ['javascript: base', 'v=1&preset=english-code&base=javascript:alert(1)', (r) => expect(r.config.base).toBe('base')],
+  ['unknown base model', 'v=1&preset=english-code&base=small&steps=50', (r) => {
+    expect(r.config.base).toBe('base');
+    expect(r.config.steps).toBe(50);
+    expect(r.problems).toEqual(['base model "small" is not shipped with this page (shipped: base); keeping base']);
+  }],
+  ['unknown base model named like a prototype', 'v=1&preset=english-math&base=__proto__', (r) => {
+    expect(r.config.base).toBe('base');
+    expect(r.problems).toEqual(['base model "__proto__" is not shipped with this page (shipped: base); keeping base']);
+  }],
   ['script as a preset', 'v=1&preset=<script>alert(1)</script>', (r) => expect(r.preset).toBe(DEFAULT_PRESET)],
   ['script as a method id', 'v=1&preset=english-code&m=<script>,r8', (r) => expect(r.config.methods.map((m) => m.id)).toEqual(['r8'])],
   ['script as a genre', 'v=1&preset=english-code&srcGenres=fiction,<img src=x onerror=alert(1)>', (r) => expect(r.config.source.genres).toEqual(['fiction'])],
@@ -289,6 +299,14 @@ describe('hostile and malformed links', () => {
       methods: [preset('english-math').methods[0], { ...preset('english-math').methods[1], rank: 1, lr: 0.02 }],
     });
     expect(r.problems).toHaveLength(3);
+  });
+
+  it('accepts a shipped base model without a problem', () => {
+    for (const name of SHIPPED_BASES) {
+      const r = decodeShare(`v=1&preset=english-code&base=${name}`);
+      expect(r.config.base).toBe(name);
+      expect(r.problems).toEqual([]);
+    }
   });
 
   it('caps the number of problems', () => {

@@ -9,7 +9,7 @@
 //   v=1                       schema version (always written)
 //   preset=english-code       the preset the link starts from (always written)
 //   base steps seed bs T sched warmup clip evalEvery evalBatches
-//                             base, steps, seed, batchSize, seqLen, schedule.kind,
+//                             base (a shipped one, bases.ts), steps, seed, batchSize, seqLen, schedule.kind,
 //                             schedule.warmupSteps, maxGradNorm, evalInterval, evalBatches
 //   src tgt                   source.domain, target.domain
 //   srcGenres tgtGenres       comma list of Brown genres or groups; empty = all genres
@@ -34,6 +34,7 @@ import {
   DEFAULT_PRESET, experimentSchema, fullMethodSchema, loraMethodSchema, parseExperiment, PRESETS, LIMITS,
   ConfigError, type ExperimentConfig, type MethodConfig,
 } from './config';
+import { isShippedBase, SHIPPED_BASES } from './bases';
 import { BROWN_GENRES, BROWN_GENRE_GROUPS } from './data/brown';
 
 export const SHARE_VERSION = 1;
@@ -214,6 +215,22 @@ export function textCodec(schema: z.ZodType, what: string, emptyUnsets: boolean)
   };
 }
 
+/**
+ * A base model shipped with the page: any other name would only fail at Start (its files do not exist), so
+ * the link is told now and keeps the preset's base.
+ */
+export function baseCodec(schema: z.ZodType): Codec {
+  const text = textCodec(schema, 'base model id', false);
+  return {
+    write: text.write,
+    read(raw, ctx) {
+      const r = text.read(raw, ctx);
+      if (r === null || isShippedBase(r.value as string)) return r;
+      return ctx.reject(`base model ${quote(raw)} is not shipped with this page (shipped: ${SHIPPED_BASES.join(', ')})`);
+    },
+  };
+}
+
 // ---- the tables ---------------------------------------------------------------------------
 
 export const field = (key: string, path: readonly string[], schema: z.ZodType, codec: Codec): Field => ({
@@ -233,7 +250,7 @@ const domainFields = (prefix: string, path: string): Field[] => [
 
 /** Top-level settings, in the order they are written. */
 export const TOP: readonly Field[] = [
-  field('base', ['base'], S.base, textCodec(S.base, 'base model id', false)),
+  field('base', ['base'], S.base, baseCodec(S.base)),
   num('steps', ['steps'], S.steps),
   num('seed', ['seed'], S.seed),
   num('bs', ['batchSize'], S.batchSize),

@@ -2,7 +2,7 @@
 // held-out never share a document (nor, for English, any 64-byte passage), genre ranges are
 // right, and a truncated or altered file is refused with a message that says so.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type DataAssets, type DocSplit, fetchAssetSource, loadAssets, parseAssets, validateManifest } from './assets';
+import { type DataAssets, type DocSplit, displayPath, fetchAssetSource, loadAssets, looksLikeHtml, parseAssets, validateManifest } from './assets';
 import { BROWN_GENRES, genreOfFileId } from './brown';
 import { domainSource, englishSource, resolveGenres } from './domains';
 import { fsAssetSource, loadAssetsFromDisk } from './node-assets';
@@ -126,14 +126,14 @@ describe('asset verification', () => {
   it('refuses a truncated file', () => {
     const file = assets.manifest.domains.english.splits.heldout.file;
     const bad = { ...buffers, [file]: buffers[file].subarray(0, buffers[file].length - 10) };
-    expect(() => parseAssets(assets.manifest, bad)).toThrow(/english\.heldout\.bin is truncated: \d+ bytes, manifest says \d+/);
+    expect(() => parseAssets(assets.manifest, bad)).toThrow(/english\.heldout\.bin is corrupted \(truncated\): \d+ bytes, manifest says \d+/);
   });
 
   it('refuses a file whose checksum does not match', () => {
     const file = assets.manifest.domains.code.splits.train.file;
     const altered = buffers[file].slice();
     altered[1000] ^= 1;
-    expect(() => parseAssets(assets.manifest, { ...buffers, [file]: altered })).toThrow(/code\.train\.bin fails its checksum/);
+    expect(() => parseAssets(assets.manifest, { ...buffers, [file]: altered })).toThrow(/code\.train\.bin is corrupted: checksum mismatch/);
   });
 
   it('refuses a missing file and a malformed manifest', async () => {
@@ -160,5 +160,70 @@ describe('asset verification', () => {
     expect(same(viaFetch.code.heldout.bytes, assets.code.heldout.bytes)).toBe(true);
     const notFound = (async () => new Response('', { status: 404 })) as unknown as typeof fetch;
     await expect(fetchAssetSource('http://x/data/', notFound).read('manifest.json')).rejects.toThrow(/HTTP 404/);
+  });
+});
+
+/** A fetch over the files on disk, served as `http://x/data/<name>`, with one file replaced by `answer`. */
+function fakeFetch(answer: Record<string, () => Response> = {}) {
+  const disk = fsAssetSource();
+  return (async (url: string) => {
+    const name = url.slice('http://x/data/'.length);
+    if (answer[name]) return answer[name]();
+    return new Response((await disk.read(name)).slice(), { headers: { 'content-type': name.endsWith('.json') ? 'application/json' : 'application/octet-stream' } });
+  }) as unknown as typeof fetch;
+}
+
+const INDEX_HTML = '<!doctype html>\n<html lang="en"><head><title>LoRA Lab</title></head></html>';
+
+describe('fetched assets: a bad file is named, with what is wrong', () => {
+  const load = (answer: Record<string, () => Response>) => loadAssets(fetchAssetSource('http://x/data/', fakeFetch(answer)));
+
+  it('a missing file (404) is "not found", with its path', async () => {
+    await expect(load({ 'code.train.bin': () => new Response('', { status: 404 }) })).rejects.toThrow('data/code.train.bin not found (HTTP 404)');
+    await expect(load({ 'manifest.json': () => new Response('nope', { status: 404 }) })).rejects.toThrow('data/manifest.json not found (HTTP 404)');
+  });
+
+  it('another error status names the file and the status', async () => {
+    await expect(load({ 'english.train.bin': () => new Response('', { status: 500 }) })).rejects.toThrow('data/english.train.bin could not be fetched: HTTP 500');
+  });
+
+  it('a web page in place of the file (a static server\'s fallback) is "not found"', async () => {
+    const page = () => new Response(INDEX_HTML, { headers: { 'content-type': 'text/html' } });
+    await expect(load({ 'code.heldout.bin': page })).rejects.toThrow('data/code.heldout.bin not found: the server sent a web page in its place');
+    await expect(load({ 'manifest.json': page })).rejects.toThrow('data/manifest.json not found');
+    // No content type: recognised by its first bytes.
+    const bare = () => new Response(`  ${INDEX_HTML}`);
+    await expect(load({ 'english.heldout.bin': bare })).rejects.toThrow('data/english.heldout.bin not found: the server sent a web page');
+  });
+
+  it('a truncated file and a corrupted one are named with what is wrong', async () => {
+    const disk = fsAssetSource();
+    const cut = (await disk.read('code.train.bin')).slice(0, 100);
+    await expect(load({ 'code.train.bin': () => new Response(cut) })).rejects.toThrow(/^data\/code\.train\.bin is corrupted \(truncated\): 100 bytes, manifest says \d+/);
+    const altered = (await disk.read('english.heldout.bin')).slice();
+    altered[5] ^= 0x20;
+    await expect(load({ 'english.heldout.bin': () => new Response(altered) })).rejects.toThrow(/^data\/english\.heldout\.bin is corrupted: checksum mismatch/);
+  });
+
+  it('a manifest that is not JSON or not a data manifest is named', async () => {
+    await expect(load({ 'manifest.json': () => new Response('{"format":') })).rejects.toThrow(/^data\/manifest\.json is not a data manifest: not valid JSON/);
+    await expect(load({ 'manifest.json': () => new Response('{"format":"x"}') })).rejects.toThrow('data/manifest.json: not a lora-lab-data manifest');
+  });
+
+  it('a network failure names the file', async () => {
+    const offline = (async () => { throw new TypeError('Failed to fetch'); }) as unknown as typeof fetch;
+    await expect(fetchAssetSource('http://x/data', offline).read('manifest.json')).rejects.toThrow('data/manifest.json could not be fetched: Failed to fetch');
+  });
+
+  it('tells a web page from a binary that happens to start with "<"', () => {
+    const bytes = (t: string) => new TextEncoder().encode(t);
+    expect(looksLikeHtml('a.bin', 'text/html; charset=utf-8', bytes('anything'))).toBe(true);
+    expect(looksLikeHtml('a.bin', null, bytes('<!DOCTYPE html><html>'))).toBe(true);
+    expect(looksLikeHtml('a.bin', null, bytes('<<< binary'))).toBe(false);
+    expect(looksLikeHtml('a.bin', 'application/octet-stream', new Uint8Array([0x3c, 0, 0, 0]))).toBe(false);
+    expect(looksLikeHtml('a.json', null, bytes('\n<p>error</p>'))).toBe(true);
+    expect(looksLikeHtml('a.json', 'application/json', bytes('{"a":1}'))).toBe(false);
+    expect(displayPath('http://127.0.0.1:4173/models/small.json')).toBe('models/small.json');
+    expect(displayPath('models/x.json')).toBe('models/x.json');
   });
 });

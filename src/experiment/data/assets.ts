@@ -67,10 +67,15 @@ export type DataAssets = { manifest: Manifest } & Record<AssetDomain, Record<Spl
 /** Reads a named asset (e.g. "english.train.bin") as bytes; fetch- or fs-backed. */
 export interface AssetSource {
   read(name: string): Promise<Uint8Array>;
+  /** How a message names the file, e.g. `data/english.train.bin`; the bare name when absent. */
+  where?(name: string): string;
 }
 
+/** A manifest problem, before validateManifest says which file it is in. */
+class ManifestProblem extends Error {}
+
 function fail(msg: string): never {
-  throw new Error(`data manifest: ${msg}`);
+  throw new ManifestProblem(msg);
 }
 
 function isObj(x: unknown): x is Record<string, unknown> {
@@ -102,8 +107,16 @@ function checkSplit(where: string, s: unknown): SplitManifest {
   return s as unknown as SplitManifest;
 }
 
-/** Validates parsed manifest JSON; throws a message naming the first problem. */
-export function validateManifest(json: unknown): Manifest {
+/** Validates parsed manifest JSON; throws a message naming the file (`path`) and its first problem. */
+export function validateManifest(json: unknown, path = 'data manifest'): Manifest {
+  try {
+    return checkManifest(json);
+  } catch (e) {
+    throw e instanceof ManifestProblem ? new Error(`${path}: ${e.message}`) : e;
+  }
+}
+
+function checkManifest(json: unknown): Manifest {
   if (!isObj(json) || json.format !== MANIFEST_FORMAT) fail(`not a ${MANIFEST_FORMAT} manifest`);
   if (json.version !== MANIFEST_VERSION) fail(`version ${String(json.version)}, this build reads ${MANIFEST_VERSION}`);
   if (json.separator !== DOC_SEPARATOR) fail(`separator must be ${DOC_SEPARATOR}`);
@@ -116,35 +129,43 @@ export function validateManifest(json: unknown): Manifest {
   return json as unknown as Manifest;
 }
 
-/** Checks one buffer against its manifest entry: length first (truncation), then SHA-256. */
-export function verifyAsset(entry: Pick<SplitManifest, 'file' | 'bytes' | 'sha256'>, bytes: Uint8Array): void {
+/**
+ * Checks one buffer against its manifest entry: length first (truncation), then SHA-256. `path` names the
+ * file in messages (e.g. `data/code.train.bin`).
+ */
+export function verifyAsset(entry: Pick<SplitManifest, 'file' | 'bytes' | 'sha256'>, bytes: Uint8Array, path = `data asset ${entry.file}`): void {
   if (bytes.length !== entry.bytes) {
     const what = bytes.length < entry.bytes ? 'truncated' : 'longer than expected';
     throw new Error(
-      `data asset ${entry.file} is ${what}: ${bytes.length} bytes, manifest says ${entry.bytes}. ` +
+      `${path} is corrupted (${what}): ${bytes.length} bytes, manifest says ${entry.bytes}. ` +
         'Re-fetch it, or regenerate with `npm run prepare-data`.',
     );
   }
   const actual = sha256Hex(bytes);
   if (actual !== entry.sha256) {
     throw new Error(
-      `data asset ${entry.file} fails its checksum: sha256 ${actual}, manifest says ${entry.sha256}. ` +
+      `${path} is corrupted: checksum mismatch (sha256 ${actual}, manifest says ${entry.sha256}). ` +
         'The file and public/data/manifest.json are out of step; regenerate with `npm run prepare-data`.',
     );
   }
 }
 
-/** Builds the verified asset set from a manifest and the bytes of each file it names. */
-export function parseAssets(manifest: unknown, buffers: Readonly<Record<string, Uint8Array>>): DataAssets {
-  const m = validateManifest(manifest);
+/**
+ * Builds the verified asset set from a manifest and the bytes of each file it names. `where` names a file in
+ * messages (an AssetSource's `where`).
+ */
+export function parseAssets(
+  manifest: unknown, buffers: Readonly<Record<string, Uint8Array>>, where: (name: string) => string = (n) => `data asset ${n}`,
+): DataAssets {
+  const m = validateManifest(manifest, where(MANIFEST_FILE));
   const out: Partial<Record<AssetDomain, Record<SplitId, DocSplit>>> = {};
   for (const domain of ASSET_DOMAINS) {
     const splits: Partial<Record<SplitId, DocSplit>> = {};
     for (const split of SPLITS) {
       const entry = m.domains[domain].splits[split];
       const bytes = buffers[entry.file];
-      if (!bytes) throw new Error(`data asset ${entry.file} (${domain} ${split}) was not provided`);
-      verifyAsset(entry, bytes);
+      if (!bytes) throw new Error(`${where(entry.file)} (${domain} ${split}) was not provided`);
+      verifyAsset(entry, bytes, where(entry.file));
       splits[split] = { domain, split, bytes, docs: entry.docs, genres: entry.genres };
     }
     out[domain] = splits as Record<SplitId, DocSplit>;
@@ -154,30 +175,70 @@ export function parseAssets(manifest: unknown, buffers: Readonly<Record<string, 
 
 /** Reads manifest.json and every file it names from `source`, then verifies them. */
 export async function loadAssets(source: AssetSource): Promise<DataAssets> {
+  const where = (name: string) => source.where?.(name) ?? `data asset ${name}`;
   const raw = await source.read(MANIFEST_FILE);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(raw));
   } catch (e) {
-    throw new Error(`data manifest: ${MANIFEST_FILE} is not valid JSON (${(e as Error).message})`);
+    throw new Error(`${where(MANIFEST_FILE)} is not a data manifest: not valid JSON (${(e as Error).message})`);
   }
-  const m = validateManifest(json);
+  const m = validateManifest(json, where(MANIFEST_FILE));
   const names = ASSET_DOMAINS.flatMap((d) => SPLITS.map((s) => m.domains[d].splits[s].file));
   const files = await Promise.all(names.map((n) => source.read(n)));
-  return parseAssets(m, Object.fromEntries(names.map((n, i) => [n, files[i]])));
+  return parseAssets(m, Object.fromEntries(names.map((n, i) => [n, files[i]])), where);
+}
+
+/** The path part of a URL, as a message shows it (`data/code.train.bin`); the text itself when it is not a URL. */
+export function displayPath(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  } catch {
+    return url;
+  }
+}
+
+const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d, 0xef, 0xbb, 0xbf]); // whitespace and a UTF-8 byte-order mark
+
+/**
+ * True when a response is a web page rather than the file: a static server's fallback (`vite preview`
+ * answers a missing file with index.html and status 200) or an error page. A JSON file never starts with
+ * `<`; a binary file counts only when it opens like an HTML document, since its first byte may be `<`.
+ */
+export function looksLikeHtml(name: string, contentType: string | null, bytes: Uint8Array): boolean {
+  if (contentType && /^\s*text\/html\b/i.test(contentType)) return true;
+  let i = 0;
+  while (i < bytes.length && i < 64 && SPACE.has(bytes[i])) i++;
+  if (bytes[i] !== 0x3c) return false;
+  if (name.endsWith('.json')) return true;
+  const head = new TextDecoder().decode(bytes.subarray(i, i + 16)).toLowerCase();
+  return head.startsWith('<!doctype html') || head.startsWith('<html');
 }
 
 /**
  * Asset source over HTTP, e.g. `fetchAssetSource(import.meta.env.BASE_URL + 'data/')` in the
- * app. `fetchImpl` defaults to the global fetch (also present in Node 18+).
+ * app. `fetchImpl` defaults to the global fetch (also present in Node 18+). A missing file, an
+ * error status or a web page in place of the file is refused with a message naming its path.
  */
 export function fetchAssetSource(baseUrl: string, fetchImpl: typeof fetch = fetch): AssetSource {
   const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const where = (name: string) => displayPath(base + name);
   return {
+    where,
     async read(name: string): Promise<Uint8Array> {
-      const res = await fetchImpl(base + name);
-      if (!res.ok) throw new Error(`could not fetch data asset ${base + name}: HTTP ${res.status}`);
-      return new Uint8Array(await res.arrayBuffer());
+      let res: Response;
+      try {
+        res = await fetchImpl(base + name);
+      } catch (e) {
+        throw new Error(`${where(name)} could not be fetched: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (res.status === 404 || res.status === 410) throw new Error(`${where(name)} not found (HTTP ${res.status})`);
+      if (!res.ok) throw new Error(`${where(name)} could not be fetched: HTTP ${res.status}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      if (looksLikeHtml(name, res.headers.get('content-type'), bytes)) {
+        throw new Error(`${where(name)} not found: the server sent a web page in its place`);
+      }
+      return bytes;
     },
   };
 }

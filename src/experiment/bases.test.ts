@@ -1,0 +1,29 @@
+// The list of shipped base models matches public/models/ exactly, and every preset uses one of them.
+import { existsSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BASE, isShippedBase, SHIPPED_BASES, shippedBasesNote } from './bases';
+import { experimentSchema, PRESETS } from './config';
+
+const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
+
+describe('shipped base models', () => {
+  it('each has a manifest and a parameter file in public/models', () => {
+    for (const name of SHIPPED_BASES) {
+      expect(existsSync(`${MODELS}${name}.json`), `${name}.json`).toBe(true);
+      expect(existsSync(`${MODELS}${name}.bin`), `${name}.bin`).toBe(true);
+    }
+  });
+
+  it('lists every manifest in public/models', () => {
+    const manifests = readdirSync(MODELS).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+    expect([...manifests].sort()).toEqual([...SHIPPED_BASES].sort());
+  });
+
+  it('include the schema default and every preset\'s base', () => {
+    expect(DEFAULT_BASE).toBe(experimentSchema.shape.base.parse(undefined));
+    for (const p of Object.values(PRESETS)) expect(isShippedBase(p.config.base)).toBe(true);
+    expect(isShippedBase('small')).toBe(false);
+    expect(shippedBasesNote()).toBe('the only shipped base model is "base"');
+  });
+});

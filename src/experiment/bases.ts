@@ -1,0 +1,20 @@
+// The base models shipped with the app (public/models/<name>.json + .bin). A link or a saved run
+// may name any identifier the config schema accepts; this list lets the page refuse an unknown
+// one when the link is opened, and lets the loaders say which bases exist when a file is missing.
+
+/** Every shipped base model, the default first. bases.test.ts checks this against public/models/. */
+export const SHIPPED_BASES: readonly string[] = ['base'];
+
+/** The base a link falls back to (the config schema's default). */
+export const DEFAULT_BASE = SHIPPED_BASES[0];
+
+export function isShippedBase(name: string): boolean {
+  return SHIPPED_BASES.includes(name);
+}
+
+/** "the shipped base models are: base", for messages about a base that could not be loaded. */
+export function shippedBasesNote(): string {
+  return SHIPPED_BASES.length === 1
+    ? `the only shipped base model is "${SHIPPED_BASES[0]}"`
+    : `the shipped base models are: ${SHIPPED_BASES.map((b) => `"${b}"`).join(', ')}`;
+}
