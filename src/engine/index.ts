@@ -13,6 +13,10 @@ export { initModelParams } from './model/init';
 export { TrainingRun, type RunOptions, type StepInput, type StepResult, type MemoryReport } from './model/run';
 export { loraDelta, mergeLora, fullDelta } from './model/delta';
 export {
+  estimateRunMemory, estimateReadbacks, runBuffers, summarizeBuffers,
+  type BufferEstimate, type MemoryCategory, type RunMemoryEstimate,
+} from './model/memory-estimate';
+export {
   generate, sampleFromLogits, softmaxEntropy, type GenerateOptions, type Generation, type SamplingOptions,
 } from './model/generate';
 export { DEFAULT_ADAMW, type AdamWOptions } from './optim/adamw';

@@ -1,0 +1,177 @@
+// What TrainingRun.create would allocate for a set of RunOptions, computed without a device,
+// so a configuration that cannot fit is refused before anything is allocated. It mirrors
+// run.ts buffer by buffer: the parameter, gradient and AdamW buffers, every planned
+// activation (buffers.ts planBuffers), the clipping partials, one uniform per prepared
+// dispatch (forward for training and for evaluation, backward, optimizer), the RoPE table
+// from the context's pool and the ScalarReader's staging ring. Sizes are the ones passed to
+// createBuffer; a driver may round them up further, which no WebGPU API reveals.
+// memory-estimate.test.ts checks the mirror against the buffers a real run creates.
+
+import { BufferPool, numel } from '../gpu/buffers';
+import { gradNormPartials } from '../kernels/reduce';
+import { planBuffers } from './buffers';
+import { DEFAULT_ROPE_THETA, headDim } from './config';
+import { loraLayout, modelLayout, type Projection } from './layout';
+import type { RunOptions } from './run';
+
+/** What a buffer holds, for telling which term of an estimate dominates. */
+export type MemoryCategory = 'weights' | 'gradients' | 'optimizer' | 'activations' | 'other';
+
+export interface BufferEstimate {
+  /** The label TrainingRun gives the buffer (`<run label>:<name>`), or the kernel's for uniforms and tables. */
+  label: string;
+  bytes: number;
+  category: MemoryCategory;
+}
+
+export interface RunMemoryEstimate {
+  totalBytes: number;
+  /** The first of the largest buffers in creation order (ties: logits before dlogits, params before grads). */
+  largestBuffer: { label: string; bytes: number };
+  /** Number of createBuffer calls. */
+  buffers: number;
+  byCategory: Record<MemoryCategory, number>;
+}
+
+/** TrainingRun.alloc rounds to 16 bytes, at least 16. */
+const runAlloc = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
+/** createUniform: 4-byte fields packed into 16-byte rows, at least one row. */
+const uniform = (fields: number) => Math.max(4, Math.ceil(fields / 4) * 4) * 4;
+/** Uniform sizes of the kernels a run prepares (fields per kernel: see src/engine/kernels). */
+const U = {
+  matmul: uniform(9), attention: uniform(6), dropout: uniform(5), small: uniform(4),
+};
+/** ScalarReader(device, 8) in run.ts: a ring of 3 staging buffers of 8 f32s. */
+const SCALAR_RING = 3;
+const SCALAR_BYTES = Math.max(16, 8 * 4);
+
+/** Uniform bytes and counts of every prepared dispatch of a run, mirroring forward.ts, backward.ts, linear.ts and adamw.ts. */
+function dispatchUniforms(opts: RunOptions): number[] {
+  const cfg = opts.config;
+  const full = opts.mode === 'full';
+  const dropout = opts.dropout ?? 0;
+  const lora = opts.mode === 'lora' ? opts.lora! : null;
+  const adapted = (p: Projection) => !!lora && lora.targets.includes(p);
+  const out: number[] = [];
+  const add = (bytes: number, n = 1) => {
+    for (let i = 0; i < n; i++) out.push(bytes);
+  };
+  const linearForward = (p: Projection, train: boolean) => {
+    if (train && dropout > 0) add(U.dropout);
+    add(U.matmul);
+    if (!adapted(p)) return;
+    if (train && lora!.dropout > 0) add(U.dropout);
+    add(U.matmul, 2);
+  };
+  const linearBackward = (p: Projection) => {
+    if (full) add(U.matmul); // dW
+    add(U.matmul); // dx (or dy·W before the mask)
+    if (dropout > 0) add(U.dropout);
+    if (!adapted(p)) return;
+    add(U.matmul, 4); // dB, d(u), dA, dx through A
+    if (lora!.dropout > 0) add(U.dropout);
+  };
+  const rmsnormBackward = () => add(U.small, full ? 2 : 1); // the dw pass only when norm weights train
+  const forward = (train: boolean) => {
+    add(U.small); // embedding
+    for (let l = 0; l < cfg.nLayers; l++) {
+      add(U.small); // rmsnorm
+      for (const p of ['q', 'k', 'v'] as const) linearForward(p, train);
+      add(U.small, 2); // rope q, k
+      add(U.attention);
+      linearForward('o', train);
+      add(U.small, 2); // residual, rmsnorm
+      linearForward('gate', train);
+      linearForward('up', train);
+      add(U.small); // swiglu
+      linearForward('down', train);
+      add(U.small); // residual
+    }
+    add(U.small); // final rmsnorm
+    add(U.matmul); // LM head
+    add(U.small, 2); // cross-entropy losses and stats
+  };
+  forward(true);
+  add(U.small); // cross-entropy backward
+  add(U.matmul, full ? 2 : 1); // LM head: dW (full only) and dx
+  rmsnormBackward();
+  for (let l = 0; l < cfg.nLayers; l++) {
+    linearBackward('down');
+    add(U.small); // swiglu
+    linearBackward('gate');
+    linearBackward('up');
+    rmsnormBackward();
+    linearBackward('o');
+    add(U.attention, 2);
+    add(U.small, 2); // rope q, k
+    for (const p of ['q', 'k', 'v'] as const) linearBackward(p);
+    rmsnormBackward();
+  }
+  if (full) add(U.small); // embedding backward
+  add(U.small, 3); // gradient-norm partials and finish, AdamW
+  forward(false);
+  return out;
+}
+
+/** Every buffer TrainingRun.create makes for these options, in creation order (uniforms last). */
+export function runBuffers(opts: RunOptions): BufferEstimate[] {
+  const cfg = opts.config;
+  const label = opts.label ?? opts.mode;
+  const model = modelLayout(cfg);
+  const lora = opts.mode === 'lora' && opts.lora ? loraLayout(cfg, opts.lora.rank, opts.lora.targets) : null;
+  const trainable = lora ?? model;
+  const out: BufferEstimate[] = [];
+  const add = (name: string, bytes: number, category: MemoryCategory) => out.push({ label: `${label}:${name}`, bytes: runAlloc(bytes), category });
+  add('params', model.totalElements * 4, 'weights'); // (totalElements), padded layout
+  if (lora) {
+    add('lora', lora.totalElements * 4, 'weights');
+    add('lora_grads', lora.totalElements * 4, 'gradients');
+  } else {
+    add('grads', model.totalElements * 4, 'gradients');
+  }
+  add('m', trainable.totalElements * 4, 'optimizer');
+  add('v', trainable.totalElements * 4, 'optimizer');
+  const plan = planBuffers({
+    cfg, B: opts.batchSize, T: opts.seqLen, lora: opts.mode === 'lora' ? opts.lora ?? null : null, dropout: opts.dropout ?? 0,
+  });
+  for (const e of plan) add(e.name, numel(e.shape) * 4, e.kind === 'io' ? 'other' : 'activations');
+  add('partials', Math.max(1, gradNormPartials(trainable.totalElements)) * 4, 'optimizer');
+  // The per-context RoPE table (kernels/rope.ts), from the pool: (D/2, 2) f32 rounded to a pool bucket.
+  // Counted for every run: it is shared only by runs on the same KernelContext.
+  const D = headDim(cfg);
+  out.push({ label: `rope_freq_D${D}_theta${cfg.ropeTheta ?? DEFAULT_ROPE_THETA}`, bytes: BufferPool.bucket(D * 4), category: 'other' });
+  for (let i = 0; i < SCALAR_RING; i++) out.push({ label: 'scalars', bytes: SCALAR_BYTES, category: 'other' });
+  for (const bytes of dispatchUniforms(opts)) out.push({ label: 'uniform', bytes, category: 'other' });
+  return out;
+}
+
+/** Sums a buffer list: total, first largest buffer, count and bytes per category. */
+export function summarizeBuffers(list: readonly BufferEstimate[]): RunMemoryEstimate {
+  const byCategory: Record<MemoryCategory, number> = { weights: 0, gradients: 0, optimizer: 0, activations: 0, other: 0 };
+  let totalBytes = 0;
+  let largest = { label: '', bytes: 0 };
+  for (const b of list) {
+    totalBytes += b.bytes;
+    byCategory[b.category] += b.bytes;
+    if (b.bytes > largest.bytes) largest = { label: b.label, bytes: b.bytes };
+  }
+  return { totalBytes, largestBuffer: largest, buffers: list.length, byCategory };
+}
+
+/** The bytes TrainingRun.create(ctx, opts) allocates on a context that has not yet made its RoPE table. */
+export function estimateRunMemory(opts: RunOptions): RunMemoryEstimate {
+  return summarizeBuffers(runBuffers(opts));
+}
+
+/**
+ * Staging buffers a run creates later, on demand: lastLogits' (B, V) readback (generation and
+ * greedy answers; kept until the run is destroyed), and the transient copies of readTrainable
+ * (one trainable-sized buffer) and exportState (three at once: weights and both moments).
+ */
+export function estimateReadbacks(opts: RunOptions): { lastLogits: number; readTrainable: number; exportState: number } {
+  const trainable = opts.mode === 'lora' && opts.lora
+    ? loraLayout(opts.config, opts.lora.rank, opts.lora.targets)
+    : modelLayout(opts.config);
+  const bytes = Math.max(4, trainable.totalElements * 4);
+  return { lastLogits: opts.batchSize * opts.config.vocabSize * 4, readTrainable: bytes, exportState: 3 * bytes };
+}
