@@ -2,12 +2,17 @@
 // (held-out target loss vs step), forgetting (held-out source loss vs step), learn vs forget
 // (each method's path in the target/source plane from the base model), and, for math
 // targets, exact-match accuracy vs step. Before a run each panel shows what it will draw.
+// A diverged method's line ends at the state it stopped in, with a marker and "(diverged at step
+// N)" in the legend; its blow-up runs off the top instead of flattening the other lines.
 import type { ReactNode } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { EvalPoint, MethodInfo } from '../../../experiment/protocol';
+import { useExperiment } from '../../store/experiment';
 import { ChartDownload } from '../export/ChartDownload';
 import { ChartNotes } from './ChartNotes';
 import { methodColor } from './colors';
+import { DivergenceNote } from './DivergenceNote';
+import { drawnEvals, lossDomain, seriesLabel } from './divergence';
 
 /** A line on the charts: a method of the shown run, or of a saved run overlaid to compare. */
 interface Series {
@@ -15,6 +20,8 @@ interface Series {
   label: string;
   color: string;
   dashed: boolean;
+  /** The step it diverged at (runs on screen only). */
+  divergedAt?: number;
 }
 
 type Props = { series: Series[]; evals: EvalPoint[] };
@@ -44,7 +51,7 @@ function byStep(methods: Series[], evals: EvalPoint[], key: Metric) {
   const rows = new Map<number, Record<string, number>>();
   for (const e of evals) {
     const v = e[key];
-    if (v === undefined) continue;
+    if (v === undefined || !Number.isFinite(v)) continue;
     const row = rows.get(e.step) ?? { step: e.step };
     row[e.method] = v;
     rows.set(e.step, row);
@@ -63,6 +70,23 @@ function Panel({ chart, title, hint, empty, children }: { chart: string; title: 
   );
 }
 
+/** A loss axis that a diverged method's blow-up cannot flatten (see lossDomain); 'auto' when nothing diverged. */
+function lossAxis(series: Series[], evals: EvalPoint[], key: 'targetLoss' | 'sourceLoss'): [number, number] | ['auto', 'auto'] {
+  if (!series.some((m) => m.divergedAt !== undefined)) return ['auto', 'auto'];
+  const diverged = new Set(series.filter((m) => m.divergedAt !== undefined).map((m) => m.id));
+  return lossDomain(evals.map((e) => ({ value: e[key], diverged: diverged.has(e.method) }))) ?? ['auto', 'auto'];
+}
+
+/** A vertical line at the step each diverged method stopped, in its colour. */
+function divergedMarks(series: Series[]) {
+  return series.filter((m) => m.divergedAt !== undefined).map((m, i) => (
+    <ReferenceLine
+      key={`diverged-${m.id}`} x={m.divergedAt} stroke={m.color} strokeDasharray="2 3" ifOverflow="extendDomain"
+      label={{ value: `✕ diverged (step ${m.divergedAt})`, position: 'insideTopRight', fill: m.color, fontSize: 13, dy: 14 * i }}
+    />
+  ));
+}
+
 function StepChart({ series, evals, metric, yLabel }: Props & { metric: Metric; yLabel: string }) {
   const accuracy = metric === 'targetAccuracy';
   const fmt = accuracy ? pct : (v: number) => v.toFixed(2);
@@ -71,7 +95,8 @@ function StepChart({ series, evals, metric, yLabel }: Props & { metric: Metric; 
       <CartesianGrid strokeDasharray="3 3" />
       <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={TICK} label={{ value: 'step', position: 'insideBottom', offset: -14 }} />
       <YAxis
-        domain={accuracy ? [0, (max: number) => Math.min(1, Math.max(0.1, max))] : ['auto', 'auto']}
+        domain={accuracy ? [0, (max: number) => Math.min(1, Math.max(0.1, max))] : lossAxis(series, evals, metric as 'targetLoss' | 'sourceLoss')}
+        allowDataOverflow={!accuracy}
         width={60}
         tick={TICK}
         tickFormatter={fmt}
@@ -85,17 +110,37 @@ function StepChart({ series, evals, metric, yLabel }: Props & { metric: Metric; 
           dot={{ r: m.dashed ? 2 : 3 }} isAnimationActive={false} connectNulls
         />
       ))}
+      {divergedMarks(series)}
     </LineChart>
   );
 }
 
-export function LearnForgetChart({ series, evals }: Props) {
+const clamp = (v: number, d: [number, number] | ['auto', 'auto']) => (typeof d[0] === 'number' ? Math.min(Math.max(v, d[0]), d[1] as number) : v);
+
+/** Where each diverged method's path ends (clamped into the plot, so a point that ran off it is still marked). */
+function divergedEnds(series: Series[], evals: EvalPoint[], x: [number, number] | ['auto', 'auto'], y: [number, number] | ['auto', 'auto']) {
+  return series.filter((m) => m.divergedAt !== undefined).flatMap((m) => {
+    const last = evals.filter((e) => e.method === m.id).at(-1);
+    if (!last) return [];
+    return [(
+      <ReferenceDot
+        key={`diverged-${m.id}`} x={clamp(last.targetLoss, x)} y={clamp(last.sourceLoss, y)} r={7} fill="#fff" stroke={m.color} strokeWidth={3}
+        label={{ value: `✕ diverged (step ${m.divergedAt})`, position: 'right', fill: m.color, fontSize: 13 }}
+      />
+    )];
+  });
+}
+
+export function LearnForgetChart({ series, evals: all }: Props) {
+  const evals = all.filter((e) => Number.isFinite(e.targetLoss) && Number.isFinite(e.sourceLoss));
   const base = evals.find((e) => e.step === 0 && !series.find((m) => m.id === e.method)?.dashed);
+  const x = lossAxis(series, evals, 'targetLoss');
+  const y = lossAxis(series, evals, 'sourceLoss');
   return (
     <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="targetLoss" name="target loss" type="number" domain={['auto', 'auto']} reversed tick={TICK} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'target loss (learned more →)', position: 'insideBottom', offset: -14 }} />
-      <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={['auto', 'auto']} width={60} tick={TICK} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'source loss (forgot ↑)', angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }} />
+      <XAxis dataKey="targetLoss" name="target loss" type="number" domain={x} allowDataOverflow reversed tick={TICK} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'target loss (learned more →)', position: 'insideBottom', offset: -14 }} />
+      <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={y} allowDataOverflow width={60} tick={TICK} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'source loss (forgot ↑)', angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }} />
       <ZAxis range={[36, 36]} />
       <Tooltip formatter={num4} />
       <Legend verticalAlign="top" />
@@ -106,6 +151,7 @@ export function LearnForgetChart({ series, evals }: Props) {
         />
       ))}
       {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} />}
+      {divergedEnds(series, evals, x, y)}
     </ScatterChart>
   );
 }
@@ -117,15 +163,17 @@ export function MetricCharts({ methods, evals, overlays = [], domains, showAccur
   domains: ChartDomains;
   showAccuracy: boolean;
 }) {
+  const diverged = useExperiment((x) => x.diverged);
   const empty = evals.length === 0 && overlays.length === 0;
   const series: Series[] = [
-    ...methods.map((m, i) => ({ id: m.id, label: m.label, color: methodColor(i), dashed: false })),
+    ...methods.map((m, i) => ({ id: m.id, label: seriesLabel(m.label, diverged[m.id]), color: methodColor(i), dashed: false, divergedAt: diverged[m.id] })),
     ...overlays.flatMap((o) => o.methods.map((m, i) => ({ id: `${o.key}:${m.id}`, label: `${m.label} · ${o.label}`, color: methodColor(i), dashed: true }))),
   ];
-  const all = [...evals, ...overlays.flatMap((o) => o.evals.map((e) => ({ ...e, method: `${o.key}:${e.method}` })))];
+  const all = [...drawnEvals(evals, diverged), ...overlays.flatMap((o) => o.evals.map((e) => ({ ...e, method: `${o.key}:${e.method}` })))];
   const props = { series, evals: all };
   return (
     <div className="ll-charts">
+      <DivergenceNote />
       <Panel
         chart="targetLoss"
         title="Learning: held-out target loss"

@@ -1,9 +1,11 @@
 // Per-method run status: the settings in use, step reached, speed, held-out target and source
 // loss (base model → latest evaluation), trainable parameters (LoRA trains a small fraction),
-// memory for weights, gradients and optimizer state, and divergence.
+// memory for weights, gradients and optimizer state, and divergence (a diverged method's losses
+// end at the state it stopped in; no NaN is printed).
 import type { ExperimentConfig, MethodConfig } from '../../../experiment/config';
 import type { EvalPoint, MethodInfo, StepPoint } from '../../../experiment/protocol';
 import { methodColor } from './colors';
+import { drawnEvals } from './divergence';
 
 const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
 function share(m: MethodInfo): string {
@@ -28,15 +30,18 @@ function settings(m: MethodConfig | undefined): string {
   return `r=${m.rank}, α=${m.alpha} (${scale}), ${m.targets.join('/')}, ${lr}`;
 }
 
+const loss = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'not finite');
+
 function lossChange(evals: EvalPoint[], id: string, key: 'targetLoss' | 'sourceLoss'): string {
   const mine = evals.filter((e) => e.method === id);
   if (mine.length === 0) return '–';
   const first = mine[0][key];
   const last = mine[mine.length - 1][key];
-  return mine.length === 1 ? first.toFixed(3) : `${first.toFixed(3)} → ${last.toFixed(3)}`;
+  return mine.length === 1 ? loss(first) : `${loss(first)} → ${loss(last)}`;
 }
 
-export function StatusTable({ methods, lastStep, diverged, config, evals }: Props) {
+export function StatusTable({ methods, lastStep, diverged, config, evals: all }: Props) {
+  const evals = drawnEvals(all, diverged);
   return (
     <table className="ll-table">
       <caption style={{ textAlign: 'left', fontWeight: 650 }}>Methods in this run</caption>
@@ -57,7 +62,9 @@ export function StatusTable({ methods, lastStep, diverged, config, evals }: Prop
             <td data-testid={`source-${m.id}`}>{lossChange(evals, m.id, 'sourceLoss')}</td>
             <td>{m.trainableParams.toLocaleString('en-US')}{share(m)}</td>
             <td>{kib(m.memory.weightBytes)} / {kib(m.memory.gradientBytes)} / {kib(m.memory.optimizerBytes)}</td>
-            <td>{diverged[m.id] ? `diverged at step ${diverged[m.id]}` : 'ok'}</td>
+            <td data-testid={`status-${m.id}`} style={diverged[m.id] !== undefined ? { color: '#b00020', fontWeight: 650 } : undefined}>
+              {diverged[m.id] !== undefined ? `diverged at step ${diverged[m.id]}` : 'ok'}
+            </td>
           </tr>
         ))}
       </tbody>

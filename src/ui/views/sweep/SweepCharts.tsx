@@ -7,6 +7,7 @@
 import { Fragment, type ReactNode } from 'react';
 import { CartesianGrid, Legend, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import { lrSensitivity, paretoFront, type LrCurve, type SweepCellResult } from '../../../experiment/analysis/front';
+import { lossDomain } from '../../components/charts/divergence';
 import { fmtLr, fullReferences, moduleBars, planePoints, rankPoints } from './model';
 
 const HEIGHT = 230;
@@ -169,6 +170,10 @@ function PlaneTooltip({ active, payload }: { active?: boolean; payload?: Readonl
 export function PlaneChart({ cells, colors, baseSource, families }: Props & { families: Array<{ id: string; label: string }> }) {
   const points = planePoints(cells);
   const front = paretoFront(points);
+  // A diverged cell's blow-up (tens of nats) runs off the plot instead of squeezing every other checkpoint together.
+  const gone = new Set(cells.filter((c) => c.diverged).map((c) => c.cellId));
+  const axis = (key: 'targetLoss' | 'sourceLoss'): [number, number] | ['auto', 'auto'] =>
+    (gone.size ? lossDomain(points.map((p) => ({ value: p[key], diverged: gone.has(p.cell) }))) : null) ?? ['auto', 'auto'];
   const base = cells.flatMap((c) => c.evals).find((e) => e.step === 0);
   const onFront = new Map<string, number>();
   for (const p of front) onFront.set(p.family, (onFront.get(p.family) ?? 0) + 1);
@@ -184,8 +189,8 @@ export function PlaneChart({ cells, colors, baseSource, families }: Props & { fa
     >
       <ScatterChart responsive style={{ width: '100%', height: 300 }} margin={MARGIN}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="targetLoss" name="target loss" type="number" domain={['auto', 'auto']} reversed tick={TICK} tickFormatter={f2} label={xLabel('target loss (learned more →)')} />
-        <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={['auto', 'auto']} width={56} tick={TICK} tickFormatter={f2} label={yLabel('source loss (forgot ↑)')} />
+        <XAxis dataKey="targetLoss" name="target loss" type="number" domain={axis('targetLoss')} allowDataOverflow reversed tick={TICK} tickFormatter={f2} label={xLabel('target loss (learned more →)')} />
+        <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={axis('sourceLoss')} allowDataOverflow width={56} tick={TICK} tickFormatter={f2} label={yLabel('source loss (forgot ↑)')} />
         <ZAxis range={[30, 30]} />
         <Tooltip content={PlaneTooltip} />
         <Legend verticalAlign="top" />
