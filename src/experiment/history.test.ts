@@ -1,10 +1,12 @@
 // Saved runs and sweeps: save, list newest first, checkpoint round trip with typed arrays,
-// delete; and the version-2 upgrade keeps the runs a version-1 database already holds.
+// delete; the version-2 upgrade keeps the runs a version-1 database already holds; each run's
+// stored size; the quota test hook aborts writes and leaves the last good copy; and a newer
+// version opened in another tab is never blocked by this connection.
 import 'fake-indexeddb/auto';
 import { openDB } from 'idb';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from './config';
-import { RunHistory, type SavedRun, type SavedSweep } from './history';
+import { RunHistory, storedBytes, type SavedRun, type SavedSweep } from './history';
 import type { ExperimentCheckpoint } from './runner';
 import type { SweepCheckpoint, SweepConfig } from './sweep';
 
@@ -100,10 +102,83 @@ describe('sweep history', () => {
     v1.close();
     const h = await RunHistory.open(name);
     expect((await h.list()).map((r) => r.id)).toEqual(['old']);
+    // A record from before sizes were kept: its size is the record's own (no checkpoint size known).
+    expect((await h.list())[0].bytes).toBe(JSON.stringify(run('old')).length);
     expect((await h.get('old'))?.evals).toEqual(run('old').evals);
     expect(await h.checkpoint('old')).toEqual({ step: 3, marker: 'kept' });
     await h.saveSweep(savedSweep('new'));
     expect((await h.listSweeps()).map((s) => s.id)).toEqual(['new']);
     h.close();
+  });
+});
+
+const bigCheckpoint = (step: number): ExperimentCheckpoint => ({
+  config: PRESETS['english-code'].config, step, batcher: { seed: 1, batchSize: 8, seqLen: 64, step, rng: 1 },
+  methods: { full: { params: new Float32Array(10_000).fill(step), m: new Float32Array(10_000), v: new Float32Array(10_000), step, diverged: false } },
+  evals: [], steps: [],
+});
+
+describe('stored sizes', () => {
+  it('counts typed arrays by their bytes and the rest by its JSON length', () => {
+    expect(storedBytes({ a: new Float32Array(4) })).toBe(16 + '{"a":0}'.length);
+    expect(storedBytes({ a: [1, 2], b: 'xy' })).toBe('{"a":[1,2],"b":"xy"}'.length);
+    expect(storedBytes({ m: { p: new Float64Array(2), q: new Uint8Array(5) } })).toBe(16 + 5 + '{"m":{"p":0,"q":0}}'.length);
+  });
+
+  it('a run lists with the size of its record and its checkpoint, and later saves keep the checkpoint fields', async () => {
+    const h = await RunHistory.open(`test-${Math.random()}`);
+    await h.save(run('a'));
+    const record = JSON.stringify({ ...run('a'), updatedAt: Date.now() }).length;
+    const before = (await h.list())[0].bytes;
+    expect(Math.abs(before - record)).toBeLessThanOrEqual(2);
+    await h.saveCheckpoint('a', bigCheckpoint(3));
+    // Three Float32Array(10000): 120,000 bytes, plus the checkpoint's JSON and the recorded fields.
+    const after = (await h.list())[0].bytes;
+    expect(after - before).toBeGreaterThan(120_000);
+    expect(after - before).toBeLessThan(125_000);
+    // The Worker saves the run object it holds, whose checkpoint fields may be stale: the stored ones win.
+    await h.save({ ...run('a'), state: 'paused' });
+    const saved = await h.get('a');
+    expect(saved?.state).toBe('paused');
+    expect(saved?.checkpointStep).toBe(3);
+    // ('paused' is one character shorter than 'running'.)
+    expect((await h.list())[0].bytes).toBe(after - 1);
+    h.close();
+  });
+});
+
+describe('faults', () => {
+  it('the quota hook aborts every write (the last good copy stays) but lets deletes through', async () => {
+    const h = await RunHistory.open(`test-${Math.random()}`);
+    await h.save(run('a'));
+    await h.saveCheckpoint('a', bigCheckpoint(2));
+    await h.save(run('b'));
+    h.injectQuotaFault();
+    await expect(h.save({ ...run('a'), state: 'done', step: 9 })).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    await expect(h.saveCheckpoint('a', bigCheckpoint(4))).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    await expect(h.saveSweep(savedSweep('s'))).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    expect((await h.get('a'))?.state).toBe('running');
+    expect((await h.get('a'))?.checkpointStep).toBe(2);
+    expect((await h.checkpoint('a'))?.step).toBe(2);
+    expect(await h.listSweeps()).toEqual([]);
+    await h.delete('b');
+    expect((await h.list()).map((r) => r.id)).toEqual(['a']);
+    h.close();
+  });
+
+  it('closes itself when another tab opens a newer version, so that tab is not blocked', async () => {
+    const name = `test-${Math.random()}`;
+    const closed: string[] = [];
+    const h = await RunHistory.open(name, { closed: (why) => closed.push(why) });
+    await h.save(run('a'));
+    const newer = await Promise.race([
+      openDB(name, 3),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('blocked by the older connection')), 3000)),
+    ]);
+    expect(h.closed).toMatch(/newer version/);
+    expect(closed).toEqual([h.closed]);
+    expect(((await newer.get('runs', 'a')) as SavedRun).evals).toEqual(run('a').evals);
+    await expect(h.save(run('c'))).rejects.toMatchObject({ name: 'InvalidStateError' });
+    newer.close();
   });
 });

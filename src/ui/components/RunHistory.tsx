@@ -1,9 +1,11 @@
 // Saved runs (IndexedDB, written by the Worker as runs train): reopen one into the charts,
 // overlay others on it to compare (dashed), resume an interrupted one from its last
-// checkpoint, or delete it. After a reload the newest
-// run is reopened automatically, so an in-progress run is back on screen with its curves.
-import { useEffect, useRef } from 'react';
+// checkpoint, or delete it (or all of them, after a confirm step in the page, to free space:
+// each run shows what it takes). After a reload the newest run is reopened automatically, so
+// an in-progress run is back on screen with its curves. Storage problems are announced above.
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { formatBytes } from '../../experiment/storage';
 import { runActions } from '../store/client';
 import { useExperiment } from '../store/experiment';
 
@@ -40,39 +42,77 @@ export function RunHistory() {
   if (runs.length === 0) return null;
   const busy = state === 'running';
   return (
-    <section aria-labelledby="history-title">
-      <h3 id="history-title">Saved runs</h3>
-      <table>
-        <thead>
-          <tr><th scope="col">Started</th><th scope="col">Experiment</th><th scope="col">Methods</th><th scope="col">Progress</th><th scope="col" aria-label="Actions" /></tr>
-        </thead>
-        <tbody>
-          {runs.map((r) => {
-            const interrupted = r.state !== 'done' && r.checkpointStep !== null;
-            return (
-              <tr key={r.id} data-run={r.id} aria-current={r.id === activeRunId ? 'true' : undefined}>
-                <td>{when(r.createdAt)}</td>
-                <td>{r.preset}</td>
-                <td>{r.methodLabels.join(', ')}</td>
-                <td>
-                  step {r.step} of {r.config.steps}
-                  {r.state === 'done' ? ' (done)' : interrupted ? ` (interrupted; checkpoint at step ${r.checkpointStep})` : ''}
-                </td>
-                <td>
-                  <button type="button" onClick={() => runActions.openRun(r.id)} disabled={busy}>Open</button>{' '}
-                  <button
-                    type="button" aria-pressed={compare.some((c) => c.id === r.id)} disabled={r.id === activeRunId}
-                    onClick={() => runActions.toggleCompare(r.id)}
-                  >
-                    Compare
-                  </button>{' '}
-                  <button type="button" onClick={() => runActions.deleteRun(r.id)} disabled={busy && r.id === activeRunId}>Delete</button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </section>
+    <>
+      <section aria-labelledby="history-title">
+        <h3 id="history-title">Saved runs</h3>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Started</th><th scope="col">Experiment</th><th scope="col">Methods</th><th scope="col">Progress</th>
+              <th scope="col">Size</th><th scope="col" aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => {
+              const interrupted = r.state !== 'done' && r.checkpointStep !== null;
+              return (
+                <tr key={r.id} data-run={r.id} aria-current={r.id === activeRunId ? 'true' : undefined}>
+                  <td>{when(r.createdAt)}</td>
+                  <td>{r.preset}</td>
+                  <td>{r.methodLabels.join(', ')}</td>
+                  <td>
+                    step {r.step} of {r.config.steps}
+                    {r.state === 'done' ? ' (done)' : interrupted ? ` (interrupted; checkpoint at step ${r.checkpointStep})` : ''}
+                  </td>
+                  <td data-bytes={r.bytes}>{formatBytes(r.bytes)}</td>
+                  <td>
+                    <button type="button" onClick={() => runActions.openRun(r.id)} disabled={busy}>Open</button>{' '}
+                    <button
+                      type="button" aria-pressed={compare.some((c) => c.id === r.id)} disabled={r.id === activeRunId}
+                      onClick={() => runActions.toggleCompare(r.id)}
+                    >
+                      Compare
+                    </button>{' '}
+                    <button type="button" onClick={() => runActions.deleteRun(r.id)} disabled={busy && r.id === activeRunId}>Delete</button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        <DeleteAll ids={runs.map((r) => r.id)} bytes={runs.reduce((n, r) => n + r.bytes, 0)} busy={busy} />
+      </section>
+    </>
+  );
+}
+
+/** The saved runs' total size and a "Delete all" that asks in the page first (window.confirm blocks tests and screen readers). */
+function DeleteAll({ ids, bytes, busy }: { ids: string[]; bytes: number; busy: boolean }) {
+  const [confirming, setConfirming] = useState(false);
+  const count = ids.length === 1 ? '1 saved run' : `${ids.length} saved runs`;
+  return (
+    <div className="ll-runbar" data-testid="saved-runs-total">
+      <span>{count} {ids.length === 1 ? 'takes' : 'take'} about <b data-bytes={bytes}>{formatBytes(bytes)}</b> in this browser.</span>{' '}
+      {!confirming ? (
+        <>
+          <button type="button" onClick={() => setConfirming(true)} disabled={busy}>Delete all saved runs</button>
+          {busy && <span className="ll-hint"> (stop the run that trains first)</span>}
+        </>
+      ) : (
+        <span role="group" aria-label="Confirm deleting all saved runs">
+          Delete {count} ({formatBytes(bytes)})? This cannot be undone.{' '}
+          <button
+            type="button" disabled={busy}
+            onClick={() => {
+              setConfirming(false);
+              for (const id of ids) runActions.deleteRun(id);
+            }}
+          >
+            Yes, delete all
+          </button>{' '}
+          <button type="button" onClick={() => setConfirming(false)}>Cancel</button>
+        </span>
+      )}
+    </div>
   );
 }
