@@ -66,15 +66,28 @@ export interface StepPoint {
 
 export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done' | 'error';
 
+/** Why a method counts as diverged: a NaN/∞ loss or gradient, a loss far above a uniform guess, or a dead (zero) gradient. */
+export type DivergenceReason = 'non-finite' | 'exploded' | 'collapsed';
+
 export type RunnerEvent =
   | { type: 'run-start'; config: ExperimentConfig; methods: MethodInfo[] }
   | { type: 'step'; point: StepPoint }
   | { type: 'eval'; point: EvalPoint }
-  | { type: 'diverged'; method: string; step: number; loss: number }
+  /** reason: why it counts as diverged (divergence.ts); loss: its training loss at that step. */
+  | { type: 'diverged'; method: string; step: number; loss: number; reason?: DivergenceReason }
   | { type: 'state'; state: RunState; step: number };
+
+/** Faults a test can inject (only reachable when the page was opened with the test flag; see client.ts). */
+export type DebugFault = 'lose-device' | 'hang' | 'crash' | 'storage-unavailable' | 'storage-quota' | 'memory-budget';
+
+/** Run events as the Worker posts them: tagged with the run they belong to, so the page can drop a stopped run's late events. */
+export type RunWorkerEvent = RunnerEvent & { runId: string };
 
 export type WorkerCommand =
   | { type: 'demo'; pretrainSteps: number; steps: number; seed: number }
+  /** Liveness check: answered with `pong` at once, outside the command queue. */
+  | { type: 'ping'; n: number }
+  | { type: 'debug-fault'; fault: DebugFault; bytes?: number }
   | { type: 'start'; config: ExperimentConfig; preset: string; runId: string }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -109,11 +122,22 @@ export type SweepWorkerEvent =
   | { type: 'sweeps'; sweeps: SweepSummary[] }
   | { type: 'sweep-opened'; sweep: SavedSweep; resumable: boolean }
   | { type: 'sweep-active'; id: string }
-  | { type: 'sweep-error'; message: string };
+  /** resumeId: the sweep can go on from its saved checkpoint (after a lost device) with the Resume button. */
+  | { type: 'sweep-error'; message: string; resumeId?: string };
 
 export type WorkerEvent =
-  | RunnerEvent
+  | RunWorkerEvent
   | { type: 'ready'; adapter: string; software: boolean }
+  | { type: 'pong'; n: number }
+  /** Whether results are kept (IndexedDB usable and not full); message says what happened and what to do. */
+  | { type: 'storage'; ok: boolean; message: string }
+  /**
+   * The GPU device was lost while `runId` trained (null: no run). Every evaluation shown stays; the run resumes from
+   * its checkpoint at `checkpointStep` (null: none yet, start again) on a new device.
+   */
+  | { type: 'device-lost'; message: string; runId: string | null; checkpointStep: number | null }
+  /** A run's checkpoint was written (after an evaluation): resuming it starts from `step`. */
+  | { type: 'checkpoint-saved'; runId: string; step: number }
   | { type: 'demo-start'; methods: Array<DemoMethod & { trainableParams: number; dispatchesPerStep: number }> }
   | { type: 'demo-step'; method: string; step: number; loss: number; ms: number }
   | { type: 'demo-done' }
@@ -121,7 +145,8 @@ export type WorkerEvent =
   | { type: 'run-opened'; run: SavedRun; resumable: boolean }
   | { type: 'active-run'; id: string }
   | { type: 'compare-loaded'; run: SavedRun }
-  | { type: 'error'; message: string }
+  /** runId: the run it concerns (the page ignores errors of a run it no longer shows); absent = not about a run. */
+  | { type: 'error'; message: string; runId?: string }
   | SweepWorkerEvent
   | ExportWorkerEvent
   | AnalysisEvent;
@@ -148,7 +173,7 @@ export type ExportWorkerEvent =
   | { type: 'export-file'; requestId: string; name: string; mime: string; bytes: Uint8Array }
   | { type: 'export-error'; requestId: string; message: string }
   /** ok: false leaves everything as it was. On an adapter, `config` is the new run's experiment (sent before it starts). */
-  | { type: 'import-result'; ok: boolean; message: string; kind?: 'adapter' | 'run'; config?: ExperimentConfig };
+  | { type: 'import-result'; ok: boolean; message: string; kind?: 'adapter' | 'run'; config?: ExperimentConfig; runId?: string };
 
 /**
  * Analysis of the run on screen (worker-analysis.ts), from its latest checkpoint plus the base model.

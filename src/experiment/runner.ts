@@ -13,6 +13,7 @@ import { domainSource, type DomainSpec } from './data/domains';
 import { mathEvalSet, type MathProblem } from './data/math';
 import { SplitMix32 } from './data/rng';
 import { addEvalExtras, evalExtrasSetup, type EvalExtrasSetup } from './eval-extras';
+import { divergenceReason, recentSteps } from './divergence';
 import { greedyAccuracy, heldOutLoss } from './evaluate';
 import type { EvalPoint, MethodInfo, RunnerEvent, RunState, StepPoint } from './protocol';
 
@@ -121,8 +122,21 @@ export class ExperimentRunner {
     }
   }
 
+  /** Whether a step is in flight (a second one at the same time would read `step` mid-update). */
+  private stepping = false;
+
   /** One lockstep step: the same batch and dropout seed for every method. */
   async stepOnce(): Promise<void> {
+    if (this.stepping) throw new Error('a training step is already in flight; steps run one at a time');
+    this.stepping = true;
+    try {
+      await this.stepUnguarded();
+    } finally {
+      this.stepping = false;
+    }
+  }
+
+  private async stepUnguarded(): Promise<void> {
     if (this.step >= this.config.steps) return;
     if (this.step === 0 && this.evals.length === 0) await this.evaluate();
     const batch = this.batcher.next();
@@ -137,9 +151,10 @@ export class ExperimentRunner {
       const point: StepPoint = { step: this.step, method: m.id, loss: r.loss, gradNorm: r.gradNorm, ms, tokensPerSecond: (batch.tokens.length * 1000) / ms };
       this.stepLog.push(point);
       this.emit({ type: 'step', point });
-      if (r.skipped || !Number.isFinite(r.loss)) {
+      const reason = divergenceReason(recentSteps(this.stepLog, m.id), r.skipped, this.base.config.vocabSize);
+      if (reason) {
         this.diverged.add(m.id);
-        this.emit({ type: 'diverged', method: m.id, step: this.step, loss: r.loss });
+        this.emit({ type: 'diverged', method: m.id, step: this.step, loss: r.loss, reason });
       }
     }
     if (this.step % this.config.evalInterval === 0 || this.step === this.config.steps) {
@@ -174,6 +189,11 @@ export class ExperimentRunner {
 
   pause(): void {
     this.pauseRequested = true;
+  }
+
+  /** A pause was asked for and the loop has not yet stopped for it. */
+  get pausing(): boolean {
+    return this.pauseRequested && this.state === 'running';
   }
 
   stop(): void {

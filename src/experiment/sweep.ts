@@ -327,6 +327,11 @@ export class SweepRunner {
     this.pauseRequested = true;
   }
 
+  /** A pause was asked for and the loop has not yet stopped for it. */
+  get pausing(): boolean {
+    return this.pauseRequested && this.state === 'running';
+  }
+
   stop(): void {
     this.stopRequested = true;
   }

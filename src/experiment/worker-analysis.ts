@@ -14,7 +14,7 @@ import type { ExperimentConfig, MethodConfig } from './config';
 import { hashString } from './data/rng';
 import { decode } from './data/tokenizer';
 import { mergedWeights } from './eval-extras';
-import type { RunHistory } from './history';
+import type { HistoryStore } from './history';
 import type {
   AnalysisCommand, GenerationsResult, MethodSpectra, ModelGenerations, ReferenceSpectrum, SpectraResult, WorkerEvent,
 } from './protocol';
@@ -32,7 +32,7 @@ export interface AnalysisDeps {
   post: (e: WorkerEvent) => void;
   context: () => Promise<KernelContext>;
   baseModel: (name: string) => Promise<BaseModel>;
-  history: () => Promise<RunHistory>;
+  history: () => Promise<HistoryStore>;
   /** The experiment run the Worker holds (training, paused or finished) and its id, if any. */
   live: () => { runner: ExperimentRunner | null; runId: string | null };
 }

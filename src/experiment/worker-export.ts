@@ -13,7 +13,7 @@ import { describeMethod, hfFolderZip, onnxFile, peftZip, type FileOut, type Mode
 import { describeBase, ImportError, parsePeftAdapter } from './export/peft';
 import { parseRunFile, runCsv, runFile, sweepCsv, sweepFile, type BaseDescription } from './export/results';
 import { exportConfig } from './export/weights';
-import type { RunHistory, SavedRun } from './history';
+import type { HistoryStore, SavedRun } from './history';
 import type { ExportCommand, WorkerEvent } from './protocol';
 import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from './runner';
 
@@ -22,7 +22,7 @@ export interface ExportDeps {
   context: () => Promise<KernelContext>;
   assets: () => Promise<DataAssets>;
   baseModel: (name: string) => Promise<BaseModel>;
-  history: () => Promise<RunHistory>;
+  history: () => Promise<HistoryStore>;
   launch: (config: ExperimentConfig, run: SavedRun, checkpoint?: ExperimentCheckpoint) => Promise<void>;
 }
 
@@ -134,7 +134,7 @@ export class ExportHost {
     }
     const a = adapter.lora;
     this.deps.post({
-      type: 'import-result', ok: true, kind: 'adapter', config,
+      type: 'import-result', ok: true, kind: 'adapter', config, runId: cmd.runId,
       message: `Imported a LoRA adapter (r=${a.rank}, alpha=${a.alpha}, ${a.targets.join('/')}): step 0 evaluates it as uploaded, then training continues.`,
     });
     const now = Date.now();

@@ -43,7 +43,7 @@ function host(history: Promise<RunHistory>, onPost: (e: WorkerEvent, h: SweepHos
       onPost(e, h);
     },
     context: async () => ctx, assets: async () => assets, baseModel: async () => base, history: () => history,
-    haltRun: async () => void halts++,
+    haltRun: async () => void halts++, checkFits: () => undefined,
   });
   return { h, posted, halts: () => halts };
 }
@@ -58,6 +58,7 @@ describe('sweep host', () => {
     const history = RunHistory.open(`sweep-host-${Math.random()}`);
     const { h, posted, halts } = host(history);
     await h.handle({ type: 'sweep-start', sweep, preset: 'tiny', runId: 's1' });
+    await h.idle();
     expect(posted.filter((e) => e.type === 'sweep-error')).toEqual([]);
     expect(halts()).toBe(1);
     expect(posted[0]).toEqual({ type: 'sweep-active', id: 's1' });
@@ -85,6 +86,7 @@ describe('sweep host', () => {
       if (e.type === 'sweep-event' && e.event.type === 'eval' && e.event.point.step === 2) void h.handle({ type: 'sweep-pause' });
     });
     await first.h.handle({ type: 'sweep-start', sweep, preset: 'tiny', runId: 's2' });
+    await first.h.idle();
     expect(sweepEvents(first.posted).at(-1)?.event).toMatchObject({ type: 'sweep-state', state: 'paused' });
     await first.h.halt();
     expect(sweepEvents(first.posted).at(-1)?.event).toMatchObject({ type: 'sweep-state', state: 'stopped' });
@@ -96,12 +98,14 @@ describe('sweep host', () => {
     await second.h.handle({ type: 'open-sweep', id: 's2' });
     expect(second.posted.at(-1)).toMatchObject({ type: 'sweep-opened', resumable: true });
     await second.h.handle({ type: 'sweep-resume', id: 's2' });
+    await second.h.idle();
     expect(second.posted.filter((e) => e.type === 'sweep-error')).toEqual([]);
     expect(sweepEvents(second.posted).at(-1)?.event).toMatchObject({ type: 'sweep-state', state: 'done' });
     if (uninterrupted.length === 0) {
       // Run on its own (-t): train the same grid once without a pause to compare with.
       const ref = host(RunHistory.open(`sweep-host-${Math.random()}`));
       await ref.h.handle({ type: 'sweep-start', sweep, preset: 'tiny', runId: 'ref' });
+      await ref.h.idle();
       uninterrupted = sweepEvents(ref.posted).flatMap((e) => (e.event.type === 'eval' ? [key(e.event.point)] : []));
     }
     const done = await (await history).getSweep('s2');

@@ -7,10 +7,10 @@
 
 import type { KernelContext } from '../engine/index';
 import type { DataAssets } from './data/assets';
-import type { RunHistory, SavedSweep } from './history';
-import type { SweepCommand, WorkerEvent } from './protocol';
+import type { HistoryStore, SavedSweep } from './history';
+import type { SweepCommand, WorkerCommand, WorkerEvent } from './protocol';
 import type { BaseModel } from './runner';
-import { SweepRunner, type SweepCheckpoint, type SweepEvent } from './sweep';
+import { SweepRunner, type SweepCheckpoint, type SweepConfig, type SweepEvent } from './sweep';
 
 /** What the sweep host borrows from worker.ts. */
 export interface SweepHostDeps {
@@ -18,9 +18,11 @@ export interface SweepHostDeps {
   context(): Promise<KernelContext>;
   assets(): Promise<DataAssets>;
   baseModel(name: string): Promise<BaseModel>;
-  history(): Promise<RunHistory>;
+  history(): Promise<HistoryStore>;
   /** Stops the experiment run if one is training or paused, and resolves once its loop has exited. */
   haltRun(): Promise<void>;
+  /** Throws, before anything is allocated, when the sweep's largest group does not fit the device. */
+  checkFits(sweep: SweepConfig, base: BaseModel, ctx: KernelContext): void;
 }
 
 export class SweepHost {
@@ -51,10 +53,14 @@ export class SweepHost {
         break;
       }
       case 'sweep-pause':
+        // Again in order: a pause sent while a start was queued pauses that sweep once it exists.
         this.runner?.pause();
         break;
       case 'sweep-resume':
-        if (this.runner && this.runner.state === 'paused' && (!cmd.id || cmd.id === this.saved?.id)) await this.train(this.runner);
+        if (this.runner && this.runner.state === 'paused' && (!cmd.id || cmd.id === this.saved?.id)) {
+          await this.settle(this.runner);
+          if (this.runner.state === 'paused' && !this.loop) this.train(this.runner);
+        }
         else if (cmd.id) await this.resumeSaved(cmd.id);
         break;
       case 'sweep-stop':
@@ -103,8 +109,12 @@ export class SweepHost {
     const [ctx, assets, base, h] = await Promise.all([
       this.deps.context(), this.deps.assets(), this.deps.baseModel(saved.sweep.base), this.deps.history(),
     ]);
+    this.deps.checkFits(saved.sweep, base, ctx);
     // Bound to its own saved sweep: a stopped runner's last events must not land on the next sweep.
-    const r = new SweepRunner(ctx, saved.sweep, base, assets, (e) => this.track(saved, e));
+    // A runner dropped with a lost device speaks for nobody.
+    const r: SweepRunner = new SweepRunner(ctx, saved.sweep, base, assets, (e) => {
+      if (this.runner === r) this.track(saved, e);
+    });
     this.runner = r;
     if (checkpoint) await r.restore(checkpoint);
     r.afterEval = async () => {
@@ -114,19 +124,60 @@ export class SweepHost {
       await h.saveSweepCheckpoint(saved.id, c);
     };
     await h.saveSweep(saved);
-    await this.train(r);
+    this.train(r);
   }
 
-  /** Runs the training loop until done, paused or stopped; a finished or stopped runner frees its GPU memory. */
-  private async train(r: SweepRunner): Promise<void> {
-    const loop = r.run();
-    this.loop = loop;
-    try {
-      await loop;
-    } finally {
+  /**
+   * Starts the training loop, detached (it must not hold the Worker's command queue); a finished or stopped runner
+   * frees its GPU memory. The loop's promise never rejects: a failure is reported here.
+   */
+  private train(r: SweepRunner): void {
+    const loop: Promise<void> = r.run().then(
+      () => undefined,
+      (e) => {
+        if (this.runner === r) this.deps.post({ type: 'sweep-error', message: e instanceof Error ? e.message : String(e) });
+      },
+    ).finally(() => {
       if (this.loop === loop) this.loop = null;
       if (r.state !== 'paused') this.dispose(r);
-    }
+    });
+    this.loop = loop;
+  }
+
+  /** Resolves once no training loop runs (a started or resumed sweep trains detached from its command). */
+  async idle(): Promise<void> {
+    while (this.loop) await this.loop;
+  }
+
+  /** Waits for a pause on its way to land. */
+  private async settle(r: SweepRunner): Promise<void> {
+    if (this.loop && r.pausing) await this.loop;
+  }
+
+  /** sweep-pause and sweep-stop set their flag at once, so they reach a loop that is running. */
+  interrupt(cmd: WorkerCommand): void {
+    if (cmd.type === 'sweep-pause') this.runner?.pause();
+    else if (cmd.type === 'sweep-stop') this.runner?.stop();
+  }
+
+  /** The GPU device is gone: drop the runner without waiting for its loop; the saved sweep resumes from its checkpoint. */
+  onDeviceLost(reason: string): void {
+    const r = this.runner;
+    const saved = this.saved;
+    if (!r || !saved) return;
+    const active = r.state === 'running' || r.state === 'paused';
+    this.runner = null;
+    this.loop = null;
+    r.stop();
+    if (!active) return;
+    saved.state = 'stopped';
+    const copy = snapshot(saved);
+    this.deps.history().then((h) => h.saveSweep(copy)).catch(() => undefined);
+    this.deps.post({
+      type: 'sweep-error',
+      message: `The GPU device was lost (${reason}). The sweep is saved up to its last checkpoint: press Resume to continue from there on a new device.`,
+      resumeId: saved.checkpointGroup !== null ? saved.id : undefined,
+    });
   }
 
   private async resumeSaved(id: string): Promise<void> {

@@ -1,29 +1,35 @@
-// The training Worker's entry: owns the GPU device, loads the shipped base model and data
-// assets (same files as the CLI, over fetch), runs commands from the page (the engine demo,
-// or an experiment with pause/resume/step/stop), saves runs and checkpoints to IndexedDB as
-// they train, and posts typed events back (see protocol.ts).
+// The training Worker's entry: owns the GPU device (re-acquired after a loss), the shipped base
+// models and data assets (same files as the CLI, over fetch) and storage, and hands every command
+// from the page to its host (experiment run, sweep, export, analysis, engine check) through one
+// queue, so commands never interleave. `ping` is answered at once (the page's liveness check);
+// test builds' fault hooks arrive as `debug-fault` (see client.ts).
 
 import { acquireDevice, createKernelContext, type KernelContext } from '../engine/index';
 import { loadCheckpoint } from './checkpoint';
-import type { ExperimentConfig } from './config';
+import { CommandQueue } from './command-queue';
 import { fetchAssetSource, loadAssets, type DataAssets } from './data/assets';
 import { runDemo } from './demo';
-import { RunHistory, type SavedRun } from './history';
-import type { RunnerEvent, WorkerCommand, WorkerEvent } from './protocol';
-import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from './runner';
+import { checkExperimentFits, checkSweepFits, DEFAULT_MEMORY_BUDGET, type FitResult } from './memory-check';
+import { SafeHistory } from './storage';
+import { lockRun } from './run-lock';
+import type { DebugFault, WorkerCommand, WorkerEvent } from './protocol';
+import type { BaseModel } from './runner';
 import { SweepHost } from './worker-sweep';
 import { ExportHost } from './worker-export';
 import { AnalysisHost } from './worker-analysis';
+import { isRunCommand, RunHost } from './worker-run';
 
 const post = (e: WorkerEvent) => (self as unknown as Worker).postMessage(e);
 const baseUrl = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 
 let ctxPromise: Promise<KernelContext> | null = null;
 let assetsPromise: Promise<DataAssets> | null = null;
-let historyPromise: Promise<RunHistory> | null = null;
+let historyPromise: Promise<SafeHistory> | null = null;
 const bases = new Map<string, Promise<BaseModel>>();
-let runner: ExperimentRunner | null = null;
-let saved: SavedRun | null = null;
+/** The memory an experiment may take on the GPU; null = the default (a test hook can set it). */
+let memoryBudget: number | null = null;
+/** Set by the 'lose-device' test hook: its device.destroy() is then a loss, not a clean shutdown. */
+let simulatedLoss = false;
 
 function context(): Promise<KernelContext> {
   ctxPromise ??= acquireDevice().then((gpu) => {
@@ -32,19 +38,22 @@ function context(): Promise<KernelContext> {
     gpu.device.addEventListener('uncapturederror', (e) => {
       post({ type: 'error', message: `GPU error: ${(e as GPUUncapturedErrorEvent).error.message}` });
     });
-    gpu.device.lost.then((info) => {
-      if (info.reason !== 'destroyed') {
-        post({ type: 'error', message: `The GPU device was lost (${info.message || info.reason}). Resume the run from its last checkpoint in Saved runs.` });
-      }
+    void gpu.device.lost.then((info) => {
       ctxPromise = null;
+      if (info.reason === 'destroyed' && !simulatedLoss) return;
+      simulatedLoss = false;
+      const reason = info.message || info.reason;
+      runs.onDeviceLost(reason);
+      sweeps.onDeviceLost(reason);
     });
     return createKernelContext(gpu.device);
   });
   return ctxPromise;
 }
 
-function history(): Promise<RunHistory> {
-  historyPromise ??= RunHistory.open();
+/** Saved runs and sweeps; never fails: without usable storage it keeps them in memory and the page is told. */
+function history(): Promise<SafeHistory> {
+  historyPromise ??= SafeHistory.open((s) => post({ type: 'storage', ...s }));
   return historyPromise;
 }
 
@@ -58,151 +67,109 @@ function baseModel(name: string): Promise<BaseModel> {
   return p;
 }
 
+/**
+ * Takes a run's lock, waiting a few seconds for it: a Worker the page just replaced (hung or crashed) lets go of its
+ * locks only once the browser has torn it down. A lock still held after that belongs to another tab.
+ */
+async function lockRunPatiently(id: string): Promise<(() => void) | null> {
+  const until = Date.now() + 5000;
+  for (;;) {
+    const release = await lockRun(id);
+    if (release || Date.now() > until) return release;
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
+
+/** A config the device cannot hold is refused before anything is allocated, with what to lower. */
+function refuseUnlessFits(fit: FitResult): void {
+  if (!fit.ok) throw new Error(fit.message);
+}
+
 function assets(): Promise<DataAssets> {
   assetsPromise ??= loadAssets(fetchAssetSource(`${baseUrl}data/`));
   return assetsPromise;
 }
 
-/**
- * Stops the experiment run if it trains or is paused (a sweep is starting: one trains at a time), once its
- * loop has exited. The runner is kept (a finished run stays available to inspect); the next run frees it.
- */
-async function haltRun(): Promise<void> {
-  const r = runner;
-  if (!r || r.state === 'done' || r.state === 'stopped' || r.state === 'error') return;
-  r.stop();
-  while (r.state === 'running') await new Promise((done) => setTimeout(done, 10));
-  // A paused runner is not looping, so it cannot report its own stop.
-  if (r.state === 'paused') track({ type: 'state', state: 'stopped', step: r.step });
-}
+const runs: RunHost = new RunHost({
+  post, context, assets, baseModel, history,
+  haltSweep: () => sweeps.halt(),
+  checkFits: (config, base, ctx) => refuseUnlessFits(checkExperimentFits(config, base.config, ctx.device.limits, memoryBudget ?? DEFAULT_MEMORY_BUDGET)),
+  lockRun: lockRunPatiently,
+});
+const sweeps: SweepHost = new SweepHost({
+  post, context, assets, baseModel, history, haltRun: () => runs.stopLoop(),
+  checkFits: (sweep, base, ctx) => refuseUnlessFits(checkSweepFits(sweep, base.config, ctx.device.limits, memoryBudget ?? DEFAULT_MEMORY_BUDGET)),
+});
+const exportHost = new ExportHost({ post, context, assets, baseModel, history, launch: (config, run, ckpt) => runs.launch(config, run, ckpt) });
+const analysis = new AnalysisHost({ post, context, baseModel, history, live: () => ({ runner: runs.runner, runId: runs.saved?.id ?? null }) });
+const queue = new CommandQueue();
 
-const sweeps = new SweepHost({ post, context, assets, baseModel, history, haltRun });
-const exportHost = new ExportHost({ post, context, assets, baseModel, history, launch });
-const analysis = new AnalysisHost({ post, context, baseModel, history, live: () => ({ runner, runId: saved?.id ?? null }) });
+/** The engine check trains beside whatever else runs; it does not hold the queue. */
+let demo: Promise<void> | null = null;
 
-/** Forwards runner events to the page and keeps the saved run in step with them. */
-function track(e: RunnerEvent): void {
-  post(e);
-  if (!saved) return;
-  if (e.type === 'run-start') saved.methods = e.methods;
-  else if (e.type === 'eval') {
-    saved.evals.push(e.point);
-    saved.step = e.point.step;
+async function execute(cmd: WorkerCommand): Promise<void> {
+  if (isRunCommand(cmd)) return runs.handle(cmd);
+  switch (cmd.type) {
+    case 'demo':
+      demo ??= context()
+        .then((ctx) => runDemo(ctx, cmd, post))
+        .catch((e) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }))
+        .finally(() => (demo = null));
+      break;
+    case 'sweep-start':
+    case 'sweep-pause':
+    case 'sweep-resume':
+    case 'sweep-stop':
+    case 'list-sweeps':
+    case 'open-sweep':
+    case 'delete-sweep':
+      await sweeps.handle(cmd);
+      break;
+    case 'export':
+    case 'import-files':
+      await exportHost.handle(cmd);
+      break;
+    case 'generate':
+    case 'spectra':
+      await analysis.handle(cmd);
+      break;
   }
-  else if (e.type === 'state') {
-    saved.state = e.state;
-    saved.step = e.step;
-  } else return;
-  const snapshot = { ...saved, evals: [...saved.evals] };
-  history().then((h) => h.save(snapshot)).catch((err) => post({ type: 'error', message: `Could not save the run: ${err}` }));
 }
 
-async function launch(config: ExperimentConfig, run: SavedRun, checkpoint?: ExperimentCheckpoint): Promise<void> {
-  await sweeps.halt();
-  runner?.stop();
-  runner?.destroy();
-  runner = null;
-  saved = run;
-  post({ type: 'active-run', id: run.id });
-  assetsPromise ??= loadAssets(fetchAssetSource(`${baseUrl}data/`));
-  const [ctx, assets, base, h] = await Promise.all([context(), assetsPromise, baseModel(config.base), history()]);
-  const r = new ExperimentRunner(ctx, config, base, assets, track);
-  runner = r;
-  await r.init();
-  if (checkpoint) r.restore(checkpoint);
-  r.afterEval = async () => {
-    const ckpt = await r.checkpoint();
-    await h.saveCheckpoint(run.id, ckpt);
-    // Later saves of `run` (state changes) must not write the step of the last checkpoint back to null.
-    run.checkpointStep = ckpt.step;
-  };
-  await h.save(run);
-  await r.run();
+/** Test hooks: faults a browser test injects to check what the page does about them. */
+function injectFault(fault: DebugFault, bytes?: number): void {
+  switch (fault) {
+    case 'storage-unavailable':
+    case 'storage-quota':
+      void history().then((h) => h.injectFault(fault));
+      break;
+    case 'memory-budget':
+      if (bytes !== undefined) memoryBudget = bytes;
+      break;
+    case 'lose-device':
+      void ctxPromise?.then((ctx) => {
+        simulatedLoss = true;
+        ctx.device.destroy();
+      });
+      break;
+    case 'hang':
+      // Busy forever: no message is answered again, as when a kernel compile or a bug locks the thread.
+      for (;;) { /* hang */ }
+    case 'crash':
+      setTimeout(() => {
+        throw new Error('The training Worker crashed (test hook).');
+      });
+      break;
+    default:
+      break;
+  }
 }
 
-async function resumeRun(id: string): Promise<void> {
-  const h = await history();
-  const [run, ckpt] = await Promise.all([h.get(id), h.checkpoint(id)]);
-  if (!run) throw new Error('That saved run no longer exists.');
-  if (!ckpt) throw new Error('That run has no checkpoint yet; start it again instead.');
-  run.evals = [...ckpt.evals];
-  post({ type: 'run-opened', run, resumable: true });
-  await launch(run.config, run, ckpt);
-}
-
-self.onmessage = async (ev: MessageEvent<WorkerCommand>) => {
+self.onmessage = (ev: MessageEvent<WorkerCommand>) => {
   const cmd = ev.data;
-  try {
-    switch (cmd.type) {
-      case 'demo':
-        await runDemo(await context(), cmd, post);
-        break;
-      case 'start': {
-        const now = Date.now();
-        await launch(cmd.config, {
-          id: cmd.runId, preset: cmd.preset, config: cmd.config, createdAt: now, updatedAt: now, state: 'running', step: 0,
-          methods: [], evals: [], checkpointStep: null,
-        });
-        break;
-      }
-      case 'pause':
-        runner?.pause();
-        break;
-      case 'resume':
-        if (runner && runner.state === 'paused') await sweeps.halt();
-        if (runner && runner.state === 'paused') await runner.run();
-        break;
-      case 'step-once':
-        if (runner && runner.state === 'paused') {
-          await runner.stepOnce();
-          track({ type: 'state', state: runner.step >= runner.config.steps ? 'done' : 'paused', step: runner.step });
-        }
-        break;
-      case 'stop':
-        runner?.stop();
-        break;
-      case 'list-runs':
-        post({ type: 'runs', runs: await (await history()).list() });
-        break;
-      case 'open-run': {
-        const h = await history();
-        const run = await h.get(cmd.id);
-        if (run) post({ type: 'run-opened', run, resumable: (await h.checkpoint(cmd.id)) !== undefined && run.state !== 'done' });
-        break;
-      }
-      case 'compare-run': {
-        const run = await (await history()).get(cmd.id);
-        if (run) post({ type: 'compare-loaded', run });
-        break;
-      }
-      case 'resume-run':
-        await resumeRun(cmd.id);
-        break;
-      case 'sweep-start':
-      case 'sweep-pause':
-      case 'sweep-resume':
-      case 'sweep-stop':
-      case 'list-sweeps':
-      case 'open-sweep':
-      case 'delete-sweep':
-        await sweeps.handle(cmd);
-        break;
-      case 'export':
-      case 'import-files':
-        await exportHost.handle(cmd);
-        break;
-      case 'generate':
-      case 'spectra':
-        await analysis.handle(cmd);
-        break;
-      case 'delete-run': {
-        const h = await history();
-        await h.delete(cmd.id);
-        post({ type: 'runs', runs: await h.list() });
-        break;
-      }
-    }
-  } catch (e) {
-    post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-  }
+  if (cmd.type === 'ping') return post({ type: 'pong', n: cmd.n });
+  if (cmd.type === 'debug-fault') return injectFault(cmd.fault, cmd.bytes);
+  runs.interrupt(cmd);
+  sweeps.interrupt(cmd);
+  void queue.enqueue(() => execute(cmd)).catch((e) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
 };

@@ -71,6 +71,7 @@ export function createCheckedBuffer(
 export class BufferPool {
   private free = new Map<number, GPUBuffer[]>();
   private pending: Promise<void>[] = [];
+  private failures: Error[] = [];
   allocatedBytes = 0;
 
   constructor(private readonly device: GPUDevice) {}
@@ -86,7 +87,10 @@ export class BufferPool {
     const reused = list?.pop();
     if (reused) return reused;
     const { buffer, checked } = createCheckedBuffer(this.device, { size, usage, label });
-    this.pending.push(checked);
+    // Observed at once: a failure is kept for checkAllocations instead of becoming an unhandled rejection.
+    this.pending.push(checked.catch((e: unknown) => {
+      this.failures.push(e instanceof Error ? e : new GpuAllocationError(String(e)));
+    }));
     this.allocatedBytes += size;
     return buffer;
   }
@@ -103,6 +107,9 @@ export class BufferPool {
     const p = this.pending;
     this.pending = [];
     await Promise.all(p);
+    const [first] = this.failures;
+    this.failures = [];
+    if (first) throw first;
   }
 
   destroy(): void {

@@ -56,6 +56,27 @@ describe('GPU runtime', () => {
     await pool.checkAllocations();
   });
 
+  it('keeps a failed pool allocation for checkAllocations instead of an unhandled rejection', async () => {
+    const { gpu } = await testContext();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const pool = new BufferPool(gpu.device);
+      // Above the device's limit: the allocation fails when the device checks it.
+      pool.acquire(gpu.device.limits.maxBufferSize + 1, 'too-big');
+      // Give the device time to answer and Node time to notice an unobserved rejection.
+      await new Promise((done) => setTimeout(done, 200));
+      expect(unhandled).toEqual([]);
+      const err = await pool.checkAllocations().catch((e) => e);
+      expect(err).toBeInstanceOf(GpuAllocationError);
+      expect(err.message).toContain('too-big');
+      await pool.checkAllocations();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
   it('reads a few scalars back asynchronously, several steps in flight', async () => {
     const { ctx } = await testContext();
     const t = allocTensor(ctx.pool, [4], 'scalars');

@@ -1,8 +1,11 @@
-// Engine demo panel: starts a short training run in the Worker (pretraining, then full
-// fine-tuning and LoRA r=8 on the same batches) and plots the loss curves as they arrive.
+// Engine demo panel: starts a short training run in the page's one training Worker (on the
+// same GPU device as the experiment: pretraining, then full fine-tuning and LoRA r=8 on the
+// same batches) and plots the loss curves as they arrive.
 import { useEffect, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { DemoMethod, WorkerEvent } from '../../experiment/protocol';
+import { onWorkerEvent, runActions } from '../store/client';
+import { useExperiment } from '../store/experiment';
 
 const COLORS: Record<string, string> = { base: '#6c757d', full: '#d1495b', lora8: '#00798c' };
 
@@ -10,55 +13,52 @@ type MethodInfo = DemoMethod & { trainableParams: number; dispatchesPerStep: num
 type Point = { step: number } & Record<string, number>;
 
 export function EngineDemo({ pretrainSteps = 15, steps = 15 }: { pretrainSteps?: number; steps?: number }) {
-  const workerRef = useRef<Worker | null>(null);
+  const unsubscribe = useRef<(() => void) | null>(null);
   const [methods, setMethods] = useState<MethodInfo[]>([]);
   const [points, setPoints] = useState<Point[]>([]);
   const [lastMs, setLastMs] = useState<Record<string, number>>({});
   const [state, setState] = useState<'idle' | 'running' | 'done' | 'error'>('idle');
   const [message, setMessage] = useState('');
+  const adapter = useExperiment((x) => x.adapter);
 
-  useEffect(() => () => workerRef.current?.terminate(), []);
+  useEffect(() => () => unsubscribe.current?.(), []);
+
+  function onEvent(e: WorkerEvent): void {
+    switch (e.type) {
+      case 'demo-start':
+        setMessage('Training…');
+        setMethods(e.methods);
+        break;
+      case 'demo-step':
+        setLastMs((m) => ({ ...m, [e.method]: e.ms }));
+        setPoints((ps) => {
+          const next = ps.slice();
+          const row = next[e.step - 1] ?? { step: e.step };
+          next[e.step - 1] = { ...row, [e.method]: e.loss };
+          return next;
+        });
+        break;
+      case 'demo-done':
+        setState('done');
+        setMessage('');
+        break;
+      case 'error':
+        // Only errors about no run in particular can be the demo's.
+        if (e.runId !== undefined) break;
+        setState('error');
+        setMessage(e.message);
+        break;
+    }
+  }
 
   function start() {
-    workerRef.current?.terminate();
-    const worker = new Worker(new URL('../../experiment/worker.ts', import.meta.url), { type: 'module' });
-    workerRef.current = worker;
+    unsubscribe.current?.();
+    unsubscribe.current = onWorkerEvent(onEvent);
     setPoints([]);
     setMethods([]);
     setState('running');
     setMessage('Starting the GPU…');
-    worker.onmessage = (ev: MessageEvent<WorkerEvent>) => {
-      const e = ev.data;
-      switch (e.type) {
-        case 'ready':
-          setMessage(`Training on ${e.adapter}${e.software ? ' (a CPU emulation of a GPU: slow)' : ''}`);
-          break;
-        case 'demo-start':
-          setMethods(e.methods);
-          break;
-        case 'demo-step':
-          setLastMs((m) => ({ ...m, [e.method]: e.ms }));
-          setPoints((ps) => {
-            const next = ps.slice();
-            const row = next[e.step - 1] ?? { step: e.step };
-            next[e.step - 1] = { ...row, [e.method]: e.loss };
-            return next;
-          });
-          break;
-        case 'demo-done':
-          setState('done');
-          break;
-        case 'error':
-          setState('error');
-          setMessage(e.message);
-          break;
-      }
-    };
-    worker.onerror = (ev) => {
-      setState('error');
-      setMessage(ev.message || 'The training worker failed to start.');
-    };
-    worker.postMessage({ type: 'demo', pretrainSteps, steps, seed: 1 });
+    runActions.demo(pretrainSteps, steps);
   }
 
   const first = (id: string) => points.find((p) => p?.[id] !== undefined)?.[id];
@@ -78,7 +78,9 @@ export function EngineDemo({ pretrainSteps = 15, steps = 15 }: { pretrainSteps?:
       <button type="button" onClick={start} disabled={state === 'running'}>
         {state === 'running' ? 'Training…' : 'Train'}
       </button>
-      <p role="status" aria-live="polite">{message}{state === 'done' ? ' Done.' : ''}</p>
+      <p role="status" aria-live="polite">
+        {adapter && state !== 'idle' ? `Training on ${adapter}. ` : ''}{message}{state === 'done' ? 'Done.' : ''}
+      </p>
       {methods.length > 0 && (
         <table>
           <thead>

@@ -4,12 +4,13 @@
 // that validate, and the URL always mirrors `config` relative to the preset.
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { DEFAULT_PRESET, parseExperiment, PRESETS, type ExperimentConfig } from '../../experiment/config';
-import { decodeShare, encodeShare } from '../../experiment/share';
+import { parseExperiment, PRESETS, type ExperimentConfig } from '../../experiment/config';
+import { encodeShare } from '../../experiment/share';
 import { runActions } from '../store/client';
 import { RunHistory } from './RunHistory';
+import { StorageBanner } from './StorageBanner';
 import { ExportPanel } from './export/ExportPanel';
-import { useExperiment } from '../store/experiment';
+import { setForm, useExperiment } from '../store/experiment';
 import { PAPER_URL } from './charts/ChartNotes';
 import { MetricCharts } from './charts/MetricCharts';
 import { GenerationPanel } from './analysis/GenerationPanel';
@@ -37,18 +38,8 @@ function domainName(d: ExperimentConfig['source']): string {
   return g.length ? `English (${g.join(', ')})` : 'English';
 }
 
-/** The experiment in the page's URL (or the default preset), with any problems in the link. */
-function fromUrl(): { preset: string; config: ExperimentConfig; problems: string[] } {
-  const q = window.location.search;
-  if (q.length <= 1) return { preset: DEFAULT_PRESET, config: PRESETS[DEFAULT_PRESET].config, problems: [] };
-  return decodeShare(q);
-}
-
 export function ExperimentPanel() {
-  const [initial] = useState(fromUrl);
-  const [preset, setPresetState] = useState(initial.preset);
-  const [config, setConfig] = useState<ExperimentConfig>(initial.config);
-  const [linkProblems] = useState(initial.problems);
+  const { preset, config, linkProblems } = useExperiment((x) => x.form);
   const [copied, setCopied] = useState('');
   const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config, resumable: x.resumable, compare: x.compare })));
 
@@ -60,14 +51,13 @@ export function ExperimentPanel() {
   }, [config, preset]);
 
   function setPreset(p: string) {
-    setPresetState(p);
-    setConfig(PRESETS[p].config);
+    setForm(p, PRESETS[p].config);
   }
 
   /** Applies a change when the whole experiment still validates; returns whether it did. */
   const update: Update = (change) => {
     const r = parseExperimentSafe(change(config));
-    if (r) setConfig(r);
+    if (r) setForm(preset, r);
     return r !== null;
   };
 
@@ -122,6 +112,7 @@ export function ExperimentPanel() {
             <ul>{linkProblems.map((p) => <li key={p}>{p}</li>)}</ul>
           </div>
         )}
+        <StorageBanner />
         <p className="ll-status" role="status" aria-live="polite" data-state={s.state}>
           {s.state === 'idle' ? 'Ready: press Start to train every method.' : `${s.state} at step ${s.step}${s.config ? ` of ${s.config.steps}` : ''}.`}
           {s.error ? ` ${s.error}` : ''}

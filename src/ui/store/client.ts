@@ -1,12 +1,20 @@
-// The page's side of the training Worker: one Worker for the page, commands as module-level
-// actions, events routed into the zustand store. Training pauses while the tab is hidden and
-// resumes when it returns (if it was running when hidden). Sweep events go to the sweep store.
+// The page's side of the training Worker: one Worker for the page (the engine check uses it
+// too), commands as module-level actions, events routed into the zustand stores. Training
+// pauses while the tab is hidden and resumes when it returns (if it was running when hidden).
+// A liveness check pings the Worker every second: one that crashes or stops answering for
+// HANG_MS is terminated and restarted, and the run or sweep on screen is offered a resume
+// from its last checkpoint. Browser tests reach fault hooks through `window.__loraLab`.
 import type { ExperimentConfig } from '../../experiment/config';
 import type { AnalysisCommand, AnalysisEvent, SweepWorkerEvent, WorkerCommand, WorkerEvent } from '../../experiment/protocol';
 import type { SweepConfig } from '../../experiment/sweep';
-import { applyEvent, clearExperiment, removeCompare, resetExperiment, useExperiment } from './experiment';
+import type { DebugFault } from '../../experiment/protocol';
+import { applyEvent, clearExperiment, removeCompare, resetExperiment, useExperiment, workerLost } from './experiment';
 import { applySweepEvent, resetSweep, useSweep } from './sweep';
-import { ANALYSIS_EVENTS, applyAnalysisEvent, markBusy } from './analysis';
+import { ANALYSIS_EVENTS, applyAnalysisEvent, markBusy, useAnalysis } from './analysis';
+
+/** A Worker that has not answered a ping for this long is taken for hung. */
+export const HANG_MS = 10_000;
+const PING_MS = 1_000;
 
 let worker: Worker | null = null;
 let pausedByVisibility = false;
@@ -34,15 +42,71 @@ function route(e: WorkerEvent): void {
   else applyEvent(e);
 }
 
+let ping = { n: 0, outstandingSince: null as number | null };
+let pinger: ReturnType<typeof setInterval> | null = null;
+
+function startWorker(): Worker {
+  const w = new Worker(new URL('../../experiment/worker.ts', import.meta.url), { type: 'module' });
+  w.onmessage = (ev: MessageEvent<WorkerEvent>) => {
+    if (ev.data.type === 'pong') ping.outstandingSince = null;
+    else route(ev.data);
+  };
+  // Everything in the Worker reports its errors as messages: an uncaught one means it is broken.
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    restartWorker(`The training Worker crashed (${ev.message || 'unknown error'}).`);
+  };
+  ping = { n: 0, outstandingSince: null };
+  pinger ??= setInterval(checkAlive, PING_MS);
+  return w;
+}
+
+function checkAlive(): void {
+  if (!worker) return;
+  const now = Date.now();
+  if (ping.outstandingSince === null) {
+    ping.outstandingSince = now;
+    worker.postMessage({ type: 'ping', n: ++ping.n } satisfies WorkerCommand);
+  } else if (now - ping.outstandingSince > HANG_MS) {
+    restartWorker(`The training Worker stopped responding for ${HANG_MS / 1000} seconds.`);
+  }
+}
+
+/** Replaces a crashed or hung Worker; what it trained resumes from its last checkpoint on request. */
+function restartWorker(why: string): void {
+  worker?.terminate();
+  worker = null;
+  workerLost(why);
+  const sweep = useSweep.getState();
+  if (sweep.state === 'running' || sweep.state === 'paused') {
+    applySweepEvent({ type: 'sweep-error', message: `${why} Press Resume to continue the sweep from its last checkpoint.`, resumeId: sweep.id ?? undefined });
+  }
+  const busy = useAnalysis.getState().busy;
+  for (const command of ['generate', 'spectra'] as const) {
+    if (busy[command]) applyAnalysisEvent({ type: 'analysis-error', command, message: `${why} Try again.` });
+  }
+  for (const l of listeners) l({ type: 'error', message: why });
+  send({ type: 'list-runs' });
+}
+
 function send(cmd: WorkerCommand): void {
   if (!worker) {
-    worker = new Worker(new URL('../../experiment/worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (ev: MessageEvent<WorkerEvent>) => route(ev.data);
-    worker.onerror = (ev) => applyEvent({ type: 'error', message: ev.message || 'The training worker failed.' });
+    worker = startWorker();
     document.addEventListener('visibilitychange', onVisibility);
   }
   worker.postMessage(cmd);
 }
+
+/** Fault hooks for browser tests: only when the page was started with `window.__LORALAB_FAULTS__ = true`. */
+function installTestHooks(): void {
+  const w = window as unknown as { __LORALAB_FAULTS__?: boolean; __loraLab?: unknown };
+  if (!w.__LORALAB_FAULTS__) return;
+  w.__loraLab = {
+    fault: (fault: DebugFault, bytes?: number) => send({ type: 'debug-fault', fault, bytes }),
+    hangMs: HANG_MS,
+  };
+}
+if (typeof window !== 'undefined') installTestHooks();
 
 function onVisibility(): void {
   const { state } = useExperiment.getState();
@@ -68,8 +132,9 @@ function newRunId(): string {
 
 export const runActions = {
   start(config: ExperimentConfig, preset: string): void {
-    resetExperiment(config);
-    send({ type: 'start', config, preset, runId: newRunId() });
+    const runId = newRunId();
+    resetExperiment(config, runId);
+    send({ type: 'start', config, preset, runId });
   },
   pause: () => send({ type: 'pause' }),
   resume(): void {
@@ -91,7 +156,11 @@ export const runActions = {
     if (state === 'running' || state === 'paused') send({ type: 'stop' });
     clearExperiment();
   },
-  deleteRun: (id: string) => send({ type: 'delete-run', id }),
+  deleteRun(id: string): void {
+    // Deleting the run on screen ends it: the charts clear and nothing can resume or save it again.
+    if (useExperiment.getState().activeRunId === id) clearExperiment();
+    send({ type: 'delete-run', id });
+  },
   demo: (pretrainSteps: number, steps: number) => send({ type: 'demo', pretrainSteps, steps, seed: 1 }),
 };
 
@@ -130,5 +199,7 @@ export const sweepActions = {
 export function terminateWorker(): void {
   worker?.terminate();
   worker = null;
+  if (pinger) clearInterval(pinger);
+  pinger = null;
   document.removeEventListener('visibilitychange', onVisibility);
 }

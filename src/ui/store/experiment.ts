@@ -1,12 +1,33 @@
-// zustand store of the running experiment: method infos, evaluation and step points, run
-// state and messages. Worker events update it through `applyEvent` (a module-level action),
-// so components only select what they render.
+// zustand store of the experiment on screen: the form's settings (the one owner of "the config
+// on screen": opening a saved run sets them, so Copy link shares what is shown), method infos,
+// evaluation and step points, run state and messages. Worker events update it through
+// `applyEvent` (a module-level action), so components only select what they render. Run events
+// carry their run's id; those of any run but the one on screen (a stopped run's late words) are
+// dropped.
 import { create } from 'zustand';
-import type { ExperimentConfig } from '../../experiment/config';
+import { DEFAULT_PRESET, PRESETS, type ExperimentConfig } from '../../experiment/config';
 import type { RunSummary, SavedRun } from '../../experiment/history';
+import { isShippedBase, shippedBasesNote } from '../../experiment/bases';
+import { decodeShare } from '../../experiment/share';
 import type { EvalPoint, MethodInfo, RunState, StepPoint, WorkerEvent } from '../../experiment/protocol';
 
+/** The settings in the form: what Start trains and what the URL (and Copy link) holds. */
+export interface FormState {
+  preset: string;
+  config: ExperimentConfig;
+  /** Problems found in the link the page was opened with. */
+  linkProblems: string[];
+}
+
+/** A run that can go on from a checkpoint saved in storage. */
+export interface Resumable {
+  id: string;
+  checkpointStep: number | null;
+}
+
 export interface ExperimentState {
+  form: FormState;
+  /** The config of the run on screen (null before any). */
   config: ExperimentConfig | null;
   methods: MethodInfo[];
   evals: EvalPoint[];
@@ -20,22 +41,40 @@ export interface ExperimentState {
   runs: RunSummary[];
   /** The run shown in the charts (training now, or reopened from history). */
   activeRunId: string | null;
-  /** A reopened run that stopped before finishing and has a checkpoint to resume from. */
-  resumable: SavedRun | null;
+  /** A reopened or interrupted run (lost device, restarted Worker) that has a checkpoint to resume from. */
+  resumable: Resumable | null;
+  /** Step of the shown run's last saved checkpoint (null: none yet). */
+  checkpointStep: number | null;
   /** Saved runs drawn dashed over the shown one. */
   compare: SavedRun[];
+  /** Whether results are kept (IndexedDB usable and not full): about the tab, not a run, so Start and Reset keep it. */
+  storage: { ok: boolean; message: string };
 }
 
-const initial: ExperimentState = {
+/** The experiment in the page's URL (or the default preset), with any problems in the link. */
+function formFromUrl(): FormState {
+  const q = typeof window === 'undefined' ? '' : window.location.search;
+  if (q.length <= 1) return { preset: DEFAULT_PRESET, config: PRESETS[DEFAULT_PRESET].config, linkProblems: [] };
+  const { preset, config, problems } = decodeShare(q);
+  return { preset, config, linkProblems: problems };
+}
+
+const initial: Omit<ExperimentState, 'form' | 'storage'> = {
   config: null, methods: [], evals: [], lastStep: {}, diverged: {}, state: 'idle', step: 0, adapter: '', error: '',
-  runs: [], activeRunId: null, resumable: null, compare: [],
+  runs: [], activeRunId: null, resumable: null, checkpointStep: null, compare: [],
 };
 
-export const useExperiment = create<ExperimentState>(() => initial);
+export const useExperiment = create<ExperimentState>(() => ({ ...initial, form: formFromUrl(), storage: { ok: true, message: '' } }));
 
-export function resetExperiment(config: ExperimentConfig): void {
+/** Sets the form's settings (the link problems of the opening link stay until the page reloads). */
+export function setForm(preset: string, config: ExperimentConfig): void {
+  useExperiment.setState((s) => ({ form: { ...s.form, preset, config } }));
+}
+
+/** A new run on screen, about to start: only events tagged with `runId` are shown from now on. */
+export function resetExperiment(config: ExperimentConfig, runId: string): void {
   const { adapter, runs, compare } = useExperiment.getState();
-  useExperiment.setState({ ...initial, config, adapter, runs, compare, state: 'running' });
+  useExperiment.setState({ ...initial, config, adapter, runs, compare, state: 'running', activeRunId: runId });
 }
 
 /** Back to an empty page (the current run is stopped by the caller). */
@@ -48,8 +87,34 @@ export function removeCompare(id: string): void {
   useExperiment.setState((s) => ({ compare: s.compare.filter((r) => r.id !== id) }));
 }
 
+/** The Worker crashed or hung and was replaced: the run on screen stops, resumable from its last checkpoint. */
+export function workerLost(why: string): void {
+  const s = useExperiment.getState();
+  if (s.state !== 'running' && s.state !== 'paused') {
+    if (s.state !== 'idle') useExperiment.setState({ error: why });
+    return;
+  }
+  useExperiment.setState(interruption(s, `${why} The Worker was restarted.`));
+}
+
+/** The run on screen was cut off: paused with a resume offer when it has a checkpoint, else stopped. */
+function interruption(s: ExperimentState, why: string): Partial<ExperimentState> {
+  if (s.activeRunId && s.checkpointStep !== null) {
+    return {
+      state: 'paused', resumable: { id: s.activeRunId, checkpointStep: s.checkpointStep },
+      error: `${why} Every evaluation shown is kept; press Resume to continue from the checkpoint at step ${s.checkpointStep}.`,
+    };
+  }
+  return { state: 'stopped', resumable: null, error: `${why} No checkpoint was saved yet (the first comes with the first evaluation): press Start to train again.` };
+}
+
+/** Events that belong to one run; the page shows only the run on screen. */
+const RUN_EVENTS = new Set<string>(['run-start', 'step', 'eval', 'diverged', 'state', 'checkpoint-saved']);
+
 export function applyEvent(e: WorkerEvent): void {
   const set = useExperiment.setState;
+  const shown = useExperiment.getState().activeRunId;
+  if (RUN_EVENTS.has(e.type) && (e as { runId: string }).runId !== shown) return;
   switch (e.type) {
     case 'ready':
       set({ adapter: `${e.adapter}${e.software ? ' (CPU emulation: slow)' : ''}` });
@@ -70,7 +135,26 @@ export function applyEvent(e: WorkerEvent): void {
       set({ state: e.state, step: e.step });
       break;
     case 'error':
-      set({ state: 'error', error: e.message });
+      if (e.runId !== undefined && e.runId !== shown) break;
+      // An error about no run in particular (a GPU error, a failed list) does not end the run on screen, and a
+      // failed resume (another tab holds the run, no checkpoint) leaves it as it was: paused, ready to try again.
+      set((s) => (e.runId === undefined || (s.state === 'paused' && s.resumable) ? { error: e.message } : { state: 'error', error: e.message }));
+      break;
+    case 'checkpoint-saved':
+      set({ checkpointStep: e.step });
+      break;
+    case 'device-lost':
+      if (e.runId === null || e.runId !== shown) {
+        set({ error: e.message });
+        break;
+      }
+      set({
+        state: e.checkpointStep !== null ? 'paused' : 'stopped', error: e.message,
+        checkpointStep: e.checkpointStep, resumable: e.checkpointStep !== null ? { id: e.runId, checkpointStep: e.checkpointStep } : null,
+      });
+      break;
+    case 'storage':
+      set({ storage: { ok: e.ok, message: e.message } });
       break;
     case 'runs':
       set((s) => ({ runs: e.runs, compare: s.compare.filter((c) => e.runs.some((r) => r.id === c.id)) }));
@@ -86,11 +170,17 @@ export function applyEvent(e: WorkerEvent): void {
       // A reply to "open" that arrives after a new run was started must not replace it.
       if (useExperiment.getState().state === 'running' && useExperiment.getState().activeRunId !== r.id) break;
       const interrupted = r.state === 'running' || r.state === 'paused' || r.state === 'stopped' || r.state === 'error';
-      set({
-        config: r.config, methods: r.methods, evals: r.evals, lastStep: {}, diverged: {}, step: r.step, error: '',
-        state: interrupted && e.resumable ? 'paused' : r.state === 'running' ? 'stopped' : r.state,
-        activeRunId: r.id, resumable: interrupted && e.resumable ? r : null,
-      });
+      // A run from a base this page does not ship (an older or newer version of it) can be viewed, not trained on.
+      const known = isShippedBase(r.config.base);
+      const resumable = known && interrupted && e.resumable ? { id: r.id, checkpointStep: r.checkpointStep } : null;
+      const error = known ? '' : `This run was trained from the base model "${r.config.base}", which this page does not have (${shippedBasesNote()}): its results are shown, but it cannot be resumed or trained again here.`;
+      set((s) => ({
+        config: r.config, methods: r.methods, evals: r.evals, lastStep: {}, diverged: r.diverged ?? {}, step: r.step, error,
+        state: resumable ? 'paused' : interrupted ? 'stopped' : r.state,
+        activeRunId: r.id, resumable, checkpointStep: r.checkpointStep,
+        // The form takes the opened run's settings: one config on screen, and Copy link shares it.
+        form: known ? { ...s.form, preset: r.preset in PRESETS ? r.preset : s.form.preset, config: r.config } : s.form,
+      }));
       break;
     }
     default:

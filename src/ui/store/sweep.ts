@@ -104,7 +104,8 @@ export function applySweepEvent(e: SweepWorkerEvent): void {
       break;
     }
     case 'sweep-error':
-      set({ state: 'error', error: e.message });
+      // A sweep that can go on from its checkpoint (lost device, restarted Worker) waits paused for Resume.
+      set(e.resumeId ? { state: 'paused', error: e.message, resumable: e.resumeId } : { state: 'error', error: e.message });
       break;
   }
 }

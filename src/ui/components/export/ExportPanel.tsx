@@ -94,7 +94,7 @@ export function ExportPanel({ config, preset }: { config: ExperimentConfig; pres
   useEffect(() => onWorkerEvent((e) => {
     if (e.type !== 'import-result') return;
     setImportNote({ text: e.message, error: !e.ok });
-    if (e.ok && e.kind === 'adapter' && e.config) resetExperiment(e.config);
+    if (e.ok && e.kind === 'adapter' && e.config && e.runId) resetExperiment(e.config, e.runId);
   }), []);
 
   async function fetchFile(format: ExportFormat, method: string | null, id: string | null = s.runId) {

@@ -1,0 +1,66 @@
+// The experiment store shows one run: events of any other run (a stopped run's late step, eval
+// or state, or its error) are dropped, so a cleared or new chart is not refilled; a lost device
+// or a replaced Worker leaves the run paused with a resume offer only when a checkpoint exists.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PRESETS } from '../../experiment/config';
+import type { EvalPoint } from '../../experiment/protocol';
+import { applyEvent, clearExperiment, resetExperiment, useExperiment, workerLost } from './experiment';
+
+const config = PRESETS['english-code'].config;
+const point = (method: string, step: number): EvalPoint => ({ step, method, targetLoss: 3, sourceLoss: 2 });
+
+beforeEach(() => clearExperiment());
+
+describe('experiment store', () => {
+  it('drops the events of a run that is not on screen', () => {
+    resetExperiment(config, 'old');
+    applyEvent({ type: 'eval', point: point('full', 0), runId: 'old' });
+    resetExperiment(config, 'new');
+    applyEvent({ type: 'eval', point: point('full', 2), runId: 'old' });
+    applyEvent({ type: 'state', state: 'stopped', step: 2, runId: 'old' });
+    applyEvent({ type: 'error', message: 'buffer destroyed', runId: 'old' });
+    expect(useExperiment.getState()).toMatchObject({ evals: [], state: 'running', error: '', activeRunId: 'new' });
+    applyEvent({ type: 'eval', point: point('full', 0), runId: 'new' });
+    expect(useExperiment.getState().evals).toHaveLength(1);
+  });
+
+  it('after Reset, a stopped run cannot refill the charts', () => {
+    resetExperiment(config, 'a');
+    clearExperiment();
+    applyEvent({ type: 'eval', point: point('full', 4), runId: 'a' });
+    applyEvent({ type: 'state', state: 'stopped', step: 4, runId: 'a' });
+    expect(useExperiment.getState()).toMatchObject({ evals: [], state: 'idle' });
+  });
+
+  it('a lost device pauses the run on screen with a resume offer from its checkpoint', () => {
+    resetExperiment(config, 'a');
+    applyEvent({ type: 'checkpoint-saved', runId: 'a', step: 4 });
+    applyEvent({ type: 'device-lost', message: 'The GPU device was lost (test).', runId: 'a', checkpointStep: 4 });
+    expect(useExperiment.getState()).toMatchObject({ state: 'paused', resumable: { id: 'a', checkpointStep: 4 } });
+  });
+
+  it('a replaced Worker leaves the run resumable only when it has a checkpoint', () => {
+    resetExperiment(config, 'a');
+    workerLost('The training Worker crashed.');
+    expect(useExperiment.getState()).toMatchObject({ state: 'stopped', resumable: null });
+    expect(useExperiment.getState().error).toMatch(/press Start/);
+    resetExperiment(config, 'b');
+    applyEvent({ type: 'checkpoint-saved', runId: 'b', step: 2 });
+    workerLost('The training Worker crashed.');
+    expect(useExperiment.getState()).toMatchObject({ state: 'paused', resumable: { id: 'b', checkpointStep: 2 } });
+    expect(useExperiment.getState().error).toMatch(/checkpoint at step 2/);
+  });
+
+  it('a saved run from a base the page does not ship opens with a message and no resume', () => {
+    const run = {
+      id: 'x', preset: 'english-code', config: { ...config, base: 'small' }, createdAt: 1, updatedAt: 1, state: 'paused' as const,
+      step: 2, methods: [], evals: [point('full', 0)], checkpointStep: 2,
+    };
+    applyEvent({ type: 'run-opened', run, resumable: true });
+    const s = useExperiment.getState();
+    expect(s.resumable).toBeNull();
+    expect(s.error).toMatch(/base model "small", which this page does not have/);
+    expect(s.form.config.base).toBe('base');
+    expect(s.evals).toHaveLength(1);
+  });
+});
