@@ -124,7 +124,7 @@ async function main() {
     if (e.type === 'step' && e.point.method === config.methods[config.methods.length - 1].id) {
       printProgress(progressLine(e.point.step, config.steps, t0, last));
     }
-    if (e.type === 'diverged') console.log(`\n${e.method} diverged at step ${e.step} (loss ${e.loss})`);
+    if (e.type === 'diverged') console.log(`\n${e.method} diverged at step ${e.step} (${e.reason ?? 'non-finite'}; loss ${e.loss})`);
   });
   await runner.init();
   console.log(`${name}: ${config.methods.map((m) => m.label ?? m.id).join(', ')}; ${config.steps} steps of ${config.batchSize}×${config.seqLen}`);

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { estimateRunMemory, type LlamaConfig } from '../engine/index';
 import { parseExperiment, PRESETS, type ExperimentConfig, type ExperimentInput } from './config';
 import {
-  checkExperimentFits, checkSweepFits, DEFAULT_MEMORY_BUDGET, estimateAnalysisMemory, estimateExperimentMemory, formatBytes, methodRunOptions,
+  checkExperimentFits, checkSweepFits, DEFAULT_MEMORY_BUDGET, estimateAnalysisMemory, estimateExperimentMemory, formatBytes,
 } from './memory-check';
+import { methodRunOptions } from './runner';
 import { parseSweep } from './sweep';
 
 // V 256, C 16, one layer, 2 heads of 8, 1 KV head, F 32, tied embeddings.

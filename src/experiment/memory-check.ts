@@ -8,6 +8,7 @@ import {
   estimateReadbacks, runBuffers, summarizeBuffers, type LlamaConfig, type MemoryCategory, type RunOptions,
 } from '../engine/index';
 import { LIMITS, type ExperimentConfig, type MethodConfig } from './config';
+import { methodRunOptions } from './runner';
 import { sweepGroups, type SweepConfig } from './sweep';
 
 export interface DeviceLimits {
@@ -38,16 +39,6 @@ export function formatBytes(bytes: number): string {
   if (u === 0) return `${Math.round(v)} B`;
   const digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2;
   return `${Number(v.toFixed(digits))} ${units[u]}`;
-}
-
-/** The RunOptions runner.ts gives a method (the fields that decide memory). */
-export function methodRunOptions(m: MethodConfig, c: ExperimentConfig, base: LlamaConfig): RunOptions {
-  return {
-    config: { ...base, seqLen: Math.max(base.seqLen, c.seqLen) },
-    batchSize: c.batchSize, seqLen: c.seqLen, seed: c.seed, label: m.id, mode: m.kind,
-    lora: m.kind === 'lora' ? { rank: m.rank, alpha: m.alpha, targets: m.targets, scaling: m.scaling, dropout: m.dropout } : undefined,
-    dropout: m.kind === 'full' ? m.dropout : undefined,
-  };
 }
 
 export interface ExperimentMemory {

@@ -35,10 +35,11 @@ function toDomainSpec(d: ExperimentConfig['source'], seed: number): DomainSpec {
   return { domain: d.domain, genres: d.genres, math: d.domain === 'math' ? { seed, answerOnly: d.answerOnly, level: d.level } : undefined };
 }
 
-function runOptions(m: MethodConfig, cfg: ExperimentConfig, base: BaseModel): RunOptions {
+/** The engine options of one method (everything but the base weights); memory-check.ts sizes the same runs from it. */
+export function methodRunOptions(m: MethodConfig, cfg: ExperimentConfig, base: LlamaConfig): RunOptions {
   return {
-    config: { ...base.config, seqLen: Math.max(base.config.seqLen, cfg.seqLen) },
-    batchSize: cfg.batchSize, seqLen: cfg.seqLen, seed: cfg.seed, baseParams: base.params, label: m.id,
+    config: { ...base, seqLen: Math.max(base.seqLen, cfg.seqLen) },
+    batchSize: cfg.batchSize, seqLen: cfg.seqLen, seed: cfg.seed, label: m.id,
     mode: m.kind,
     lora: m.kind === 'lora' ? { rank: m.rank, alpha: m.alpha, targets: m.targets, scaling: m.scaling, dropout: m.dropout } : undefined,
     // Full fine-tuning's dropout sits on every projection input; LoRA's goes through `lora` above.
@@ -81,7 +82,7 @@ export class ExperimentRunner {
     this.heldTarget = heldOutBatches(domainSource(this.assets, toDomainSpec(c.target, 0), 'heldout'), c.batchSize, c.seqLen, c.evalBatches);
     this.heldSource = heldOutBatches(domainSource(this.assets, toDomainSpec(c.source, 0), 'heldout'), c.batchSize, c.seqLen, c.evalBatches);
     if (c.target.domain === 'math') this.mathProblems = mathEvalSet(c.evalBatches * c.batchSize, c.target.level);
-    for (const m of c.methods) this.runs.push(await TrainingRun.create(this.ctx, runOptions(m, c, this.base)));
+    for (const m of c.methods) this.runs.push(await TrainingRun.create(this.ctx, { ...methodRunOptions(m, c, this.base.config), baseParams: this.base.params }));
     this.emit({ type: 'run-start', config: c, methods: this.methodInfo() });
   }
 
