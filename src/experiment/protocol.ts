@@ -136,6 +136,8 @@ export type WorkerEvent =
    * its checkpoint at `checkpointStep` (null: none yet, start again) on a new device.
    */
   | { type: 'device-lost'; message: string; runId: string | null; checkpointStep: number | null }
+  /** Made by the page, not the Worker: the Worker crashed or hung and was replaced; requests in flight are lost. */
+  | { type: 'worker-restarted'; message: string }
   /** A run's checkpoint was written (after an evaluation): resuming it starts from `step`. */
   | { type: 'checkpoint-saved'; runId: string; step: number }
   | { type: 'demo-start'; methods: Array<DemoMethod & { trainableParams: number; dispatchesPerStep: number }> }

@@ -42,6 +42,10 @@ export function EngineDemo({ pretrainSteps = 15, steps = 15 }: { pretrainSteps?:
         setState('done');
         setMessage('');
         break;
+      case 'worker-restarted':
+        setState('error');
+        setMessage(`${e.message} Press Train to try again.`);
+        break;
       case 'error':
         // Only errors about no run in particular can be the demo's.
         if (e.runId !== undefined) break;

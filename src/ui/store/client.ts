@@ -85,7 +85,7 @@ function restartWorker(why: string): void {
   for (const command of ['generate', 'spectra'] as const) {
     if (busy[command]) applyAnalysisEvent({ type: 'analysis-error', command, message: `${why} Try again.` });
   }
-  for (const l of listeners) l({ type: 'error', message: why });
+  for (const l of listeners) l({ type: 'worker-restarted', message: why });
   send({ type: 'list-runs' });
 }
 

@@ -28,7 +28,10 @@ export function requestExport(format: ExportFormat, runId: string | null, method
   const requestId = newId();
   return new Promise((resolve, reject) => {
     const off = onWorkerEvent((e: WorkerEvent) => {
-      if ((e.type === 'export-file' || e.type === 'export-error') && e.requestId === requestId) {
+      if (e.type === 'worker-restarted') {
+        off();
+        reject(new Error(`${e.message} Try the export again.`));
+      } else if ((e.type === 'export-file' || e.type === 'export-error') && e.requestId === requestId) {
         off();
         if (e.type === 'export-file') resolve({ name: e.name, mime: e.mime, bytes: e.bytes });
         else reject(new Error(e.message));
