@@ -97,7 +97,9 @@ const runs: RunHost = new RunHost({
   lockRun: lockRunPatiently,
 });
 const sweeps: SweepHost = new SweepHost({
-  post, context, assets, baseModel, history, haltRun: () => runs.stopLoop(),
+  post, context, assets, baseModel, history,
+  // The run is freed, not only stopped: the sweep gets its GPU memory (analysis then reads the saved checkpoint).
+  haltRun: () => runs.dispose(),
   checkFits: (sweep, base, ctx) => refuseUnlessFits(checkSweepFits(sweep, base.config, ctx.device.limits, memoryBudget ?? DEFAULT_MEMORY_BUDGET)),
 });
 const exportHost = new ExportHost({ post, context, assets, baseModel, history, launch: (config, run, ckpt) => runs.launch(config, run, ckpt) });
