@@ -18,32 +18,38 @@ const UI_LIBS = ['react', 'react/**', 'react-dom', 'react-dom/**', 'zustand', 'z
 
 /**
  * One `no-restricted-imports` + `no-restricted-syntax` setting per layer. ESLint replaces (does not merge) a rule's
- * options when several config objects match a file, so each layer lists everything it forbids.
+ * options when several config objects match a file, so each layer lists everything it forbids, and a stricter
+ * setting for part of a layer (`inner`) repeats the layer's own restrictions next to its extra ones.
  * @param {string} layer
- * @param {{ dirs: string[], libs?: string[], why: string }} spec
+ * @param {{ dirs: string[], libs?: string[], why: string,
+ *   inner?: { name: string, ignores: string[], dirs: string[], message: string } }} spec
  */
-function layerRule(layer, { dirs, libs = [], why }) {
+function layerRule(layer, { dirs, libs = [], why, inner }) {
   const dirMessage = `src/${layer} must not import from ${dirs.map((d) => (d === 'shaders' ? 'shaders/' : `src/${d}`)).join(', ')}. ${why}`;
   const libMessage = `src/${layer} must not use UI libraries (react, zustand, recharts); only src/ui may.`;
   // `import()` and `new URL('./x', import.meta.url)` (how Vite finds Worker entries) are not
   // import declarations, so no-restricted-imports misses them; match their string literals.
   // esquery regexes cannot contain '/', hence \x2F.
-  const dirRe = `/(^|\\x2F)(${dirs.join('|')})(\\x2F|$)/`;
+  const dirRe = (/** @type {string[]} */ ds) => `/(^|\\x2F)(${ds.join('|')})(\\x2F|$)/`;
   const libRe = `/^(${UI_LIBS.filter((l) => !l.includes('*')).join('|')})(\\x2F|$)/`;
+  const groups = [{ dirs, message: dirMessage }, ...(inner ? [{ dirs: inner.dirs, message: inner.message }] : [])];
   const literalChecks = [
-    { selector: `ImportExpression[source.value=${dirRe}]`, message: dirMessage },
-    { selector: `NewExpression[callee.name='URL'][arguments.0.value=${dirRe}]`, message: dirMessage },
+    ...groups.flatMap((g) => [
+      { selector: `ImportExpression[source.value=${dirRe(g.dirs)}]`, message: g.message },
+      { selector: `NewExpression[callee.name='URL'][arguments.0.value=${dirRe(g.dirs)}]`, message: g.message },
+    ]),
     ...(libs.length ? [{ selector: `ImportExpression[source.value=${libRe}]`, message: libMessage }] : []),
   ];
   return {
-    name: `lora-lab/layers/${layer}`,
+    name: inner ? `lora-lab/layers/${layer}/${inner.name}` : `lora-lab/layers/${layer}`,
     files: [`src/${layer}/**/*.{ts,tsx,js,mjs}`],
+    ...(inner ? { ignores: inner.ignores } : {}),
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: dirs.flatMap(into), message: dirMessage },
+            ...groups.map((g) => ({ group: g.dirs.flatMap(into), message: g.message })),
             ...(libs.length ? [{ group: libs, message: libMessage }] : []),
           ],
         },
@@ -73,6 +79,19 @@ export default defineConfig(
     dirs: ['experiment', 'ui', 'cli'],
     libs: UI_LIBS,
     why: 'The engine is the bottom layer (ui → experiment → engine → shaders); expose what others need from src/engine/index.ts.',
+  }),
+  // The float64 reference is the oracle the engine is tested against; production code that
+  // used it would be checked against itself. Tests and test support may import it.
+  layerRule('engine', {
+    dirs: ['experiment', 'ui', 'cli'],
+    libs: UI_LIBS,
+    why: 'The engine is the bottom layer (ui → experiment → engine → shaders); expose what others need from src/engine/index.ts.',
+    inner: {
+      name: 'production',
+      ignores: ['src/engine/reference/**', 'src/engine/testing/**', 'src/engine/**/*.test.ts', 'src/engine/**/testkit.ts'],
+      dirs: ['reference'],
+      message: 'Production engine code must not import from src/engine/reference (the oracle tests check it against); only tests and test support may.',
+    },
   }),
   layerRule('experiment', {
     dirs: ['ui', 'cli', 'shaders'],

@@ -21,7 +21,9 @@ struct Params {
 @group(0) @binding(5) var<storage, read> hyper: array<f32>;        // (8) [lr, β1, β2, eps, wd, bias1, bias2, 0]
 @group(0) @binding(6) var<storage, read> stats: array<f32>;        // (4) [norm, gradScale, bad, 0]
 
-const WG = 256u;
+// Threads per workgroup: an override set by the host (kernels/adamw.ts), which divides its
+// dispatch counts by the same value.
+override WG: u32;
 
 @compute @workgroup_size(WG)
 fn adamw_step(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {

@@ -56,7 +56,9 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> c_dk: array<f32>; // (B, T, Hkv, D)
 @group(0) @binding(6) var<storage, read_write> c_dv: array<f32>; // (B, T, Hkv, D)
 
-const WG = 64u;
+// Threads per workgroup: an override set by the host (kernels/attention.ts), which divides its
+// dispatch counts by the same value.
+override WG: u32;
 
 struct Row {
   t: u32,

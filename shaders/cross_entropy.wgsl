@@ -37,7 +37,9 @@ struct Params {
 @group(0) @binding(3) var<storage, read> b_stats: array<f32>; // (4)
 @group(0) @binding(4) var<storage, read_write> b_dlogits: array<f32>; // (N, V)
 
-const WG = 64u; // workgroup size of the row kernels
+// Threads per workgroup of the row kernels: an override set by the host (kernels/cross_entropy.ts), which divides its
+// dispatch counts by the same value.
+override WG: u32;
 const SB = 64u; // rows per chunk of the stats sum
 const LOWEST = -0x1.fffffep+127f; // most negative finite f32: exp(LOWEST - x) is 0, never NaN
 
@@ -63,7 +65,7 @@ fn row_softmax_stats(o: u32) -> vec2<f32> {
   return vec2<f32>(m, ((s4.x + s4.y) + (s4.z + s4.w)) + tail);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn cross_entropy_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let n = gid.x + gid.y * nwg.x * WG;
   if (n >= p.N) { return; }
@@ -101,7 +103,7 @@ fn cross_entropy_stats() {
   s_stats[3] = 0.0;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn cross_entropy_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let n = gid.x + gid.y * nwg.x * WG;
   if (n >= p.N) { return; }

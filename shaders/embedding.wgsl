@@ -17,7 +17,9 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> p: Params;
 
-const WG = 64u; // workgroup size of both kernels
+// Threads per workgroup: an override set by the host (kernels/embedding.ts), which divides its
+// dispatch counts by the same value.
+override WG: u32;
 
 // Linear thread index; grids past 65535 workgroups are folded in two dimensions (grid1d).
 fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
@@ -31,7 +33,7 @@ fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
 @group(0) @binding(3) var<storage, read_write> f_out: array<f32>; // (N, C)
 
 // One thread per output element; linear index folded as in grid1d.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn embedding_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg);
   if (i >= p.N * p.C) { return; }
@@ -53,7 +55,7 @@ fn embedding_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num
 // of dout straight into its own row of dwte (no other thread writes it, so no atomics).
 // The sum is sequential in n, like the reference; with accumulate it starts from the value
 // already in dwte.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn embedding_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let v = flat_index(gid, nwg);
   if (v >= p.V) { return; }

@@ -1,6 +1,6 @@
 // Global gradient norm and clipping factor over one flat gradient buffer, in two passes
 // with a fixed summation order (no atomics), so the result is bit-identical run to run.
-//   reduce_partials:  partials[w] = Σ g² over chunk w of CHUNK = WG·ITEMS elements
+//   reduce_partials:  partials[w] = Σ g² over chunk w of WG·ITEMS elements
 //   reduce_finish:    stats = [norm, scale, bad, 0] from the partials (one workgroup)
 // Each thread first adds ITEMS strided values, then the workgroup sums in a binary tree, so
 // the rounding error grows with log2 of the length rather than with the length.
@@ -24,9 +24,10 @@ struct Params {
 @group(0) @binding(1) var<storage, read> partials: array<f32>;           // (P)      reduce_finish
 @group(0) @binding(2) var<storage, read_write> stats: array<f32>;        // (4)      reduce_finish
 
-const WG = 256u;
-const ITEMS = 16u;
-const CHUNK = WG * ITEMS; // elements per partial; keep in sync with reduce.ts
+// Sizes are overrides set by the host (kernels/reduce.ts), which sizes `partials` from the
+// same values: WG threads per workgroup (a power of two, for the tree), ITEMS values per thread.
+override WG: u32;
+override ITEMS: u32;
 const NAN_BITS = 0x7fc00000u;
 
 var<workgroup> sums: array<f32, WG>;
@@ -56,7 +57,7 @@ fn reduce_partials(
 ) {
   // Linear workgroup index of a grid1d launch (folded into y past 65535 groups).
   let w = wg.x + wg.y * nwg.x;
-  let base = w * CHUNK;
+  let base = w * WG * ITEMS; // each partial sums a chunk of WG · ITEMS elements
   var acc = 0.0;
   var flag = 0u;
   for (var k = 0u; k < ITEMS; k++) {

@@ -13,9 +13,13 @@ struct Params {
 @group(0) @binding(2) var<storage, read> y: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;
 
-@compute @workgroup_size(256)
+// Threads per workgroup: an override set by the host (kernels/residual.ts), which divides its
+// dispatch counts by the same value.
+override WG: u32;
+
+@compute @workgroup_size(WG)
 fn residual_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * 256u;
+  let i = gid.x + gid.y * nwg.x * WG;
   if (i >= p.n) { return; }
   out[i] = x[i] + y[i];
 }

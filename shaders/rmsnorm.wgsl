@@ -19,7 +19,9 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> p: Params;
 
-const WG = 64u; // workgroup size of every kernel
+// Threads per workgroup: an override set by the host (kernels/rmsnorm.ts), which divides its
+// dispatch counts by the same value.
+override WG: u32;
 const RB = 32u; // rows per chunk of the dw column sums
 
 // Linear thread index; grids past 65535 workgroups are folded in two dimensions (grid1d).
@@ -39,7 +41,7 @@ fn hsum(s: vec4<f32>) -> f32 {
 @group(0) @binding(4) var<storage, read_write> f_rstd: array<f32>; // (N)
 
 // One thread per row.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn rmsnorm_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let row = flat_index(gid, nwg);
   if (row >= p.N) { return; }
@@ -72,7 +74,7 @@ fn rmsnorm_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
 @group(0) @binding(5) var<storage, read_write> b_dx: array<f32>; // (N, C)
 
 // One thread per row.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn rmsnorm_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let row = flat_index(gid, nwg);
   if (row >= p.N) { return; }
@@ -108,7 +110,7 @@ fn rmsnorm_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
 @group(0) @binding(4) var<storage, read_write> d_dw: array<f32>; // (C)
 
 // One thread per column; neighbouring threads read neighbouring columns of each row.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn rmsnorm_backward_dw(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let c = flat_index(gid, nwg);
   if (c >= p.C) { return; }

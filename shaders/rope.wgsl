@@ -25,7 +25,9 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> x: array<f32>; // (B, T, H, D), rotated in place
 @group(0) @binding(2) var<storage, read> freq: array<vec2<f32>>; // (D/2): (u_hi, u_lo) turns per position
 
-const WG = 256u;
+// Threads per workgroup: an override set by the host (kernels/rope.ts), which divides its
+// dispatch counts by the same value.
+override WG: u32;
 const TWO_PI = 6.28318530717958647692;
 
 fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
@@ -80,14 +82,14 @@ fn rotate(k: u32, sign: f32) {
   x[o + p.half] = x2 * cs.x + x1 * sn;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn rope_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let k = flat_index(gid, nwg);
   if (k >= p.pairs) { return; }
   rotate(k, 1.0);
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn rope_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let k = flat_index(gid, nwg);
   if (k >= p.pairs) { return; }

@@ -14,7 +14,9 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> p: Params;
 
-const WG = 256u;
+// Threads per workgroup: an override set by the host (kernels/swiglu.ts), which divides its
+// dispatch counts by the same value.
+override WG: u32;
 
 // Linear index of a grid1d launch, folded into two dimensions past 65535 workgroups.
 fn flat_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
@@ -36,7 +38,7 @@ fn sigmoid_pair(z: f32) -> vec2<f32> {
 @group(0) @binding(2) var<storage, read> f_up: array<f32>; // (N, F)
 @group(0) @binding(3) var<storage, read_write> f_out: array<f32>; // (N, F)
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn swiglu_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg);
   if (i >= p.numel) { return; }
@@ -52,7 +54,7 @@ fn swiglu_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wo
 @group(0) @binding(4) var<storage, read_write> b_dgate: array<f32>; // (N, F)
 @group(0) @binding(5) var<storage, read_write> b_dup: array<f32>; // (N, F)
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(WG)
 fn swiglu_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flat_index(gid, nwg);
   if (i >= p.numel) { return; }

@@ -5,10 +5,19 @@
 
 import code from '../../../shaders/adamw.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
+import { bindTensors, kernelConstants, packUniform } from './contract';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext } from './kernel';
 
-/** Threads per workgroup in adamw.wgsl. */
-const WG = 256;
+/** Override constants of adamw.wgsl: threads per workgroup, also the divisor of the dispatch. */
+export const ADAMW_CONSTANTS = { WG: 256 } as const;
+
+/** `Params` of adamw.wgsl, in field order. */
+export const ADAMW_PARAMS = { n: 'u32' } as const;
+
+/** Storage bindings of adamw_step in binding order: host name → WGSL variable. */
+export const ADAMW_BINDINGS = {
+  adamw_step: { params: 'params', grads: 'grads', m: 'm', v: 'v', hyper: 'hyper', stats: 'stats' },
+} as const;
 
 export interface AdamwStepArgs {
   params: GpuTensor; // (n)
@@ -42,13 +51,15 @@ export async function adamw_step(ctx: KernelContext, args: AdamwStepArgs): Promi
   expectNumel('adamw_step', 'v', v, n);
   expectNumel('adamw_step', 'hyper', hyper, 8);
   expectNumel('adamw_step', 'stats', stats, 4);
+  const constants = kernelConstants(ctx, 'adamw', ADAMW_CONSTANTS);
   return prepare(ctx, {
     label: 'adamw_step',
     code,
     entryPoint: 'adamw_step',
-    uniform: [['u32', n]],
-    tensors: [params, grads, m, v, hyper, stats],
-    workgroups: grid1d(n, WG),
+    constants,
+    uniform: packUniform(ADAMW_PARAMS, { n }),
+    tensors: bindTensors(ADAMW_BINDINGS.adamw_step, { params, grads, m, v, hyper, stats }),
+    workgroups: grid1d(n, constants.WG),
   });
 }
 

@@ -6,10 +6,25 @@
 
 import code from '../../../shaders/attention.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
+import { bindTensors, kernelConstants, packUniform } from './contract';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext, type UniformField } from './kernel';
 
-/** Threads per workgroup in every attention entry point (WG in the shader). */
-const WG = 64;
+/** Override constants of attention.wgsl: threads per workgroup, also the divisor of the dispatches. */
+export const ATTENTION_CONSTANTS = { WG: 64 } as const;
+
+/** `Params` of attention.wgsl, in field order. */
+export const ATTENTION_PARAMS = { B: 'u32', T: 'u32', H: 'u32', Hkv: 'u32', D: 'u32', scale: 'f32' } as const;
+
+/** Storage bindings of each entry point in binding order: host name → WGSL variable. */
+export const ATTENTION_BINDINGS = {
+  attention_forward: { q: 'q', k: 'k', v: 'v', out: 'out', att: 'att' },
+  attention_backward: { dout: 'b_dout', k: 'b_k', v: 'b_v', att: 'b_att', datt: 'b_datt', dq: 'b_dq' },
+  attention_backward_dkv: { q: 'c_q', dout: 'c_dout', att: 'c_att', datt: 'c_datt', dk: 'c_dk', dv: 'c_dv' },
+} as const;
+
+/** Keys × columns one attention_backward_dkv thread owns: its four vec4 accumulators of each kind. */
+const DKV_KEYS = 4;
+const DKV_COLS = 4;
 
 export interface AttentionShape {
   B: number;
@@ -47,14 +62,7 @@ function checkShape(op: string, s: AttentionShape): void {
 }
 
 function uniform(s: AttentionShape): UniformField[] {
-  return [
-    ['u32', s.B],
-    ['u32', s.T],
-    ['u32', s.H],
-    ['u32', s.Hkv],
-    ['u32', s.D],
-    ['f32', 1 / Math.sqrt(s.D)],
-  ];
+  return packUniform(ATTENTION_PARAMS, { B: s.B, T: s.T, H: s.H, Hkv: s.Hkv, D: s.D, scale: 1 / Math.sqrt(s.D) });
 }
 
 /** out (B, T, H, D) = softmax(q·kᵀ/sqrt(D), causal) · v, and att (B, H, T, T) = the softmax. */
@@ -67,14 +75,16 @@ export async function attention_forward(ctx: KernelContext, o: AttentionForwardA
   expectNumel(op, 'v', o.v, B * T * Hkv * D);
   expectNumel(op, 'out', o.out, B * T * H * D);
   expectNumel(op, 'att', o.att, B * H * T * T);
+  const constants = kernelConstants(ctx, 'attention', ATTENTION_CONSTANTS);
   return [
     await prepare(ctx, {
       label: op,
       code,
       entryPoint: op,
+      constants,
       uniform: uniform(o),
-      tensors: [o.q, o.k, o.v, o.out, o.att],
-      workgroups: grid1d(B * H * T, WG), // one thread per query row
+      tensors: bindTensors(ATTENTION_BINDINGS.attention_forward, o),
+      workgroups: grid1d(B * H * T, constants.WG), // one thread per query row
     }),
   ];
 }
@@ -93,24 +103,27 @@ export async function attention_backward(ctx: KernelContext, o: AttentionBackwar
   expectNumel(op, 'dq', o.dq, B * T * H * D);
   expectNumel(op, 'dk', o.dk, B * T * Hkv * D);
   expectNumel(op, 'dv', o.dv, B * T * Hkv * D);
+  const constants = kernelConstants(ctx, 'attention', ATTENTION_CONSTANTS);
   return [
     // dS into datt and dq, one thread per query row.
     await prepare(ctx, {
       label: op,
       code,
       entryPoint: op,
+      constants,
       uniform: uniform(o),
-      tensors: [o.dout, o.k, o.v, o.att, o.datt, o.dq],
-      workgroups: grid1d(B * H * T, WG),
+      tensors: bindTensors(ATTENTION_BINDINGS.attention_backward, o),
+      workgroups: grid1d(B * H * T, constants.WG),
     }),
     // dk, dv from dS and att, one thread per 4 keys x 4 columns of (b, kvh).
     await prepare(ctx, {
       label: 'attention_backward_dkv',
       code,
       entryPoint: 'attention_backward_dkv',
+      constants,
       uniform: uniform(o),
-      tensors: [o.q, o.dout, o.att, o.datt, o.dk, o.dv],
-      workgroups: grid1d(B * Math.ceil(T / 4) * Hkv * Math.ceil(D / 4), WG),
+      tensors: bindTensors(ATTENTION_BINDINGS.attention_backward_dkv, o),
+      workgroups: grid1d(B * Math.ceil(T / DKV_KEYS) * Hkv * Math.ceil(D / DKV_COLS), constants.WG),
     }),
   ];
 }

@@ -5,10 +5,24 @@
 
 import code from '../../../shaders/cross_entropy.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
+import { bindTensors, kernelConstants, packUniform } from './contract';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext, type UniformField } from './kernel';
 
-/** Workgroup size of the row kernels (WG in the shader). */
-const WG = 64;
+/**
+ * Override constants of cross_entropy.wgsl: threads per workgroup of the row kernels, also the
+ * divisor of their dispatches (cross_entropy_stats is one thread by design).
+ */
+export const CROSS_ENTROPY_CONSTANTS = { WG: 64 } as const;
+
+/** `Params` of cross_entropy.wgsl, in field order. */
+export const CROSS_ENTROPY_PARAMS = { N: 'u32', V: 'u32' } as const;
+
+/** Storage bindings of each entry point in binding order: host name → WGSL variable. */
+export const CROSS_ENTROPY_BINDINGS = {
+  cross_entropy_forward: { logits: 'logits', targets: 'targets', losses: 'losses' },
+  cross_entropy_stats: { targets: 's_targets', losses: 's_losses', stats: 's_stats' },
+  cross_entropy_backward: { logits: 'logits', targets: 'targets', stats: 'b_stats', dlogits: 'b_dlogits' },
+} as const;
 
 export interface CrossEntropyForwardArgs {
   logits: GpuTensor; // (N, V)
@@ -38,10 +52,7 @@ function checkCommon(op: string, o: { logits: GpuTensor; targets: GpuTensor; N: 
 }
 
 function uniform(N: number, V: number): UniformField[] {
-  return [
-    ['u32', N],
-    ['u32', V],
-  ];
+  return packUniform(CROSS_ENTROPY_PARAMS, { N, V });
 }
 
 /** losses (N) = −log softmax(logits)[target] (0 if ignored), then stats (4) from them. */
@@ -50,23 +61,26 @@ export async function cross_entropy_forward(ctx: KernelContext, o: CrossEntropyF
   checkCommon(op, o);
   expectNumel(op, 'losses', o.losses, o.N);
   expectNumel(op, 'stats', o.stats, 4);
+  const constants = kernelConstants(ctx, 'cross_entropy', CROSS_ENTROPY_CONSTANTS);
   return [
     // One thread per row: row max and Σ exp by sequential passes over the row.
     await prepare(ctx, {
       label: op,
       code,
       entryPoint: op,
+      constants,
       uniform: uniform(o.N, o.V),
-      tensors: [o.logits, o.targets, o.losses],
-      workgroups: grid1d(o.N, WG),
+      tensors: bindTensors(CROSS_ENTROPY_BINDINGS.cross_entropy_forward, o),
+      workgroups: grid1d(o.N, constants.WG),
     }),
     // One thread sums every row in a fixed order, so the mean is bit-identical run to run.
     await prepare(ctx, {
       label: 'cross_entropy_stats',
       code,
       entryPoint: 'cross_entropy_stats',
+      constants,
       uniform: uniform(o.N, o.V),
-      tensors: [o.targets, o.losses, o.stats],
+      tensors: bindTensors(CROSS_ENTROPY_BINDINGS.cross_entropy_stats, o),
       workgroups: [1],
     }),
   ];
@@ -83,13 +97,15 @@ export async function cross_entropy_backward(ctx: KernelContext, o: CrossEntropy
   if (o.dlogits.buffer === o.logits.buffer && rangesOverlap(o.dlogits, o.logits)) {
     throw new Error(`${op}: dlogits must not alias logits`);
   }
+  const constants = kernelConstants(ctx, 'cross_entropy', CROSS_ENTROPY_CONSTANTS);
   return prepare(ctx, {
     label: op,
     code,
     entryPoint: op,
+    constants,
     uniform: uniform(o.N, o.V),
-    tensors: [o.logits, o.targets, o.stats, o.dlogits],
-    workgroups: grid1d(o.N, WG), // one thread per row
+    tensors: bindTensors(CROSS_ENTROPY_BINDINGS.cross_entropy_backward, o),
+    workgroups: grid1d(o.N, constants.WG), // one thread per row
   });
 }
 

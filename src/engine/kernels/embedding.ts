@@ -4,10 +4,20 @@
 
 import code from '../../../shaders/embedding.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
+import { bindTensors, kernelConstants, packUniform } from './contract';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext } from './kernel';
 
-/** Workgroup size of both kernels (WG in the shader). */
-const WG = 64;
+/** Override constants of embedding.wgsl: threads per workgroup, also the divisor of the dispatches. */
+export const EMBEDDING_CONSTANTS = { WG: 64 } as const;
+
+/** `Params` of embedding.wgsl, in field order. */
+export const EMBEDDING_PARAMS = { N: 'u32', V: 'u32', C: 'u32', accumulate: 'u32' } as const;
+
+/** Storage bindings of each entry point in binding order: host name → WGSL variable. */
+export const EMBEDDING_BINDINGS = {
+  embedding_forward: { tokens: 'f_tokens', wte: 'f_wte', out: 'f_out' },
+  embedding_backward: { tokens: 'b_tokens', dout: 'b_dout', dwte: 'b_dwte' },
+} as const;
 
 function checkDims(op: string, N: number, V: number, C: number): void {
   for (const [k, v] of Object.entries({ N, V, C })) {
@@ -31,13 +41,15 @@ export async function embedding_forward(
   checkTokens(op, o.tokens, N);
   expectNumel(op, 'wte', o.wte, V * C);
   expectNumel(op, 'out', o.out, N * C);
+  const constants = kernelConstants(ctx, 'embedding', EMBEDDING_CONSTANTS);
   return prepare(ctx, {
     label: op,
     code,
     entryPoint: op,
-    uniform: [['u32', N], ['u32', V], ['u32', C], ['u32', 0]],
-    tensors: [o.tokens, o.wte, o.out],
-    workgroups: grid1d(N * C, WG),
+    constants,
+    uniform: packUniform(EMBEDDING_PARAMS, { N, V, C, accumulate: 0 }),
+    tensors: bindTensors(EMBEDDING_BINDINGS.embedding_forward, o),
+    workgroups: grid1d(N * C, constants.WG),
   });
 }
 
@@ -56,12 +68,14 @@ export async function embedding_backward(
   checkTokens(op, o.tokens, N);
   expectNumel(op, 'dout', o.dout, N * C);
   expectNumel(op, 'dwte', o.dwte, V * C);
+  const constants = kernelConstants(ctx, 'embedding', EMBEDDING_CONSTANTS);
   return prepare(ctx, {
     label: op,
     code,
     entryPoint: op,
-    uniform: [['u32', N], ['u32', V], ['u32', C], ['u32', o.accumulate ? 1 : 0]],
-    tensors: [o.tokens, o.dout, o.dwte],
-    workgroups: grid1d(V, WG), // one thread per dwte row
+    constants,
+    uniform: packUniform(EMBEDDING_PARAMS, { N, V, C, accumulate: o.accumulate ? 1 : 0 }),
+    tensors: bindTensors(EMBEDDING_BINDINGS.embedding_backward, o),
+    workgroups: grid1d(V, constants.WG), // one thread per dwte row
   });
 }

@@ -4,11 +4,26 @@
 
 import { bindingOf, BufferPool, numel, STORAGE, type GpuTensor } from '../gpu/buffers';
 import { PipelineCache } from '../gpu/pipelines';
+import type { Autotuner } from './autotune';
+
+/** Which implementation of a kernel to use; 'auto' (the default) lets the autotuner choose. */
+export interface KernelVariants {
+  matmul?: 'register' | 'tiled' | 'auto';
+}
 
 export interface KernelContext {
   device: GPUDevice;
   pipelines: PipelineCache;
   pool: BufferPool;
+  /** Forced kernel variants (a setting); absent fields mean 'auto'. */
+  variants?: KernelVariants;
+  /** Chooses variants under 'auto' for this adapter; without one, each kernel uses a per-device default. */
+  autotune?: Autotuner;
+  /**
+   * Override constants that replace a kernel module's defaults, keyed by kernel (e.g. { rmsnorm: { WG: 32 } }):
+   * tests prove host and shader agree at other sizes, and tuning can pick sizes per device (see contract.ts).
+   */
+  overrides?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 export function createKernelContext(device: GPUDevice): KernelContext {

@@ -6,14 +6,38 @@
 
 import code from '../../../shaders/reduce.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
+import { bindTensors, checkWorkgroupSize, kernelConstants, packUniform } from './contract';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext } from './kernel';
 
-/** Gradient elements summed into one partial: WG · ITEMS in reduce.wgsl. */
-const CHUNK = 256 * 16;
+/**
+ * Override constants of reduce.wgsl: WG threads per workgroup (a power of two, for the tree
+ * sum) each adding ITEMS values, so one partial covers WG · ITEMS gradient elements.
+ */
+export const REDUCE_CONSTANTS = { WG: 256, ITEMS: 16 } as const;
 
-/** Length of the `partials` scratch buffer grad_norm_clip needs for `n` gradient elements. */
-export function gradNormPartials(n: number): number {
-  return Math.max(1, Math.ceil(n / CHUNK));
+/** `Params` of reduce.wgsl, in field order. */
+export const REDUCE_PARAMS = { n: 'u32', P: 'u32', maxNorm: 'f32' } as const;
+
+/** Storage bindings of each entry point in binding order: host name → WGSL variable. */
+export const REDUCE_BINDINGS = {
+  reduce_partials: { grads: 'grads', partials: 'partials_out' },
+  reduce_finish: { partials: 'partials', stats: 'stats' },
+} as const;
+
+function reduceConstants(ctx: KernelContext | undefined): { WG: number; ITEMS: number } {
+  if (!ctx) return REDUCE_CONSTANTS;
+  const c = kernelConstants(ctx, 'reduce', REDUCE_CONSTANTS);
+  checkWorkgroupSize(ctx, 'reduce', c.WG, true);
+  return c;
+}
+
+/**
+ * Length of the `partials` scratch buffer grad_norm_clip needs for `n` gradient elements;
+ * pass the context when it may override reduce's sizes (ctx.overrides.reduce).
+ */
+export function gradNormPartials(n: number, ctx?: KernelContext): number {
+  const { WG, ITEMS } = reduceConstants(ctx);
+  return Math.max(1, Math.ceil(n / (WG * ITEMS)));
 }
 
 export interface GradNormClipArgs {
@@ -34,33 +58,32 @@ export async function grad_norm_clip(ctx: KernelContext, args: GradNormClipArgs)
   if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32) {
     throw new Error(`grad_norm_clip: n ${n} must be an integer in [0, 2^32)`);
   }
-  const P = gradNormPartials(n);
+  const constants = reduceConstants(ctx);
+  const P = gradNormPartials(n, ctx);
   expectNumel('grad_norm_clip', 'grads', grads, n);
   expectNumel('grad_norm_clip', 'partials', partials, P);
   expectNumel('grad_norm_clip', 'stats', stats, 4);
   // Matches clip_scale in the reference: an infinite or NaN threshold means "off".
   // A finite threshold past the f32 range is clamped rather than sent as f32 infinity.
   const clip = Number.isFinite(maxNorm) && maxNorm > 0 ? Math.min(maxNorm, 3e38) : 0;
-  const uniform: Array<['u32' | 'f32', number]> = [
-    ['u32', n],
-    ['u32', P],
-    ['f32', clip],
-  ];
+  const uniform = packUniform(REDUCE_PARAMS, { n, P, maxNorm: clip });
   return [
     await prepare(ctx, {
       label: 'reduce_partials',
       code,
       entryPoint: 'reduce_partials',
+      constants,
       uniform,
-      tensors: [grads, partials],
+      tensors: bindTensors(REDUCE_BINDINGS.reduce_partials, { grads, partials }),
       workgroups: grid1d(P, 1),
     }),
     await prepare(ctx, {
       label: 'reduce_finish',
       code,
       entryPoint: 'reduce_finish',
+      constants,
       uniform,
-      tensors: [partials, stats],
+      tensors: bindTensors(REDUCE_BINDINGS.reduce_finish, { partials, stats }),
       workgroups: [1],
     }),
   ];

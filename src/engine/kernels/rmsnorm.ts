@@ -5,10 +5,21 @@
 
 import code from '../../../shaders/rmsnorm.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
+import { bindTensors, kernelConstants, packUniform } from './contract';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext, type UniformField } from './kernel';
 
-/** Workgroup size of every rmsnorm kernel (WG in the shader). */
-const WG = 64;
+/** Override constants of rmsnorm.wgsl: threads per workgroup, also the divisor of the dispatches. */
+export const RMSNORM_CONSTANTS = { WG: 64 } as const;
+
+/** `Params` of rmsnorm.wgsl, in field order. */
+export const RMSNORM_PARAMS = { N: 'u32', C: 'u32', eps: 'f32', accumulate: 'u32' } as const;
+
+/** Storage bindings of each entry point in binding order: host name → WGSL variable. */
+export const RMSNORM_BINDINGS = {
+  rmsnorm_forward: { x: 'f_x', w: 'f_w', out: 'f_out', rstd: 'f_rstd' },
+  rmsnorm_backward: { dout: 'b_dout', x: 'b_x', w: 'b_w', rstd: 'b_rstd', dx: 'b_dx' },
+  rmsnorm_backward_dw: { dout: 'd_dout', x: 'd_x', rstd: 'd_rstd', dw: 'd_dw' },
+} as const;
 
 function checkDims(op: string, N: number, C: number): void {
   if (!Number.isInteger(N) || !Number.isInteger(C) || N < 1 || C < 1) {
@@ -17,7 +28,7 @@ function checkDims(op: string, N: number, C: number): void {
 }
 
 function params(N: number, C: number, eps: number, accumulate: boolean): UniformField[] {
-  return [['u32', N], ['u32', C], ['f32', eps], ['u32', accumulate ? 1 : 0]];
+  return packUniform(RMSNORM_PARAMS, { N, C, eps, accumulate: accumulate ? 1 : 0 });
 }
 
 /** out (N, C) = x (N, C) · rstd · w (C), rstd (N) = 1/sqrt(mean(x²) + eps). out must not alias x. */
@@ -33,13 +44,15 @@ export async function rmsnorm_forward(
   expectNumel(op, 'w', o.w, C);
   expectNumel(op, 'out', o.out, N * C);
   expectNumel(op, 'rstd', o.rstd, N);
+  const constants = kernelConstants(ctx, 'rmsnorm', RMSNORM_CONSTANTS);
   return prepare(ctx, {
     label: op,
     code,
     entryPoint: op,
+    constants,
     uniform: params(N, C, o.eps, false),
-    tensors: [o.x, o.w, o.out, o.rstd],
-    workgroups: grid1d(N, WG), // one thread per row
+    tensors: bindTensors(RMSNORM_BINDINGS.rmsnorm_forward, o),
+    workgroups: grid1d(N, constants.WG), // one thread per row
   });
 }
 
@@ -65,19 +78,20 @@ export async function rmsnorm_backward(
   expectNumel(op, 'dx', o.dx, N * C);
   if (o.dw) expectNumel(op, 'dw', o.dw, C);
   const uniform = params(N, C, 0, !!o.accumulateDx);
+  const constants = kernelConstants(ctx, 'rmsnorm', RMSNORM_CONSTANTS);
   const dispatches = [
     await prepare(ctx, {
-      label: op, code, entryPoint: op, uniform,
-      tensors: [o.dout, o.x, o.w, o.rstd, o.dx],
-      workgroups: grid1d(N, WG), // one thread per row
+      label: op, code, entryPoint: op, constants, uniform,
+      tensors: bindTensors(RMSNORM_BINDINGS.rmsnorm_backward, o),
+      workgroups: grid1d(N, constants.WG), // one thread per row
     }),
   ];
   if (!o.dw) return dispatches;
   dispatches.push(
     await prepare(ctx, {
-      label: `${op}_dw`, code, entryPoint: 'rmsnorm_backward_dw', uniform,
-      tensors: [o.dout, o.x, o.rstd, o.dw],
-      workgroups: grid1d(C, WG), // one thread per column
+      label: `${op}_dw`, code, entryPoint: 'rmsnorm_backward_dw', constants, uniform,
+      tensors: bindTensors(RMSNORM_BINDINGS.rmsnorm_backward_dw, { ...o, dw: o.dw }),
+      workgroups: grid1d(C, constants.WG), // one thread per column
     }),
   );
   return dispatches;

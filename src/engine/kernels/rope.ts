@@ -5,9 +5,18 @@
 
 import code from '../../../shaders/rope.wgsl?raw';
 import { allocTensor, writeTensor, type GpuTensor } from '../gpu/buffers';
+import { bindTensors, kernelConstants, packUniform } from './contract';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext } from './kernel';
 
-const WG = 256;
+/** Override constants of rope.wgsl: threads per workgroup, also the divisor of the dispatches. */
+export const ROPE_CONSTANTS = { WG: 256 } as const;
+
+/** `Params` of rope.wgsl, in field order. */
+export const ROPE_PARAMS = { T: 'u32', H: 'u32', half: 'u32', pairs: 'u32' } as const;
+
+/** Storage bindings of both entry points in binding order: host name → WGSL variable. */
+const ROPE_BINDING = { x: 'x', freq: 'freq' } as const;
+export const ROPE_BINDINGS = { rope_forward: ROPE_BINDING, rope_backward: ROPE_BINDING } as const;
 
 const tables = new WeakMap<KernelContext, Map<string, GpuTensor>>();
 
@@ -53,13 +62,15 @@ async function rope(ctx: KernelContext, op: 'rope_forward' | 'rope_backward', na
   if (!(theta > 0) || !Number.isFinite(theta)) throw new Error(`${op}: theta must be a positive number, got ${theta}`);
   expectNumel(op, name, x, B * T * H * D);
   const pairs = (B * T * H * D) / 2;
+  const constants = kernelConstants(ctx, 'rope', ROPE_CONSTANTS);
   return prepare(ctx, {
     label: op,
     code,
     entryPoint: op,
-    uniform: [['u32', T], ['u32', H], ['u32', D / 2], ['u32', pairs]],
-    tensors: [x, freqTable(ctx, D, theta)],
-    workgroups: grid1d(pairs, WG),
+    constants,
+    uniform: packUniform(ROPE_PARAMS, { T, H, half: D / 2, pairs }),
+    tensors: bindTensors(ROPE_BINDINGS[op], { x, freq: freqTable(ctx, D, theta) }),
+    workgroups: grid1d(pairs, constants.WG),
   });
 }
 

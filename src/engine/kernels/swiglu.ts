@@ -4,9 +4,20 @@
 
 import code from '../../../shaders/swiglu.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
+import { bindTensors, kernelConstants, packUniform } from './contract';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext } from './kernel';
 
-const WG = 256;
+/** Override constants of swiglu.wgsl: threads per workgroup, also the divisor of the dispatches. */
+export const SWIGLU_CONSTANTS = { WG: 256 } as const;
+
+/** `Params` of swiglu.wgsl, in field order. */
+export const SWIGLU_PARAMS = { numel: 'u32' } as const;
+
+/** Storage bindings of each entry point in binding order: host name → WGSL variable. */
+export const SWIGLU_BINDINGS = {
+  swiglu_forward: { gate: 'f_gate', up: 'f_up', out: 'f_out' },
+  swiglu_backward: { dout: 'b_dout', gate: 'b_gate', up: 'b_up', dgate: 'b_dgate', dup: 'b_dup' },
+} as const;
 
 function checkDims(op: string, N: number, F: number): void {
   if (!Number.isInteger(N) || !Number.isInteger(F) || N < 1 || F < 1) {
@@ -25,13 +36,15 @@ export async function swiglu_forward(
   expectNumel(op, 'gate', o.gate, n);
   expectNumel(op, 'up', o.up, n);
   expectNumel(op, 'out', o.out, n);
+  const constants = kernelConstants(ctx, 'swiglu', SWIGLU_CONSTANTS);
   return prepare(ctx, {
     label: op,
     code,
     entryPoint: op,
-    uniform: [['u32', n]],
-    tensors: [o.gate, o.up, o.out],
-    workgroups: grid1d(n, WG),
+    constants,
+    uniform: packUniform(SWIGLU_PARAMS, { numel: n }),
+    tensors: bindTensors(SWIGLU_BINDINGS.swiglu_forward, o),
+    workgroups: grid1d(n, constants.WG),
   });
 }
 
@@ -48,12 +61,14 @@ export async function swiglu_backward(
   expectNumel(op, 'up', o.up, n);
   expectNumel(op, 'dgate', o.dgate, n);
   expectNumel(op, 'dup', o.dup, n);
+  const constants = kernelConstants(ctx, 'swiglu', SWIGLU_CONSTANTS);
   return prepare(ctx, {
     label: op,
     code,
     entryPoint: op,
-    uniform: [['u32', n]],
-    tensors: [o.dout, o.gate, o.up, o.dgate, o.dup],
-    workgroups: grid1d(n, WG),
+    constants,
+    uniform: packUniform(SWIGLU_PARAMS, { numel: n }),
+    tensors: bindTensors(SWIGLU_BINDINGS.swiglu_backward, o),
+    workgroups: grid1d(n, constants.WG),
   });
 }

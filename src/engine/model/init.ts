@@ -2,7 +2,7 @@
 // residual-branch output projections (wo, w_down) scaled by 1/sqrt(2·nLayers) as in GPT-2,
 // norm weights 1. The same seed gives the same weights in the browser and in Node.
 
-import { Rng } from '../reference/rng';
+import { Rng } from '../util/rng';
 import type { LlamaConfig } from './config';
 import { modelLayout, type Layout } from './layout';
 

@@ -8,7 +8,7 @@ import { createCheckedBuffer, numel, readF32, ScalarReader, STORAGE, writeArray,
 import { writeAdamwHyper } from '../kernels/adamw';
 import { record, releaseDispatches, type Dispatch, type KernelContext } from '../kernels/kernel';
 import { gradNormPartials } from '../kernels/reduce';
-import { hash_u32 } from '../reference/rng';
+import { hash_u32 } from '../util/rng';
 import { DEFAULT_ADAMW, optimizer_step, type AdamWOptions } from '../optim/adamw';
 import { model_backward } from './backward';
 import { checkPlanFits, planBuffers, planBytes, type BufferPlanEntry } from './buffers';
@@ -55,6 +55,23 @@ export interface StepResult {
   clipScale: number;
   /** True when the gradient was not finite and the update was skipped. */
   skipped: boolean;
+}
+
+/**
+ * The scalars every submit copies back, named once: the first four values of each tensor in
+ * turn (cross_entropy_forward's ce_stats, grad_norm_clip's clip_stats; null = unused slot).
+ */
+const READBACK = [
+  { tensor: 'ce_stats', fields: ['loss', 'nValid', 'lossSum', null] },
+  { tensor: 'clip_stats', fields: ['gradNorm', 'clipScale', 'bad', null] },
+] as const;
+
+type StepStats = Record<Exclude<(typeof READBACK)[number]['fields'][number], null>, number>;
+
+function namedStats(s: Float32Array): StepStats {
+  const out: Partial<StepStats> = {};
+  READBACK.forEach((r, i) => r.fields.forEach((f, j) => { if (f) out[f] = s[i * 4 + j]; }));
+  return out as StepStats;
 }
 
 export interface MemoryReport {
@@ -145,7 +162,7 @@ export class TrainingRun {
   private async allocate(): Promise<void> {
     const device = this.ctx.device;
     const trainLayout = this.loraLayout ?? this.modelLayout;
-    const partialsN = Math.max(1, gradNormPartials(trainLayout.totalElements));
+    const partialsN = Math.max(1, gradNormPartials(trainLayout.totalElements, this.ctx));
     checkPlanFits(device.limits, [
       { name: 'parameters', bytes: this.modelLayout.totalElements * 4 },
       { name: 'trainable parameters', bytes: trainLayout.totalElements * 4 },
@@ -214,7 +231,7 @@ export class TrainingRun {
     this.gradDispatches = [...forwardTrain, ...backward];
     this.trainDispatches = [...forwardTrain, ...backward, ...optim];
     this.evalDispatches = await model_forward(this.ctx, this.tensors, false);
-    this.reader = new ScalarReader(device, 8);
+    this.reader = new ScalarReader(device, READBACK.length * 4);
   }
 
   /** Dispatches recorded for one training step (forward, backward, clipping, AdamW). */
@@ -231,14 +248,14 @@ export class TrainingRun {
     writeArray(this.ctx.device, this.acts.get('targets')!.buffer, 0, targets);
   }
 
-  private submit(dispatches: Dispatch[]): Promise<Float32Array> {
+  private async submit(dispatches: Dispatch[]): Promise<StepStats> {
     const enc = this.ctx.device.createCommandEncoder({ label: this.opts.label ?? this.mode });
     const pass = enc.beginComputePass();
     record(pass, dispatches);
     pass.end();
-    const slot = this.reader.record(enc, [this.acts.get('ce_stats')!, this.acts.get('clip_stats')!]);
+    const slot = this.reader.record(enc, READBACK.map((r) => this.acts.get(r.tensor)!));
     this.ctx.device.queue.submit([enc.finish()]);
-    return this.reader.read(slot);
+    return namedStats(await this.reader.read(slot));
   }
 
   /** One optimizer step: forward, backward, clipping and AdamW in a single submit. */
@@ -250,22 +267,21 @@ export class TrainingRun {
     writeAdamwHyper(this.ctx.device, this.acts.get('hyper')!, { ...this.optimizer, lr: input.lr, step });
     this.stepCount = step;
     const s = await this.submit(this.trainDispatches);
-    return { step, loss: s[0], nValid: s[1], gradNorm: s[4], clipScale: s[5], skipped: s[6] !== 0 };
+    return { step, loss: s.loss, nValid: s.nValid, gradNorm: s.gradNorm, clipScale: s.clipScale, skipped: s.bad !== 0 };
   }
 
   /** Forward and backward only (no update): leaves gradients in place for inspection. */
   async computeGradients(tokens: Int32Array, targets: Int32Array, dropoutSeed = 0): Promise<number> {
     this.writeBatch(tokens, targets);
     this.ctx.device.queue.writeBuffer(this.acts.get('seeds')!.buffer, 0, new Uint32Array([dropoutSeed >>> 0, 0, 0, 0]));
-    const s = await this.submit(this.gradDispatches);
-    return s[0];
+    return (await this.submit(this.gradDispatches)).loss;
   }
 
   /** Mean loss on a batch without dropout and without touching any parameter. */
   async evaluate(tokens: Int32Array, targets: Int32Array): Promise<{ loss: number; nValid: number }> {
     this.writeBatch(tokens, targets);
     const s = await this.submit(this.evalDispatches);
-    return { loss: s[0], nValid: s[1] };
+    return { loss: s.loss, nValid: s.nValid };
   }
 
   /** Logits (B·T, V) of a batch (evaluation mode); generation wants lastLogits, which reads back B·V. */

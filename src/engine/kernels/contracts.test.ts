@@ -1,0 +1,209 @@
+// Host/shader contracts, checked statically for every kernel module except matmul and lora:
+// each shader's `struct Params` must list the module's uniform description (names and
+// types, in order, then only trailing _pad fields up to a 16-byte multiple); its `override`
+// declarations must be exactly the module's constants, with no default in the shader (the
+// module is the one place the sizes are written); every @workgroup_size uses them; and each
+// entry point's binding list names, in binding order, exactly the storage variables the entry
+// point (with the functions it calls) uses. The checks are proven to catch a swapped field, a
+// wrong type, a second copy of a size and swapped or missing bindings.
+import { describe, expect, it } from 'vitest';
+import adamwCode from '../../../shaders/adamw.wgsl?raw';
+import attentionCode from '../../../shaders/attention.wgsl?raw';
+import crossEntropyCode from '../../../shaders/cross_entropy.wgsl?raw';
+import embeddingCode from '../../../shaders/embedding.wgsl?raw';
+import reduceCode from '../../../shaders/reduce.wgsl?raw';
+import residualCode from '../../../shaders/residual.wgsl?raw';
+import rmsnormCode from '../../../shaders/rmsnorm.wgsl?raw';
+import ropeCode from '../../../shaders/rope.wgsl?raw';
+import swigluCode from '../../../shaders/swiglu.wgsl?raw';
+import { ADAMW_BINDINGS, ADAMW_CONSTANTS, ADAMW_PARAMS } from './adamw';
+import { ATTENTION_BINDINGS, ATTENTION_CONSTANTS, ATTENTION_PARAMS } from './attention';
+import { packUniform, type BindingList, type KernelConstants, type UniformStruct } from './contract';
+import { CROSS_ENTROPY_BINDINGS, CROSS_ENTROPY_CONSTANTS, CROSS_ENTROPY_PARAMS } from './cross_entropy';
+import { EMBEDDING_BINDINGS, EMBEDDING_CONSTANTS, EMBEDDING_PARAMS } from './embedding';
+import { REDUCE_BINDINGS, REDUCE_CONSTANTS, REDUCE_PARAMS } from './reduce';
+import { RESIDUAL_BINDINGS, RESIDUAL_CONSTANTS, RESIDUAL_PARAMS } from './residual';
+import { RMSNORM_BINDINGS, RMSNORM_CONSTANTS, RMSNORM_PARAMS } from './rmsnorm';
+import { ROPE_BINDINGS, ROPE_CONSTANTS, ROPE_PARAMS } from './rope';
+import { SWIGLU_BINDINGS, SWIGLU_CONSTANTS, SWIGLU_PARAMS } from './swiglu';
+
+interface KernelContract {
+  code: string;
+  constants: KernelConstants;
+  params: UniformStruct;
+  bindings: Readonly<Record<string, BindingList>>;
+}
+
+const KERNELS: Record<string, KernelContract> = {
+  adamw: { code: adamwCode, constants: ADAMW_CONSTANTS, params: ADAMW_PARAMS, bindings: ADAMW_BINDINGS },
+  attention: { code: attentionCode, constants: ATTENTION_CONSTANTS, params: ATTENTION_PARAMS, bindings: ATTENTION_BINDINGS },
+  cross_entropy: { code: crossEntropyCode, constants: CROSS_ENTROPY_CONSTANTS, params: CROSS_ENTROPY_PARAMS, bindings: CROSS_ENTROPY_BINDINGS },
+  embedding: { code: embeddingCode, constants: EMBEDDING_CONSTANTS, params: EMBEDDING_PARAMS, bindings: EMBEDDING_BINDINGS },
+  reduce: { code: reduceCode, constants: REDUCE_CONSTANTS, params: REDUCE_PARAMS, bindings: REDUCE_BINDINGS },
+  residual: { code: residualCode, constants: RESIDUAL_CONSTANTS, params: RESIDUAL_PARAMS, bindings: RESIDUAL_BINDINGS },
+  rmsnorm: { code: rmsnormCode, constants: RMSNORM_CONSTANTS, params: RMSNORM_PARAMS, bindings: RMSNORM_BINDINGS },
+  rope: { code: ropeCode, constants: ROPE_CONSTANTS, params: ROPE_PARAMS, bindings: ROPE_BINDINGS },
+  swiglu: { code: swigluCode, constants: SWIGLU_CONSTANTS, params: SWIGLU_PARAMS, bindings: SWIGLU_BINDINGS },
+};
+
+function stripComments(code: string): string {
+  return code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+}
+
+/** [name, type] of the fields of the uniform struct bound as `var<uniform> p: Params`. */
+function uniformFields(code: string): [string, string][] {
+  const src = stripComments(code);
+  const bound = /var<uniform>\s+\w+\s*:\s*(\w+)\s*;/.exec(src);
+  if (!bound) throw new Error('no var<uniform> declaration');
+  const struct = new RegExp(`struct\\s+${bound[1]}\\s*\\{([^}]*)\\}`).exec(src);
+  if (!struct) throw new Error(`no struct ${bound[1]}`);
+  return struct[1]!
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f.length > 0)
+    .map((f) => {
+      const m = /^(\w+)\s*:\s*(\w+)$/.exec(f);
+      if (!m) throw new Error(`unparsed field "${f}"`);
+      return [m[1]!, m[2]!];
+    });
+}
+
+/** Problems with a shader's uniform struct against a host description; empty when they agree. */
+function uniformProblems(code: string, params: UniformStruct): string[] {
+  const fields = uniformFields(code);
+  const host = Object.entries(params);
+  const problems: string[] = [];
+  const real = fields.slice(0, host.length);
+  if (JSON.stringify(real) !== JSON.stringify(host)) {
+    problems.push(`fields ${JSON.stringify(real)} != host ${JSON.stringify(host)}`);
+  }
+  const rest = fields.slice(host.length);
+  if (rest.some(([n, t]) => !n.startsWith('_pad') || t !== 'u32')) problems.push(`extra fields ${JSON.stringify(rest)}`);
+  if (fields.length % 4 !== 0) problems.push(`${fields.length} fields is not a 16-byte multiple`);
+  return problems;
+}
+
+/** Problems with a shader's override constants and workgroup sizes against the host's constants. */
+function sizeProblems(code: string, constants: KernelConstants): string[] {
+  const src = stripComments(code);
+  const problems: string[] = [];
+  const overrides = [...src.matchAll(/override\s+(\w+)\s*(?::\s*(\w+))?\s*(=[^;]*)?;/g)];
+  for (const [, name, type, init] of overrides) {
+    if (init) problems.push(`override ${name} has a default in the shader`);
+    if (type !== 'u32') problems.push(`override ${name} is ${type ?? 'untyped'}, not u32`);
+  }
+  const names = overrides.map((m) => m[1]).sort();
+  const host = Object.keys(constants).sort();
+  if (JSON.stringify(names) !== JSON.stringify(host)) problems.push(`overrides ${names} != host constants ${host}`);
+  for (const [, arg] of src.matchAll(/@workgroup_size\(([^)]*)\)/g)) {
+    // One thread on purpose (cross_entropy_stats) is the only literal size allowed.
+    if (arg!.trim() !== '1' && !arg!.split(',').every((a) => host.includes(a.trim()))) {
+      problems.push(`@workgroup_size(${arg}) is not made of the override constants`);
+    }
+  }
+  if (/\bconst\s+WG\b/.test(src)) problems.push('a const WG duplicates the workgroup size');
+  return problems;
+}
+
+/** Body of `fn name(...) ... { ... }`, by brace matching. */
+function fnBody(src: string, name: string): string {
+  const m = new RegExp(`\\bfn\\s+${name}\\s*\\(`).exec(src);
+  if (!m) throw new Error(`no fn ${name}`);
+  let i = src.indexOf('{', m.index);
+  const start = i;
+  for (let depth = 0; i < src.length; i++) {
+    if (src[i] === '{') depth++;
+    else if (src[i] === '}' && --depth === 0) return src.slice(start, i + 1);
+  }
+  throw new Error(`unbalanced fn ${name}`);
+}
+
+/** Identifiers an entry point reaches, through the module's functions it calls (not member names). */
+function reachedIdentifiers(src: string, entry: string): Set<string> {
+  const fns = new Set([...src.matchAll(/\bfn\s+(\w+)/g)].map((m) => m[1]!));
+  const seen = new Set<string>();
+  const ids = new Set<string>();
+  const visit = (f: string) => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const [, id] of fnBody(src, f).matchAll(/(?<![.\w])([A-Za-z_]\w*)/g)) {
+      ids.add(id!);
+      if (fns.has(id!)) visit(id!);
+    }
+  };
+  visit(entry);
+  return ids;
+}
+
+/** Problems with an entry point's binding list against the shader; empty when they agree. */
+function bindingProblems(code: string, entry: string, list: BindingList): string[] {
+  const src = stripComments(code);
+  const vars = new Map<string, number>();
+  let uniformVar = '';
+  for (const [, n, space, name] of src.matchAll(/@group\(0\)\s*@binding\((\d+)\)\s*var(<[^>]*>)?\s+(\w+)/g)) {
+    if (space?.startsWith('<uniform')) uniformVar = name!;
+    else vars.set(name!, Number(n));
+  }
+  const used = [...reachedIdentifiers(src, entry)].filter((id) => vars.has(id)).sort();
+  const listed = Object.values(list);
+  const first = reachedIdentifiers(src, entry).has(uniformVar) ? 1 : 0; // tensors follow the uniform
+  const problems: string[] = [];
+  if (JSON.stringify([...listed].sort()) !== JSON.stringify(used)) problems.push(`${entry} uses [${used}], host binds [${listed}]`);
+  listed.forEach((v, i) => {
+    if (vars.get(v) !== first + i) problems.push(`${entry}: ${v} is @binding(${vars.get(v)}), host binds it at ${first + i}`);
+  });
+  return problems;
+}
+
+describe('host/shader contracts', () => {
+  for (const [name, k] of Object.entries(KERNELS)) {
+    it(`${name}: uniform description matches the shader's struct`, () => {
+      expect(uniformProblems(k.code, k.params)).toEqual([]);
+    });
+    it(`${name}: sizes come from the host's override constants`, () => {
+      expect(sizeProblems(k.code, k.constants)).toEqual([]);
+    });
+    it(`${name}: every entry point's bindings match the shader`, () => {
+      const entries = [...stripComments(k.code).matchAll(/@compute[^f]*fn\s+(\w+)/g)].map((m) => m[1]).sort();
+      expect(Object.keys(k.bindings).sort()).toEqual(entries);
+      for (const [entry, list] of Object.entries(k.bindings)) expect(bindingProblems(k.code, entry, list)).toEqual([]);
+    });
+  }
+
+  it('catches a swapped field, a wrong type, a missing field and a padded struct that is too short', () => {
+    const code = rmsnormCode;
+    expect(uniformProblems(code, { C: 'u32', N: 'u32', eps: 'f32', accumulate: 'u32' })).not.toEqual([]);
+    expect(uniformProblems(code, { N: 'u32', C: 'u32', eps: 'u32', accumulate: 'u32' })).not.toEqual([]);
+    expect(uniformProblems(code, { N: 'u32', C: 'u32', eps: 'f32' })).not.toEqual([]);
+    expect(uniformProblems(adamwCode.replace('  _pad2: u32,\n', ''), ADAMW_PARAMS)).not.toEqual([]);
+  });
+
+  it('catches a size written twice, a literal workgroup size and a constant the shader lacks', () => {
+    expect(sizeProblems(rmsnormCode.replace('override WG: u32;', 'override WG: u32 = 64u;'), RMSNORM_CONSTANTS)).not.toEqual([]);
+    expect(sizeProblems(rmsnormCode.replace('@workgroup_size(WG)', '@workgroup_size(64)'), RMSNORM_CONSTANTS)).not.toEqual([]);
+    expect(sizeProblems(rmsnormCode, { WG: 64, ITEMS: 4 })).not.toEqual([]);
+    expect(sizeProblems(`${rmsnormCode}\nconst WG = 64u;`, {})).not.toEqual([]);
+  });
+
+  it('catches swapped, missing and extra bindings', () => {
+    const fwd = RMSNORM_BINDINGS.rmsnorm_forward;
+    expect(bindingProblems(rmsnormCode, 'rmsnorm_forward', { w: fwd.w, x: fwd.x, out: fwd.out, rstd: fwd.rstd })).not.toEqual([]);
+    expect(bindingProblems(rmsnormCode, 'rmsnorm_forward', { x: fwd.x, w: fwd.w, out: fwd.out })).not.toEqual([]);
+    expect(bindingProblems(rmsnormCode, 'rmsnorm_forward', { ...fwd, extra: 'b_dx' })).not.toEqual([]);
+    // A variable reached only through a called function still counts (rope's rotate).
+    expect(bindingProblems(ropeCode, 'rope_forward', { x: 'x' })).not.toEqual([]);
+  });
+});
+
+describe('packUniform', () => {
+  it('orders values by the description, not by the object passed', () => {
+    expect(packUniform(RMSNORM_PARAMS, { accumulate: 1, eps: 0.5, C: 3, N: 2 })).toEqual([
+      ['u32', 2], ['u32', 3], ['f32', 0.5], ['u32', 1],
+    ]);
+  });
+
+  it('rejects unknown and missing fields', () => {
+    expect(() => packUniform(REDUCE_PARAMS, { n: 1, P: 1, maxNorm: 0, extra: 2 } as never)).toThrow(/extra/);
+    expect(() => packUniform(REDUCE_PARAMS, { n: 1, P: 1 } as never)).toThrow(/maxNorm/);
+  });
+});
