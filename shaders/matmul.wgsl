@@ -10,6 +10,12 @@
 // with those, and small matrices gain little from tiling on real GPUs either). Rows and
 // columns past the edge are clamped on load and skipped on store, so any shape works.
 // Each output element sums over k in order, so results are deterministic.
+// The workgroup size comes from override constants without defaults: kernels/matmul.ts
+// sets them and derives the dispatch grid (4·WG_X columns by 4·WG_Y rows per group) from
+// the same object.
+
+override WG_X: u32;
+override WG_Y: u32;
 
 struct Params {
   M: u32,
@@ -75,17 +81,17 @@ fn matmul(gid: vec3<u32>) {
   store4(r0 + 3u, c0, acc3);
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn matmul_forward(@builtin(global_invocation_id) gid: vec3<u32>) {
   matmul(gid);
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn matmul_backward_input(@builtin(global_invocation_id) gid: vec3<u32>) {
   matmul(gid);
 }
 
-@compute @workgroup_size(8, 8)
+@compute @workgroup_size(WG_X, WG_Y)
 fn matmul_backward_weight(@builtin(global_invocation_id) gid: vec3<u32>) {
   matmul(gid);
 }

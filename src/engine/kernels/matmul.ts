@@ -1,10 +1,24 @@
-// Linear-layer matmuls (shaders/matmul.wgsl): y = x·Wᵀ and its two gradients, with an
-// `accumulate` option so several contributions (LoRA path, tied embeddings, residual
-// branches) can sum into one gradient without extra buffers.
+// Linear-layer matmuls: y = x·Wᵀ and its two gradients, with an `accumulate` option so
+// several contributions (LoRA path, tied embeddings, residual branches) can sum into one
+// gradient without extra buffers. Two variants share one uniform and binding layout:
+//   'register' (shaders/matmul.wgsl): 4×4 outputs per thread, no workgroup memory; what
+//              SwiftShader runs fastest.
+//   'tiled' (shaders/matmul_tiled.wgsl): output tiles (64×64 by default) staged through workgroup
+//              memory; written for real GPUs.
+// Both sum each output over k in the same order with the same fma, so they agree bitwise.
+// ctx.variants.matmul forces one; 'auto' (the default) asks the autotuner per adapter and
+// shape class, except for problems too small to time, which take 'register'.
 
-import code from '../../../shaders/matmul.wgsl?raw';
-import type { GpuTensor } from '../gpu/buffers';
-import { expectNumel, prepare, type Dispatch, type KernelContext, type UniformField } from './kernel';
+import registerCode from '../../../shaders/matmul.wgsl?raw';
+import tiledCode from '../../../shaders/matmul_tiled.wgsl?raw';
+import { allocTensor, type GpuTensor } from '../gpu/buffers';
+import { adapterKey, Autotuner, sizeBucket, type Candidate } from './autotune';
+import { checkWorkgroupSize, kernelConstants, packUniform, type KernelConstants, type UniformStruct } from './contract';
+import { expectNumel, prepare, record, type Dispatch, type KernelContext } from './kernel';
+
+export const MATMUL_VARIANTS = ['register', 'tiled'] as const;
+export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
+export type MatmulVariantSetting = MatmulVariant | 'auto';
 
 type Entry = 'matmul_forward' | 'matmul_backward_input' | 'matmul_backward_weight';
 
@@ -14,6 +28,135 @@ const STRIDES: Record<Entry, (M: number, N: number, K: number) => number[]> = {
   matmul_backward_input: (_M, N, K) => [K, 1, N, 1], // A (M, K), B (K, N)
   matmul_backward_weight: (M, N) => [1, M, N, 1], // A stored (K, M), B (K, N)
 };
+
+/** The shaders' `struct Params` (both variants), in WGSL order. */
+export const MATMUL_PARAMS = {
+  M: 'u32', N: 'u32', K: 'u32', accumulate: 'u32', alpha: 'f32', sa_m: 'u32', sa_k: 'u32', sb_k: 'u32', sb_n: 'u32',
+} as const satisfies UniformStruct;
+
+/**
+ * Default override constants per variant: the single source of the workgroup shape, which
+ * ctx.overrides[MATMUL_KERNEL[variant]] may replace. Each thread computes 4×4 outputs, so a
+ * workgroup covers (4·WG_Y) rows × (4·WG_X) columns.
+ */
+export const MATMUL_CONSTANTS = {
+  register: { WG_X: 8, WG_Y: 8 },
+  tiled: { WG_X: 16, WG_Y: 16, TILE_K: 16 },
+} as const satisfies Record<MatmulVariant, KernelConstants>;
+
+/** The kernel names under which ctx.overrides replaces each variant's constants. */
+export const MATMUL_KERNEL: Record<MatmulVariant, string> = { register: 'matmul', tiled: 'matmul_tiled' };
+
+const CODE: Record<MatmulVariant, string> = { register: registerCode, tiled: tiledCode };
+
+/** Below this many multiply-adds a matmul is launch-bound on any device: 'auto' does not time it. */
+export const AUTOTUNE_MIN_WORK = 1 << 20;
+
+/** Env override for Node (tests, CLIs): LORA_LAB_MATMUL_VARIANT=register|tiled|auto. */
+function envSetting(): MatmulVariantSetting | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const v = env?.LORA_LAB_MATMUL_VARIANT;
+  if (v === undefined || v === '') return undefined;
+  if (v === 'auto' || (MATMUL_VARIANTS as readonly string[]).includes(v)) return v as MatmulVariantSetting;
+  throw new Error(`LORA_LAB_MATMUL_VARIANT=${v}: expected one of auto, ${MATMUL_VARIANTS.join(', ')}`);
+}
+
+/** The shape class a choice is cached under: form and power-of-two buckets of M, N, K. */
+export function matmulShapeClass(entry: string, M: number, N: number, K: number): string {
+  return `${entry}:m${sizeBucket(M)}n${sizeBucket(N)}k${sizeBucket(K)}`;
+}
+
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe/i;
+
+const DEFAULT_TUNERS = new WeakMap<GPUDevice, Autotuner>();
+
+/** ctx.autotune, or one in-memory autotuner per device keyed by what the device says of its adapter. */
+function tunerFor(ctx: KernelContext): Autotuner {
+  if (ctx.autotune) return ctx.autotune;
+  let t = DEFAULT_TUNERS.get(ctx.device);
+  if (!t) {
+    const info = (ctx.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo ?? {};
+    t = new Autotuner({ adapterKey: adapterKey(info) });
+    DEFAULT_TUNERS.set(ctx.device, t);
+  }
+  return t;
+}
+
+interface Shape {
+  entry: Entry;
+  M: number;
+  N: number;
+  K: number;
+  alpha: number;
+  accumulate: boolean;
+}
+
+type MatmulConstants = Readonly<{ WG_X: number; WG_Y: number; TILE_K?: number }>;
+
+/** The variant's constants (defaults or ctx.overrides), checked against the device's limits. */
+function variantConstants(ctx: KernelContext, variant: MatmulVariant): MatmulConstants {
+  const kernel = MATMUL_KERNEL[variant];
+  const c = kernelConstants<KernelConstants>(ctx, kernel, MATMUL_CONSTANTS[variant]) as MatmulConstants;
+  checkWorkgroupSize(ctx, kernel, c.WG_X * c.WG_Y);
+  // (TILE_K, 4·WG_Y) + (TILE_K, 4·WG_X) f32 tiles in workgroup memory.
+  const bytes = (c.TILE_K ?? 0) * (c.WG_X + c.WG_Y) * 16;
+  if (bytes > ctx.device.limits.maxComputeWorkgroupStorageSize) {
+    throw new Error(`${kernel}: tiles need ${bytes} bytes of workgroup memory, device offers ${ctx.device.limits.maxComputeWorkgroupStorageSize}`);
+  }
+  return c;
+}
+
+function prepareVariant(ctx: KernelContext, variant: MatmulVariant, s: Shape, tensors: GpuTensor[]): Promise<Dispatch> {
+  const { entry, M, N, K } = s;
+  const constants = variantConstants(ctx, variant);
+  const [sa_m, sa_k, sb_k, sb_n] = STRIDES[entry](M, N, K);
+  return prepare(ctx, {
+    label: variant === 'register' ? entry : `${entry}[${variant}]`,
+    code: CODE[variant],
+    entryPoint: entry,
+    constants,
+    uniform: packUniform(MATMUL_PARAMS, { M, N, K, accumulate: s.accumulate ? 1 : 0, alpha: s.alpha, sa_m, sa_k, sb_k, sb_n }),
+    tensors,
+    workgroups: [Math.ceil(N / (4 * constants.WG_X)), Math.ceil(M / (4 * constants.WG_Y))],
+  });
+}
+
+/** A timer per variant on scratch tensors of this shape (never the caller's, which may hold live data). */
+function timingCandidates(ctx: KernelContext, s: Shape): Candidate<MatmulVariant>[] {
+  const reps = Math.max(1, Math.min(20, Math.ceil(2 ** 24 / (s.M * s.N * s.K))));
+  return MATMUL_VARIANTS.map((variant) => ({
+    variant,
+    time: async () => {
+      const ts = [allocTensor(ctx.pool, [s.M * s.K], 'tune:a'), allocTensor(ctx.pool, [s.N * s.K], 'tune:b'), allocTensor(ctx.pool, [s.M * s.N], 'tune:c')];
+      const d = await prepareVariant(ctx, variant, { ...s, accumulate: false }, ts);
+      const enc = ctx.device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      for (let i = 0; i < reps; i++) record(pass, [d]);
+      pass.end();
+      const t0 = performance.now();
+      ctx.device.queue.submit([enc.finish()]);
+      await ctx.device.queue.onSubmittedWorkDone();
+      const ms = (performance.now() - t0) / reps;
+      for (const b of d.owned) b.destroy();
+      for (const t of ts) ctx.pool.release(t.buffer);
+      return ms;
+    },
+  }));
+}
+
+/** The variant this matmul runs with: forced by ctx or env, else the autotuner's choice. */
+export async function resolveMatmulVariant(ctx: KernelContext, entry: string, M: number, N: number, K: number): Promise<MatmulVariant> {
+  const setting = ctx.variants?.matmul ?? envSetting() ?? 'auto';
+  if (setting !== 'auto') return setting;
+  if (M * N * K < AUTOTUNE_MIN_WORK) return 'register';
+  const tuner = tunerFor(ctx);
+  // On a CPU emulator the tiled variant is several times slower (barriers; see
+  // src/cli/bench-matmul-variants.ts) and takes seconds per entry point to compile, so
+  // timing it would only cost start-up time.
+  if (SOFTWARE_ADAPTER.test(tuner.adapterKey)) return 'register';
+  const s: Shape = { entry: entry as Entry, M, N, K, alpha: 1, accumulate: false };
+  return tuner.choose('matmul', matmulShapeClass(entry, M, N, K), MATMUL_VARIANTS, () => timingCandidates(ctx, s));
+}
 
 interface MatmulArgs {
   a: GpuTensor;
@@ -28,27 +171,13 @@ interface MatmulArgs {
   names: [string, string, string];
 }
 
-async function matmul(ctx: KernelContext, entryPoint: Entry, args: MatmulArgs): Promise<Dispatch> {
+async function matmul(ctx: KernelContext, entry: Entry, args: MatmulArgs): Promise<Dispatch> {
   const { a, b, c, M, N, K, alpha = 1, accumulate = false, names } = args;
-  expectNumel(entryPoint, names[0], a, M * K);
-  expectNumel(entryPoint, names[1], b, N * K);
-  expectNumel(entryPoint, names[2], c, M * N);
-  return prepare(ctx, {
-    label: entryPoint,
-    code,
-    entryPoint,
-    uniform: [
-      ['u32', M],
-      ['u32', N],
-      ['u32', K],
-      ['u32', accumulate ? 1 : 0],
-      ['f32', alpha],
-      ...STRIDES[entryPoint](M, N, K).map((v): UniformField => ['u32', v]),
-    ],
-    tensors: [a, b, c],
-    // 8×8 threads per workgroup, 4×4 outputs per thread.
-    workgroups: [Math.ceil(N / 32), Math.ceil(M / 32)],
-  });
+  expectNumel(entry, names[0], a, M * K);
+  expectNumel(entry, names[1], b, N * K);
+  expectNumel(entry, names[2], c, M * N);
+  const variant = await resolveMatmulVariant(ctx, entry, M, N, K);
+  return prepareVariant(ctx, variant, { entry, M, N, K, alpha, accumulate }, [a, b, c]);
 }
 
 /** y (rows, outDim) = alpha · x (rows, inDim) · w (outDim, inDim)ᵀ */
