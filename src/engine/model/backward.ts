@@ -1,6 +1,7 @@
 // The backward schedule, mirroring forward.ts in reverse. Gradients of base weights are
 // written only in full fine-tuning (t.grad returns null for frozen weights); the residual
-// stream's gradient lives in the `dres` scratch and is accumulated into by each branch.
+// stream's gradient lives in the `dres` scratch and is accumulated into by each branch, and
+// is not carried below layer 0's attention when nothing there trains (LoRA).
 
 import { attention_backward } from '../kernels/attention';
 import { cross_entropy_backward } from '../kernels/cross_entropy';
@@ -11,7 +12,7 @@ import { rmsnorm_backward } from '../kernels/rmsnorm';
 import { rope_backward } from '../kernels/rope';
 import { swiglu_backward } from '../kernels/swiglu';
 import { DEFAULT_ROPE_THETA } from './config';
-import { linear_backward } from './linear';
+import { projections_backward } from './linear';
 import { dims, type RunTensors } from './tensors';
 
 export async function model_backward(ctx: KernelContext, t: RunTensors): Promise<Dispatch[]> {
@@ -33,29 +34,32 @@ export async function model_backward(ctx: KernelContext, t: RunTensors): Promise
   for (let l = t.cfg.nLayers - 1; l >= 0; l--) {
     const p = `layers.${l}.`;
     // MLP branch: dres holds dL/d(layer output); it flows unchanged into mid.
-    push(await linear_backward(ctx, t, l, 'down', a('dres'), a(`${p}h`), a('dh'), false));
+    push(await projections_backward(ctx, t, l, ['down'], [a('dres')], a(`${p}h`), a('dh'), false));
     push(await swiglu_backward(ctx, { dout: a('dh'), gate: a(`${p}g`), up: a(`${p}u`), dgate: a('dg'), dup: a('du'), N, F }));
-    push(await linear_backward(ctx, t, l, 'gate', a('dg'), a(`${p}mn`), a('dmn'), false));
-    push(await linear_backward(ctx, t, l, 'up', a('du'), a(`${p}mn`), a('dmn'), true));
+    push(await projections_backward(ctx, t, l, ['gate', 'up'], [a('dg'), a('du')], a(`${p}mn`), a('dmn'), false));
     push(await rmsnorm_backward(ctx, {
       dout: a('dmn'), x: a(`${p}mid`), w: t.param(`${p}mlp_norm`), rstd: a(`${p}rstd2`), dx: a('dres'),
       dw: t.grad(`${p}mlp_norm`), N, C, accumulateDx: true,
     }));
     // Attention branch: dres now holds dL/d(mid).
-    push(await linear_backward(ctx, t, l, 'o', a('dres'), a(`${p}ao`), a('dao'), false));
+    push(await projections_backward(ctx, t, l, ['o'], [a('dres')], a(`${p}ao`), a('dao'), false));
     push(await attention_backward(ctx, {
       dout: a('dao'), q: a(`${p}q`), k: a(`${p}k`), v: a(`${p}v`), att: a(`${p}att`), datt: a('datt'),
       dq: a('dq'), dk: a('dk'), dv: a('dv'), B, T, H, Hkv, D,
     }));
     push(await rope_backward(ctx, { dx: a('dq'), B, T, H, D, theta }));
     push(await rope_backward(ctx, { dx: a('dk'), B, T, H: Hkv, D, theta }));
-    push(await linear_backward(ctx, t, l, 'q', a('dq'), a(`${p}an`), a('dan'), false));
-    push(await linear_backward(ctx, t, l, 'k', a('dk'), a(`${p}an`), a('dan'), true));
-    push(await linear_backward(ctx, t, l, 'v', a('dv'), a(`${p}an`), a('dan'), true));
-    push(await rmsnorm_backward(ctx, {
-      dout: a('dan'), x: a(`${p}res`), w: t.param(`${p}attn_norm`), rstd: a(`${p}rstd1`), dx: a('dres'),
-      dw: t.grad(`${p}attn_norm`), N, C, accumulateDx: true,
-    }));
+    // Below layer 0's attention input only the embedding is left: with it frozen (LoRA), the
+    // gradient into the residual stream there has no use, and q, k, v make weight gradients only.
+    const needInput = l > 0 || t.grad('wte') !== null || t.grad(`${p}attn_norm`) !== null;
+    const dan = needInput ? a('dan') : null;
+    push(await projections_backward(ctx, t, l, ['q', 'k', 'v'], [a('dq'), a('dk'), a('dv')], a(`${p}an`), dan, false));
+    if (needInput) {
+      push(await rmsnorm_backward(ctx, {
+        dout: a('dan'), x: a(`${p}res`), w: t.param(`${p}attn_norm`), rstd: a(`${p}rstd1`), dx: a('dres'),
+        dw: t.grad(`${p}attn_norm`), N, C, accumulateDx: true,
+      }));
+    }
   }
   const dwte = t.grad('wte');
   if (dwte) {

@@ -6,9 +6,10 @@
 
 import { LimitExceededError } from '../gpu/device';
 import type { GpuTensor } from '../gpu/buffers';
+import { LORA_MAX_GROUP, loraSegmentStride } from '../kernels/lora';
 import { headDim, type LlamaConfig } from './config';
 import { projectionShape, PROJECTIONS } from './layout';
-import type { LoraOptions } from './lora';
+import { loraGroups, type LoraOptions } from './lora';
 
 export interface BufferPlanEntry {
   name: string;
@@ -63,11 +64,12 @@ export function planBuffers({ cfg, B, T, lora, dropout = 0 }: RunShape): BufferP
     add(`${p}u`, [N, F]);
     add(`${p}h`, [N, F]);
     if (lora) {
-      for (const proj of PROJECTIONS) {
-        if (!lora.targets.includes(proj)) continue;
-        const [, inDim] = projectionShape(cfg, proj);
-        if (lora.dropout > 0) add(`${p}${proj}.xd`, [N, inDim]);
-        add(`${p}${proj}.u`, [N, lora.rank]);
+      // One u per adapter group (loraGroups), named after its first projection: a segment
+      // of (N, r) per adapter, padded so that each segment can be bound on its own.
+      for (const group of loraGroups(lora)) {
+        const [, inDim] = projectionShape(cfg, group[0]);
+        if (lora.dropout > 0) add(`${p}${group[0]}.xd`, [N, inDim]);
+        add(`${p}${group[0]}.u`, [group.length * loraSegmentStride(N, lora.rank)]);
       }
     }
     if (dropout > 0) {
@@ -96,7 +98,7 @@ export function planBuffers({ cfg, B, T, lora, dropout = 0 }: RunShape): BufferP
   add('dlogits', [N, V], 'scratch');
   if (lora) {
     const maxIn = Math.max(C, QD, F);
-    add('lora_du', [N, lora.rank], 'scratch');
+    add('lora_du', [LORA_MAX_GROUP * loraSegmentStride(N, lora.rank)], 'scratch'); // du_j (N, r) segments
     add('lora_dxd', [N, maxIn], 'scratch');
   }
   if (dropout > 0) add('drop_dxd', [N, Math.max(C, QD, F)], 'scratch'); // (N, in): dy·W before the mask

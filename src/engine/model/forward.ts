@@ -13,7 +13,7 @@ import { rmsnorm_forward } from '../kernels/rmsnorm';
 import { rope_forward } from '../kernels/rope';
 import { swiglu_forward } from '../kernels/swiglu';
 import { DEFAULT_NORM_EPS, DEFAULT_ROPE_THETA } from './config';
-import { linear_forward } from './linear';
+import { projections_forward } from './linear';
 import { dims, type RunTensors } from './tensors';
 
 export async function model_forward(ctx: KernelContext, t: RunTensors, train: boolean): Promise<Dispatch[]> {
@@ -29,21 +29,18 @@ export async function model_forward(ctx: KernelContext, t: RunTensors, train: bo
     const p = `layers.${l}.`;
     const res = a(`${p}res`); // (N, C)
     push(await rmsnorm_forward(ctx, { x: res, w: t.param(`${p}attn_norm`), out: a(`${p}an`), rstd: a(`${p}rstd1`), N, C, eps }));
-    push(await linear_forward(ctx, t, l, 'q', a(`${p}an`), a(`${p}q`), train));
-    push(await linear_forward(ctx, t, l, 'k', a(`${p}an`), a(`${p}k`), train));
-    push(await linear_forward(ctx, t, l, 'v', a(`${p}an`), a(`${p}v`), train));
+    push(await projections_forward(ctx, t, l, ['q', 'k', 'v'], a(`${p}an`), [a(`${p}q`), a(`${p}k`), a(`${p}v`)], train));
     push(await rope_forward(ctx, { x: a(`${p}q`), B, T, H, D, theta }));
     push(await rope_forward(ctx, { x: a(`${p}k`), B, T, H: Hkv, D, theta }));
     push(await attention_forward(ctx, {
       q: a(`${p}q`), k: a(`${p}k`), v: a(`${p}v`), out: a(`${p}ao`), att: a(`${p}att`), B, T, H, Hkv, D,
     }));
-    push(await linear_forward(ctx, t, l, 'o', a(`${p}ao`), a('tmp'), train));
+    push(await projections_forward(ctx, t, l, ['o'], a(`${p}ao`), [a('tmp')], train));
     push(await residual_forward(ctx, { x: res, y: a('tmp'), out: a(`${p}mid`) }));
     push(await rmsnorm_forward(ctx, { x: a(`${p}mid`), w: t.param(`${p}mlp_norm`), out: a(`${p}mn`), rstd: a(`${p}rstd2`), N, C, eps }));
-    push(await linear_forward(ctx, t, l, 'gate', a(`${p}mn`), a(`${p}g`), train));
-    push(await linear_forward(ctx, t, l, 'up', a(`${p}mn`), a(`${p}u`), train));
+    push(await projections_forward(ctx, t, l, ['gate', 'up'], a(`${p}mn`), [a(`${p}g`), a(`${p}u`)], train));
     push(await swiglu_forward(ctx, { gate: a(`${p}g`), up: a(`${p}u`), out: a(`${p}h`), N, F }));
-    push(await linear_forward(ctx, t, l, 'down', a(`${p}h`), a('tmp'), train));
+    push(await projections_forward(ctx, t, l, ['down'], a(`${p}h`), [a('tmp')], train));
     const next = l + 1 < t.cfg.nLayers ? a(`layers.${l + 1}.res`) : a('out');
     push(await residual_forward(ctx, { x: a(`${p}mid`), y: a('tmp'), out: next }));
   }

@@ -1,17 +1,22 @@
-// A projection with an optional LoRA adapter, forward and backward:
+// Projections with optional LoRA adapters, forward and backward:
 //   y = x·Wᵀ + scale · (drop(x)·Aᵀ)·Bᵀ
 // or, in full fine-tuning with dropout (t.dropout > 0, training only), y = drop'(x)·Wᵀ with
 // its own mask (fullDropoutSalt). The base weight's gradient is computed only when the
 // weight is trainable (full fine-tuning); the adapter's input gradient is added onto the
-// base path's.
+// base path's. Projections that read the same input (q, k, v; gate, up) are scheduled
+// together so that their adapters' skinny matmuls (x·Aᵀ, duᵀ·x) run as one dispatch each,
+// and each adapter's wide terms (u·Bᵀ, du·A) ride in its base matmul (lora_fused.wgsl).
 
 import type { GpuTensor } from '../gpu/buffers';
 import type { Dispatch, KernelContext } from '../kernels/kernel';
-import { lora_dropout_backward, lora_dropout_forward } from '../kernels/lora';
-import { matmul_backward_input, matmul_backward_weight, matmul_forward } from '../kernels/matmul';
+import {
+  lora_a_backward, lora_a_forward, lora_b_backward_input, lora_b_backward_weight, lora_dropout_backward, lora_dropout_forward,
+  lora_fused_backward_input, lora_fused_forward, loraSegment, loraSegmentStride,
+} from '../kernels/lora';
+import { matmul_backward_input, matmul_backward_weight, matmul_forward, resolveMatmulVariant } from '../kernels/matmul';
 import { projectionShape, PROJECTION_WEIGHT, type Projection } from './layout';
-import { dropoutSalt, fullDropoutSalt } from './lora';
-import { dims, hasAdapter, type RunTensors } from './tensors';
+import { dropoutSalt, fullDropoutSalt, loraGroups } from './lora';
+import { dims, type RunTensors } from './tensors';
 
 /** A view of the first `shape` elements of a (larger) scratch tensor. */
 export function sub(t: GpuTensor, shape: number[]): GpuTensor {
@@ -20,14 +25,77 @@ export function sub(t: GpuTensor, shape: number[]): GpuTensor {
   return { ...t, shape, byteLength };
 }
 
-export async function linear_forward(
+/**
+ * The projections `projs` that all read x (q, k, v; gate, up; o; down): y_i = x·W_iᵀ each,
+ * plus scale·u_i·B_iᵀ where adapted, u_i = drop(x)·A_iᵀ coming first for a whole group in
+ * one dispatch (loraGroups). Where matmul.ts would run its register variant, the adapter's
+ * term rides in the base matmul (K-concatenated, lora_fused_forward).
+ */
+export async function projections_forward(
   ctx: KernelContext,
   t: RunTensors,
   layer: number,
-  proj: Projection,
+  projs: Projection[],
   x: GpuTensor, // (N, in)
-  y: GpuTensor, // (N, out)
+  ys: GpuTensor[], // (N, out_i)
   train: boolean,
+): Promise<Dispatch[]> {
+  const out: Dispatch[] = [];
+  const groups = adapterGroups(t, projs);
+  for (const group of groups) out.push(...await lora_down(ctx, t, layer, group, x, train));
+  for (let i = 0; i < projs.length; i++) {
+    const group = groups.find((g) => g.includes(projs[i]));
+    if (!group) {
+      out.push(...await base_forward(ctx, t, layer, projs[i], x, ys[i], train));
+      continue;
+    }
+    out.push(...await adapted_forward(ctx, t, layer, group, group.indexOf(projs[i]), x, ys[i], train));
+  }
+  return out;
+}
+
+/**
+ * dx (=|+=) Σ_i dy_i·W_i (+ dW_i in full fine-tuning) for projections that read the same x;
+ * for adapters, dB_i and du_i each, dA for the group in one dispatch, and du_i·A_i added to
+ * dx (fused into the base term when there is no dropout mask between them).
+ */
+export async function projections_backward(
+  ctx: KernelContext,
+  t: RunTensors,
+  layer: number,
+  projs: Projection[],
+  dys: GpuTensor[], // (N, out_i)
+  x: GpuTensor, // (N, in), the forward input
+  dx: GpuTensor | null, // (N, in); null when nothing needs it (only weight gradients are made)
+  accumulateDx: boolean,
+): Promise<Dispatch[]> {
+  const out: Dispatch[] = [];
+  const groups = adapterGroups(t, projs);
+  for (let i = 0; i < projs.length; i++) {
+    const group = groups.find((g) => g.includes(projs[i]));
+    const acc = accumulateDx || i > 0;
+    if (!group) {
+      out.push(...await base_backward(ctx, t, layer, projs[i], dys[i], x, dx, acc));
+      continue;
+    }
+    // Groups share the lora_du scratch: a group's du is used up before the next one's.
+    if (group[0] === projs[i]) {
+      out.push(...await lora_up_backward(ctx, t, layer, group, group.map((p) => dys[projs.indexOf(p)]), x));
+    }
+    if (dx) out.push(...await adapted_backward_input(ctx, t, layer, group, group.indexOf(projs[i]), dys[i], x, dx, acc));
+  }
+  return out;
+}
+
+/** The adapter groups (loraGroups) among `projs`. */
+function adapterGroups(t: RunTensors, projs: Projection[]): Projection[][] {
+  if (!t.lora) return [];
+  return loraGroups(t.lora).filter((g) => g.every((p) => projs.includes(p)));
+}
+
+/** y = drop'(x)·Wᵀ (the mask only in full fine-tuning with dropout, while training). */
+async function base_forward(
+  ctx: KernelContext, t: RunTensors, layer: number, proj: Projection, x: GpuTensor, y: GpuTensor, train: boolean,
 ): Promise<Dispatch[]> {
   const { N } = dims(t);
   const [outDim, inDim] = projectionShape(t.cfg, proj);
@@ -41,59 +109,110 @@ export async function linear_forward(
     }));
   }
   out.push(await matmul_forward(ctx, { x: xb, w, y, rows: N, inDim, outDim }));
-  if (!hasAdapter(t, proj)) return out;
-  const lora = t.lora!;
-  const p = `layers.${layer}.${proj}.`;
-  const u = t.act(`${p}u`); // (N, r)
-  let xd = x;
-  if (train && lora.dropout > 0) {
-    xd = t.act(`${p}xd`); // (N, in)
-    out.push(await lora_dropout_forward(ctx, {
-      x, xd, N, K: inDim, p: lora.dropout, seeds: t.act('seeds'), seedIndex: 0, salt: dropoutSalt(layer, proj),
-    }));
-  }
-  out.push(await matmul_forward(ctx, { x: xd, w: t.loraParam(`${p}lora_A`), y: u, rows: N, inDim, outDim: lora.rank }));
-  out.push(await matmul_forward(ctx, {
-    x: u, w: t.loraParam(`${p}lora_B`), y, rows: N, inDim: lora.rank, outDim, alpha: t.loraScale, accumulate: true,
-  }));
   return out;
 }
 
-export async function linear_backward(
-  ctx: KernelContext,
-  t: RunTensors,
-  layer: number,
-  proj: Projection,
-  dy: GpuTensor, // (N, out)
-  x: GpuTensor, // (N, in), the forward input
-  dx: GpuTensor, // (N, in)
-  accumulateDx: boolean,
-): Promise<Dispatch[]> {
+/** What one adapter group's kernels share: its u (segment-major, one (N, r) per adapter) and A's. */
+function groupTensors(t: RunTensors, layer: number, group: Projection[]) {
   const { N } = dims(t);
-  const [outDim, inDim] = projectionShape(t.cfg, proj);
-  const out = await base_backward(ctx, t, layer, proj, dy, x, dx, accumulateDx);
-  if (!hasAdapter(t, proj)) return out;
   const lora = t.lora!;
-  const r = lora.rank;
-  const p = `layers.${layer}.${proj}.`;
-  const u = t.act(`${p}u`);
-  const dropout = lora.dropout > 0;
-  const xd = dropout ? t.act(`${p}xd`) : x;
-  const A = t.loraParam(`${p}lora_A`); // (r, in)
-  const B = t.loraParam(`${p}lora_B`); // (out, r)
-  const ldu = t.act('lora_du'); // (N, r)
-  const s = t.loraScale;
-  out.push(await matmul_backward_weight(ctx, { dy, x: u, dw: t.loraGrad(`${p}lora_B`), rows: N, inDim: r, outDim, alpha: s }));
-  out.push(await matmul_backward_input(ctx, { dy, w: B, dx: ldu, rows: N, inDim: r, outDim, alpha: s }));
-  out.push(await matmul_backward_weight(ctx, { dy: ldu, x: xd, dw: t.loraGrad(`${p}lora_A`), rows: N, inDim, outDim: r }));
-  if (dropout) {
+  const p = `layers.${layer}.`;
+  return {
+    N, rank: lora.rank, inDim: projectionShape(t.cfg, group[0])[1], segStride: loraSegmentStride(N, lora.rank),
+    u: t.act(`${p}${group[0]}.u`), // (G·segStride)
+    A: group.map((q) => t.loraParam(`${p}${q}.lora_A`)), // (r, in) each
+    B: group.map((q) => t.loraParam(`${p}${q}.lora_B`)), // (out, r) each
+    // With dropout a group is one adapter, with its own masked input.
+    xd: (x: GpuTensor) => (lora.dropout > 0 ? t.act(`${p}${group[0]}.xd`) : x), // (N, in)
+  };
+}
+
+/** u_j = drop(x)·A_jᵀ for a group's adapters, in one dispatch (after the dropout mask, if any). */
+async function lora_down(
+  ctx: KernelContext, t: RunTensors, layer: number, group: Projection[], x: GpuTensor, train: boolean,
+): Promise<Dispatch[]> {
+  const lora = t.lora!;
+  const g = groupTensors(t, layer, group);
+  const out: Dispatch[] = [];
+  let xd = x;
+  if (lora.dropout > 0 && train) {
+    xd = g.xd(x);
+    out.push(await lora_dropout_forward(ctx, {
+      x, xd, N: g.N, K: g.inDim, p: lora.dropout, seeds: t.act('seeds'), seedIndex: 0, salt: dropoutSalt(layer, group[0]),
+    }));
+  }
+  out.push(await lora_a_forward(ctx, { ...g, x: xd }));
+  return out;
+}
+
+/** Whether matmul.ts would run this shape with its register variant, which lora_fused.wgsl matches. */
+async function fuses(ctx: KernelContext, entry: string, M: number, N: number, K: number): Promise<boolean> {
+  return (await resolveMatmulVariant(ctx, entry, M, N, K)) === 'register';
+}
+
+/** y_j = x·W_jᵀ + scale·u_j·B_jᵀ for adapter j of a group (u_j already computed). */
+async function adapted_forward(
+  ctx: KernelContext, t: RunTensors, layer: number, group: Projection[], j: number, x: GpuTensor, y: GpuTensor, train: boolean,
+): Promise<Dispatch[]> {
+  const g = groupTensors(t, layer, group);
+  const { N, rank, inDim } = g;
+  const [outDim] = projectionShape(t.cfg, group[j]);
+  const u = loraSegment(g.u, j, N, rank);
+  const w = t.param(`layers.${layer}.${PROJECTION_WEIGHT[group[j]]}`);
+  if (t.dropout <= 0 && await fuses(ctx, 'matmul_forward', N, outDim, inDim)) {
+    return [await lora_fused_forward(ctx, { x, w, u, B: g.B[j], y, rows: N, inDim, outDim, rank, scale: t.loraScale })];
+  }
+  return [
+    ...await base_forward(ctx, t, layer, group[j], x, y, train),
+    await matmul_forward(ctx, { x: u, w: g.B[j], y, rows: N, inDim: rank, outDim, alpha: t.loraScale, accumulate: true }),
+  ];
+}
+
+/** dB_j = s·dy_jᵀ·u_j and du_j = s·dy_j·B_j per adapter; then dA_j = du_jᵀ·drop(x) for the group at once. */
+async function lora_up_backward(
+  ctx: KernelContext, t: RunTensors, layer: number, group: Projection[], dys: GpuTensor[], x: GpuTensor,
+): Promise<Dispatch[]> {
+  const g = groupTensors(t, layer, group);
+  const p = `layers.${layer}.`;
+  const du = t.act('lora_du'); // (LORA_MAX_GROUP·segStride)
+  const scale = t.loraScale;
+  const out: Dispatch[] = [];
+  for (let j = 0; j < group.length; j++) {
+    const outDim = projectionShape(t.cfg, group[j])[0];
+    const dB = t.loraGrad(`${p}${group[j]}.lora_B`);
+    out.push(await lora_b_backward_weight(ctx, { ...g, dy: dys[j], dB, outDim, scale, segment: j }));
+    out.push(await lora_b_backward_input(ctx, { ...g, u: du, dy: dys[j], B: g.B[j], outDim, scale, segment: j }));
+  }
+  const dA = group.map((q) => t.loraGrad(`${p}${q}.lora_A`));
+  out.push(await lora_a_backward(ctx, { ...g, u: du, x: g.xd(x), dA }));
+  return out;
+}
+
+/** dx (=|+=) dy_j·W_j + drop'(du_j·A_j) for adapter j of a group (du_j already computed). */
+async function adapted_backward_input(
+  ctx: KernelContext, t: RunTensors, layer: number, group: Projection[], j: number,
+  dy: GpuTensor, x: GpuTensor, dx: GpuTensor, accumulateDx: boolean,
+): Promise<Dispatch[]> {
+  const lora = t.lora!;
+  const g = groupTensors(t, layer, group);
+  const { N, rank, inDim } = g;
+  const [outDim] = projectionShape(t.cfg, group[j]);
+  const du = loraSegment(t.act('lora_du'), j, N, rank); // (N, r)
+  const name = `layers.${layer}.${PROJECTION_WEIGHT[group[j]]}`;
+  if (lora.dropout <= 0 && t.dropout <= 0 && !t.grad(name) && await fuses(ctx, 'matmul_backward_input', N, inDim, outDim)) {
+    return [await lora_fused_backward_input(ctx, {
+      dy, w: t.param(name), du, A: g.A[j], dx, rows: N, inDim, outDim, rank, accumulate: accumulateDx,
+    })];
+  }
+  const out = await base_backward(ctx, t, layer, group[j], dy, x, dx, accumulateDx);
+  if (lora.dropout > 0) {
     const ldxd = sub(t.act('lora_dxd'), [N, inDim]);
-    out.push(await matmul_backward_input(ctx, { dy: ldu, w: A, dx: ldxd, rows: N, inDim, outDim: r }));
+    out.push(await matmul_backward_input(ctx, { dy: du, w: g.A[j], dx: ldxd, rows: N, inDim, outDim: rank }));
     out.push(await lora_dropout_backward(ctx, {
-      dxd: ldxd, dx, N, K: inDim, p: lora.dropout, seeds: t.act('seeds'), seedIndex: 0, salt: dropoutSalt(layer, proj),
+      dxd: ldxd, dx, N, K: inDim, p: lora.dropout, seeds: t.act('seeds'), seedIndex: 0, salt: dropoutSalt(layer, group[j]),
     }));
   } else {
-    out.push(await matmul_backward_input(ctx, { dy: ldu, w: A, dx, rows: N, inDim, outDim: r, accumulate: true }));
+    out.push(await matmul_backward_input(ctx, { dy: du, w: g.A[j], dx, rows: N, inDim, outDim: rank, accumulate: true }));
   }
   return out;
 }
@@ -106,7 +225,7 @@ async function base_backward(
   proj: Projection,
   dy: GpuTensor, // (N, out)
   x: GpuTensor, // (N, in)
-  dx: GpuTensor, // (N, in)
+  dx: GpuTensor | null, // (N, in); null: dW only
   accumulateDx: boolean,
 ): Promise<Dispatch[]> {
   const { N } = dims(t);
@@ -115,6 +234,11 @@ async function base_backward(
   const w = t.param(name);
   const dw = t.grad(name);
   const out: Dispatch[] = [];
+  if (!dx) {
+    const xw = t.dropout > 0 ? t.act(`layers.${layer}.${proj}.fxd`) : x; // (N, in)
+    if (dw) out.push(await matmul_backward_weight(ctx, { dy, x: xw, dw, rows: N, inDim, outDim }));
+    return out;
+  }
   if (t.dropout <= 0) {
     if (dw) out.push(await matmul_backward_weight(ctx, { dy, x, dw, rows: N, inDim, outDim }));
     out.push(await matmul_backward_input(ctx, { dy, w, dx, rows: N, inDim, outDim, accumulate: accumulateDx }));

@@ -2,7 +2,7 @@
 // rsLoRA's alpha/sqrt(r)), dropout on the adapter input; and PEFT-style initialisation
 // (A Kaiming-uniform with a = sqrt(5), i.e. U(-1/sqrt(in), 1/sqrt(in)); B zero).
 
-import { Rng } from '../reference/rng';
+import { Rng } from '../util/rng';
 import type { LlamaConfig } from './config';
 import { loraLayout, PROJECTIONS, type Layout, type Projection } from './layout';
 
@@ -36,6 +36,24 @@ export function validateLora(o: LoraOptions): string[] {
   if (o.targets.length === 0) errs.push('LoRA needs at least one target projection');
   for (const t of o.targets) if (!PROJECTIONS.includes(t)) errs.push(`unknown LoRA target "${t}"`);
   return errs;
+}
+
+/** Projections that read the same input, in schedule order: their adapters can share dispatches. */
+export const INPUT_GROUPS: Projection[][] = [['q', 'k', 'v'], ['o'], ['gate', 'up'], ['down']];
+
+/**
+ * The adapters batched together: those of one input group. With dropout each adapter has
+ * its own mask, hence its own input, and goes alone.
+ */
+export function loraGroups(o: Pick<LoraOptions, 'targets' | 'dropout'>): Projection[][] {
+  const groups: Projection[][] = [];
+  for (const g of INPUT_GROUPS) {
+    const adapted = g.filter((p) => o.targets.includes(p));
+    if (adapted.length === 0) continue;
+    if (o.dropout > 0) groups.push(...adapted.map((p) => [p]));
+    else groups.push(adapted);
+  }
+  return groups;
 }
 
 /** Seed salt of one adapter's dropout mask: unique per (layer, projection). */

@@ -12,6 +12,7 @@ import { gradNormPartials } from '../kernels/reduce';
 import { planBuffers } from './buffers';
 import { DEFAULT_ROPE_THETA, headDim } from './config';
 import { loraLayout, modelLayout, type Projection } from './layout';
+import { loraGroups } from './lora';
 import type { RunOptions } from './run';
 
 /** What a buffer holds, for telling which term of an estimate dominates. */
@@ -39,52 +40,79 @@ const runAlloc = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
 const uniform = (fields: number) => Math.max(4, Math.ceil(fields / 4) * 4) * 4;
 /** Uniform sizes of the kernels a run prepares (fields per kernel: see src/engine/kernels). */
 const U = {
-  matmul: uniform(9), attention: uniform(6), dropout: uniform(5), small: uniform(4),
+  matmul: uniform(9), attention: uniform(6), dropout: uniform(5), small: uniform(4), loraMatmul: uniform(18), loraFused: uniform(14),
 };
 /** ScalarReader(device, 8) in run.ts: a ring of 3 staging buffers of 8 f32s. */
 const SCALAR_RING = 3;
 const SCALAR_BYTES = Math.max(16, 8 * 4);
 
-/** Uniform bytes and counts of every prepared dispatch of a run, mirroring forward.ts, backward.ts, linear.ts and adamw.ts. */
+/** Uniform bytes and counts of every prepared dispatch of a run, mirroring forward.ts, backward.ts, linear.ts (adapters by group) and adamw.ts. */
 function dispatchUniforms(opts: RunOptions): number[] {
   const cfg = opts.config;
   const full = opts.mode === 'full';
   const dropout = opts.dropout ?? 0;
   const lora = opts.mode === 'lora' ? opts.lora! : null;
-  const adapted = (p: Projection) => !!lora && lora.targets.includes(p);
   const out: number[] = [];
   const add = (bytes: number, n = 1) => {
     for (let i = 0; i < n; i++) out.push(bytes);
   };
-  const linearForward = (p: Projection, train: boolean) => {
-    if (train && dropout > 0) add(U.dropout);
-    add(U.matmul);
-    if (!adapted(p)) return;
-    if (train && lora!.dropout > 0) add(U.dropout);
-    add(U.matmul, 2);
+  const adapted = (p: Projection) => !!lora && lora.targets.includes(p);
+  // Projections without an adapter: a matmul each (and full fine-tuning's dropout masks).
+  const linearForward = (projs: Projection[], train: boolean) => {
+    for (let i = projs.filter((q) => !adapted(q)).length; i > 0; i--) {
+      if (train && dropout > 0) add(U.dropout);
+      add(U.matmul);
+    }
   };
-  const linearBackward = (p: Projection) => {
-    if (full) add(U.matmul); // dW
-    add(U.matmul); // dx (or dy·W before the mask)
-    if (dropout > 0) add(U.dropout);
-    if (!adapted(p)) return;
-    add(U.matmul, 4); // dB, d(u), dA, dx through A
-    if (lora!.dropout > 0) add(U.dropout);
+  const linearBackward = (projs: Projection[], needDx: boolean) => {
+    for (let i = projs.filter((q) => !adapted(q)).length; i > 0; i--) {
+      if (full) add(U.matmul); // dW
+      if (!needDx) continue;
+      add(U.matmul); // dx (or dy·W before the mask)
+      if (dropout > 0) add(U.dropout);
+    }
+  };
+  // Adapted ones by group (loraGroups): one skinny dispatch per group, then the base and
+  // low-rank terms fused per adapter (matmul.ts's register variant assumed, as on SwiftShader;
+  // where a GPU's autotuner picks another, a run has one more uniform per adapter and pass).
+  const loraForward = (projs: Projection[], train: boolean) => {
+    for (const g of groupsOf(projs)) {
+      if (train && lora!.dropout > 0) add(U.dropout);
+      add(U.loraMatmul); // u = x·Aᵀ
+      add(U.loraFused, g.length); // y = x·Wᵀ + s·u·Bᵀ
+    }
+  };
+  const loraBackward = (projs: Projection[], needDx: boolean) => {
+    for (const g of groupsOf(projs)) {
+      add(U.loraMatmul, 2 * g.length + 1); // dB, du per adapter; dA for the group
+      if (!needDx) continue;
+      if (lora!.dropout > 0) add(U.matmul, 2 * g.length); // dx = dy·W, then du·A before its mask
+      else add(U.loraFused, g.length); // dx = dy·W + du·A
+      if (lora!.dropout > 0) add(U.dropout, g.length);
+    }
+  };
+  const groupsOf = (projs: Projection[]) => (lora ? loraGroups(lora).filter((g) => g.every((p) => projs.includes(p))) : []);
+  const projections = (projs: Projection[], train: boolean) => {
+    linearForward(projs, train);
+    loraForward(projs, train);
+  };
+  const projectionsBackward = (projs: Projection[], needDx = true) => {
+    linearBackward(projs, needDx);
+    loraBackward(projs, needDx);
   };
   const rmsnormBackward = () => add(U.small, full ? 2 : 1); // the dw pass only when norm weights train
   const forward = (train: boolean) => {
     add(U.small); // embedding
     for (let l = 0; l < cfg.nLayers; l++) {
       add(U.small); // rmsnorm
-      for (const p of ['q', 'k', 'v'] as const) linearForward(p, train);
+      projections(['q', 'k', 'v'], train);
       add(U.small, 2); // rope q, k
       add(U.attention);
-      linearForward('o', train);
+      projections(['o'], train);
       add(U.small, 2); // residual, rmsnorm
-      linearForward('gate', train);
-      linearForward('up', train);
+      projections(['gate', 'up'], train);
       add(U.small); // swiglu
-      linearForward('down', train);
+      projections(['down'], train);
       add(U.small); // residual
     }
     add(U.small); // final rmsnorm
@@ -96,16 +124,17 @@ function dispatchUniforms(opts: RunOptions): number[] {
   add(U.matmul, full ? 2 : 1); // LM head: dW (full only) and dx
   rmsnormBackward();
   for (let l = 0; l < cfg.nLayers; l++) {
-    linearBackward('down');
+    projectionsBackward(['down']);
     add(U.small); // swiglu
-    linearBackward('gate');
-    linearBackward('up');
+    projectionsBackward(['gate', 'up']);
     rmsnormBackward();
-    linearBackward('o');
+    projectionsBackward(['o']);
     add(U.attention, 2);
     add(U.small, 2); // rope q, k
-    for (const p of ['q', 'k', 'v'] as const) linearBackward(p);
-    rmsnormBackward();
+    // backward.ts: below layer 0's attention only trainable embeddings or norms need a gradient.
+    const needInput = l > 0 || full;
+    projectionsBackward(['q', 'k', 'v'], needInput);
+    if (needInput) rmsnormBackward();
   }
   if (full) add(U.small); // embedding backward
   add(U.small, 3); // gradient-norm partials and finish, AdamW
