@@ -1,36 +1,23 @@
-// Kernel micro-benchmarks for the bench CLI: matmul throughput (GFLOP/s) at the shapes a
-// training step uses, timed over repeated submits with one readback at the end.
+// Output of `npm run bench`: the suite's tables printed as text, the report written as JSON,
+// and the same tables as markdown (for BENCHMARKS.md). The measuring itself lives in
+// src/experiment/bench/, shared with the benchmark page.
 
-import { allocTensor } from '../engine/gpu/buffers';
-import { record, type KernelContext } from '../engine/kernels/kernel';
-import { matmul_forward } from '../engine/kernels/matmul';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { BenchReport } from '../experiment/bench/report';
+import { markdownTable, reportHeader, reportTables, textTable } from '../experiment/bench/table';
 
-export interface KernelBench { kernel: string; shape: string; ms: number; gflops: number }
+export function printReport(r: BenchReport, log: (s: string) => void = console.log): void {
+  log(reportHeader(r));
+  for (const t of reportTables(r)) log(`\n${textTable(t)}`);
+  for (const n of r.notes) log(`note: ${n}`);
+}
 
-export async function benchMatmul(ctx: KernelContext, log: (s: string) => void): Promise<KernelBench[]> {
-  const shapes: Array<[number, number, number]> = [[256, 128, 384], [1024, 128, 128], [1024, 128, 256], [1024, 384, 128]];
-  const out: KernelBench[] = [];
-  for (const [N, K, M] of shapes) {
-    const x = allocTensor(ctx.pool, [N, K], 'x');
-    const w = allocTensor(ctx.pool, [M, K], 'w');
-    const y = allocTensor(ctx.pool, [N, M], 'y');
-    const d = await matmul_forward(ctx, { x, w, y, rows: N, inDim: K, outDim: M });
-    const reps = 20;
-    const submit = () => {
-      const enc = ctx.device.createCommandEncoder();
-      const pass = enc.beginComputePass();
-      for (let i = 0; i < reps; i++) record(pass, [d]);
-      pass.end();
-      ctx.device.queue.submit([enc.finish()]);
-      return ctx.device.queue.onSubmittedWorkDone();
-    };
-    await submit();
-    const t0 = performance.now();
-    await submit();
-    const ms = (performance.now() - t0) / reps;
-    const gflops = (2 * N * K * M) / (ms * 1e6);
-    out.push({ kernel: 'matmul_forward', shape: `${N}x${K}x${M}`, ms, gflops });
-    log(`matmul_forward ${N}x${K}·(${M}x${K})ᵀ: ${ms.toFixed(2)} ms, ${gflops.toFixed(2)} GFLOP/s`);
-  }
-  return out;
+export function markdownReport(r: BenchReport): string {
+  return [reportHeader(r), ...reportTables(r).map((t) => `**${t.title}**\n\n${markdownTable(t)}`)].join('\n\n');
+}
+
+export function writeFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
 }

@@ -1,72 +1,86 @@
-// Benchmarks (npm run bench): milliseconds per training step and dispatches per step for
-// full fine-tuning and LoRA r=8 at the tiny and small model sizes, plus matmul throughput,
-// measured side by side in one process on whatever adapter Dawn offers (SwiftShader on a
-// machine without a GPU). Results are printed and written to bench-results/bench.json.
-// Usage: npm run bench [-- --sizes tiny,small --steps 5 --out bench-results/bench.json]
+// npm run bench: the benchmark suite (src/experiment/bench/, the same code the benchmark page
+// runs in its Worker) on whatever adapter Dawn offers (SwiftShader on a machine without a
+// GPU): device peak (FMA GFLOP/s, copy GB/s), the engine's matmul variants at the model's
+// shapes and at 1024³, and training steps (full and LoRA r = 1, 8, 64) with ms/step,
+// tokens/s, dispatches and submits per step, each as a fraction of the measured peak.
+// Prints the tables and writes one JSON report.
+//
+// Usage: npm run bench [-- options]
+//   --quick                tiny shapes only, no 1024³, fewer repetitions (seconds on SwiftShader)
+//   --sizes tiny,base      model sizes of the training-step benchmark (default tiny,base; quick: tiny; '' = none)
+//   --matmul-sizes base,small  sizes whose layer shapes the matmul benchmark uses (default base,small; quick: tiny)
+//   --cube / --no-cube     measure (or skip) the 1024³ matmul (default: on unless --quick)
+//   --steps N              timed steps per method (default 5; quick 3)
+//   --warmup N             discarded warm-up steps per method (default 2; quick 1)
+//   --experiment           also time the default preset's whole experiment (minutes on SwiftShader)
+//   --out FILE             JSON report (default bench-results/bench.json)
+//   --markdown FILE        also write the tables as markdown
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { acquireDevice, createKernelContext, MODEL_SIZES, TARGET_GROUPS, TrainingRun, type KernelContext } from '../engine/index';
-import { benchMatmul } from './bench-kernels';
+import { acquireDevice, createKernelContext } from '../engine/index';
+import { loadCheckpoint } from '../experiment/checkpoint';
+import { DEFAULT_PRESET, PRESETS } from '../experiment/config';
+import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-assets';
+import { timeExperiment } from '../experiment/bench/experiment';
+import type { SizeName } from '../experiment/bench/shapes';
+import { runBenchSuite } from '../experiment/bench/suite';
+import { markdownReport, printReport, writeFile } from './bench-kernels';
+import { printProgress } from './progress';
 
 const { values: args } = parseArgs({
   options: {
-    sizes: { type: 'string', default: 'tiny,small' },
-    steps: { type: 'string', default: '5' },
-    warmup: { type: 'string', default: '2' },
+    quick: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    'matmul-sizes': { type: 'string' },
+    cube: { type: 'boolean' },
+    'no-cube': { type: 'boolean' },
+    steps: { type: 'string' },
+    warmup: { type: 'string' },
+    experiment: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results/bench.json' },
-    'skip-kernels': { type: 'boolean', default: false },
+    markdown: { type: 'string' },
   },
 });
 
-const BATCH: Record<string, [number, number]> = { tiny: [4, 32], base: [8, 64], small: [8, 128] };
-
-interface StepBench { size: string; method: string; B: number; T: number; params: number; trainable: number; dispatches: number; msPerStep: number; tokensPerSecond: number }
-
-async function benchStep(ctx: KernelContext, size: keyof typeof MODEL_SIZES, mode: 'full' | 'lora'): Promise<StepBench> {
-  const config = MODEL_SIZES[size];
-  const [B, T] = BATCH[size];
-  const run = await TrainingRun.create(ctx, {
-    config, batchSize: B, seqLen: T, mode, seed: 1,
-    lora: mode === 'lora' ? { rank: 8, alpha: 16, targets: TARGET_GROUPS.all, scaling: 'standard', dropout: 0 } : undefined,
-  });
-  const tokens = Int32Array.from({ length: B * T }, (_, i) => (i * 31 + 7) % config.vocabSize);
-  const targets = Int32Array.from({ length: B * T }, (_, i) => (i * 17 + 3) % config.vocabSize);
-  for (let i = 0; i < Number(args.warmup); i++) await run.step({ tokens, targets, lr: 1e-3 });
-  const steps = Number(args.steps);
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) await run.step({ tokens, targets, lr: 1e-3 });
-  const ms = (performance.now() - t0) / steps;
-  const mem = run.memory();
-  run.destroy();
-  return {
-    size, method: mode === 'full' ? 'full' : 'lora r=8 (all)', B, T, params: mem.totalParams - (mode === 'lora' ? mem.trainableParams : 0),
-    trainable: mem.trainableParams, dispatches: run.dispatchesPerStep, msPerStep: ms, tokensPerSecond: (B * T * 1000) / ms,
-  };
-}
+const sizes = (s: string | undefined): SizeName[] | undefined =>
+  s === undefined ? undefined : (s.split(',').filter(Boolean) as SizeName[]);
+const int = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number.parseInt(s, 10));
 
 async function main() {
   const gpu = await acquireDevice();
   const ctx = createKernelContext(gpu.device);
   const a = gpu.adapterInfo;
-  const device = [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ');
-  console.log(`adapter: ${device}`);
-  const results: StepBench[] = [];
-  for (const size of args.sizes!.split(',') as Array<keyof typeof MODEL_SIZES>) {
-    for (const mode of ['full', 'lora'] as const) {
-      const r = await benchStep(ctx, size, mode);
-      results.push(r);
-      console.log(
-        `${r.size.padEnd(6)} ${r.method.padEnd(15)} B=${r.B} T=${r.T} params=${r.params} trainable=${r.trainable} ` +
-        `dispatches/step=${r.dispatches} ms/step=${r.msPerStep.toFixed(1)} tokens/s=${r.tokensPerSecond.toFixed(0)}`,
-      );
+  const adapter = [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ');
+  console.log(`adapter: ${adapter}`);
+  const experiment = args.experiment
+    ? async () => {
+      const preset = PRESETS[DEFAULT_PRESET].config;
+      const [assets, base] = await Promise.all([
+        loadAssetsFromDisk(),
+        loadCheckpoint(fsAssetSource(new URL('../../public/models/', import.meta.url).pathname), `${preset.base}.json`),
+      ]);
+      return timeExperiment(ctx, { config: base.manifest.config, params: base.params }, assets, DEFAULT_PRESET, (step, of) => {
+        if (step % 10 === 0) printProgress(`experiment ${DEFAULT_PRESET}: step ${step}/${of}`);
+      });
     }
-  }
-  const kernels = args['skip-kernels'] ? [] : await benchMatmul(ctx, (line) => console.log(line));
-  mkdirSync(dirname(args.out!), { recursive: true });
-  writeFileSync(args.out!, JSON.stringify({ date: new Date().toISOString(), device, steps: results, kernels }, null, 2));
+    : undefined;
+  const report = await runBenchSuite(ctx, {
+    adapter, software: gpu.isSoftware, runtime: 'node+dawn', quick: args.quick,
+    host: () => `${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    stepSizes: sizes(args.sizes), matmulSizes: sizes(args['matmul-sizes']),
+    cube: args['no-cube'] ? false : args.cube, stepRepeats: int(args.steps), stepWarmups: int(args.warmup),
+    experiment,
+    onProgress: (p) => printProgress(`[${p.phase}] ${p.message}`),
+  });
+  printProgress('', true);
+  printReport(report);
+  writeFile(args.out!, JSON.stringify(report, null, 2));
   console.log(`wrote ${args.out}`);
+  if (args.markdown) {
+    writeFile(args.markdown, markdownReport(report));
+    console.log(`wrote ${args.markdown}`);
+  }
   gpu.device.destroy();
 }
 

@@ -6,6 +6,14 @@ export { acquireDevice, GpuUnavailableError, LimitExceededError, type GpuContext
 export { GpuAllocationError } from './gpu/buffers';
 export { ShaderCompileError } from './gpu/pipelines';
 export { createKernelContext, type KernelContext } from './kernels/kernel';
+export type { KernelVariants } from './kernels/kernel';
+export {
+  MATMUL_VARIANTS, MATMUL_CONSTANTS, matmulShapeClass, resolveMatmulVariant, type MatmulVariant, type MatmulVariantSetting,
+} from './kernels/matmul';
+export {
+  Autotuner, MemoryAutotuneCache, JsonFileAutotuneCache, adapterKey, pickFastest,
+  type AutotuneCache, type AutotunerOptions, type Candidate, type JsonFileIo, type TuneResult,
+} from './kernels/autotune';
 export { MODEL_SIZES, validateConfig, headDim, type LlamaConfig } from './model/config';
 export { modelLayout, loraLayout, pack, unpack, PROJECTIONS, type Layout, type Projection } from './model/layout';
 export { TARGET_GROUPS, loraScale, validateLora, type LoraOptions, type LoraScaling } from './model/lora';
@@ -21,3 +29,7 @@ export {
 } from './model/generate';
 export { DEFAULT_ADAMW, type AdamWOptions } from './optim/adamw';
 export { learningRate, type LrSchedule } from './optim/schedule';
+export {
+  prepareBenchTarget, MATMUL_BENCH_VARIANTS, FMA_FLOPS_PER_ITER,
+  type BenchSpec, type BenchTarget, type MatmulForm,
+} from './kernels/bench_peak';

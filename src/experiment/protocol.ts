@@ -6,6 +6,9 @@ import type { ExperimentConfig } from './config';
 import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from './history';
 import type { SweepConfig, SweepEvent } from './sweep';
 import type { UploadFile } from './export/bundle';
+import type { BenchProgress, BenchReport } from './bench/report';
+
+export type { BenchProgress, BenchReport } from './bench/report';
 
 export interface DemoMethod {
   id: string;
@@ -100,7 +103,16 @@ export type WorkerCommand =
   | { type: 'delete-run'; id: string }
   | SweepCommand
   | ExportCommand
-  | AnalysisCommand;
+  | AnalysisCommand
+  | BenchCommand;
+
+/** The benchmark suite (worker-bench.ts, src/experiment/bench/) on this page's adapter; quick: tiny shapes, seconds. */
+export type BenchCommand = { type: 'bench'; quick: boolean };
+
+export type BenchEvent =
+  | { type: 'bench-progress'; progress: BenchProgress }
+  | { type: 'bench-result'; report: BenchReport }
+  | { type: 'bench-error'; message: string };
 
 /** Sweeps (worker-sweep.ts). Only one of a run or a sweep trains at a time: starting one stops the other. */
 export type SweepCommand =
@@ -151,7 +163,8 @@ export type WorkerEvent =
   | { type: 'error'; message: string; runId?: string }
   | SweepWorkerEvent
   | ExportWorkerEvent
-  | AnalysisEvent;
+  | AnalysisEvent
+  | BenchEvent;
 
 /**
  * What the Worker exports (worker-export.ts): a model as ONNX, a LoRA method as a PEFT adapter zip, a model's

@@ -18,6 +18,7 @@ import { SweepHost } from './worker-sweep';
 import { ExportHost } from './worker-export';
 import { AnalysisHost } from './worker-analysis';
 import { isRunCommand, RunHost } from './worker-run';
+import { BenchHost } from './worker-bench';
 
 const post = (e: WorkerEvent) => (self as unknown as Worker).postMessage(e);
 const baseUrl = new URL(import.meta.env.BASE_URL, self.location.origin).href;
@@ -104,6 +105,14 @@ const sweeps: SweepHost = new SweepHost({
 });
 const exportHost = new ExportHost({ post, context, assets, baseModel, history, launch: (config, run, ckpt) => runs.launch(config, run, ckpt) });
 const analysis = new AnalysisHost({ post, context, baseModel, history, live: () => ({ runner: runs.runner, runId: runs.saved?.id ?? null }) });
+// Paused, not stopped: the user resumes what trained once the numbers are in.
+const bench = new BenchHost({
+  post, context,
+  haltTraining: async () => {
+    runs.interrupt({ type: 'pause' });
+    sweeps.interrupt({ type: 'sweep-pause' });
+  },
+});
 const queue = new CommandQueue();
 
 /** The engine check trains beside whatever else runs; it does not hold the queue. */
@@ -134,6 +143,9 @@ async function execute(cmd: WorkerCommand): Promise<void> {
     case 'generate':
     case 'spectra':
       await analysis.handle(cmd);
+      break;
+    case 'bench':
+      await bench.handle(cmd);
       break;
   }
 }

@@ -1,10 +1,11 @@
 // The page: title, one-line pitch, whether this browser offers WebGPU (with how to turn it
-// on when it does not), and two views switched by tabs and the URL: the experiment (with the
-// engine check that trains a tiny model in a Worker) and the sweep.
+// on when it does not), and three views switched by tabs and the URL: the experiment (with the
+// engine check that trains a tiny model in a Worker), the sweep and the benchmark.
 import { useEffect, useState } from 'react';
 import { EngineDemo } from './components/EngineDemo';
 import { ExperimentPanel } from './components/ExperimentPanel';
 import { SweepView } from './views/sweep/SweepView';
+import { BenchView } from './views/bench/BenchView';
 import { ViewTabs, viewFromUrl, type View } from './views/sweep/ViewTabs';
 
 type GpuStatus =
@@ -77,6 +78,7 @@ export function App() {
       {status.kind === 'ready' && view === 'experiment' && <ExperimentPanel />}
       {status.kind === 'ready' && view === 'experiment' && <EngineDemo />}
       {status.kind === 'ready' && view === 'sweep' && <SweepView />}
+      {status.kind === 'ready' && view === 'bench' && <BenchView />}
     </main>
   );
 }

@@ -11,6 +11,8 @@ import type { DebugFault } from '../../experiment/protocol';
 import { applyEvent, clearExperiment, removeCompare, resetExperiment, useExperiment, workerLost } from './experiment';
 import { applySweepEvent, resetSweep, useSweep } from './sweep';
 import { ANALYSIS_EVENTS, applyAnalysisEvent, markBusy, useAnalysis } from './analysis';
+import { applyBenchEvent, BENCH_EVENTS, benchLost, markBenchRunning } from './bench';
+import type { BenchEvent } from '../../experiment/protocol';
 
 /** A Worker that has not answered a ping for this long is taken for hung. */
 export const HANG_MS = 10_000;
@@ -39,6 +41,7 @@ function route(e: WorkerEvent): void {
   for (const l of listeners) l(e);
   if (SWEEP_EVENTS.has(e.type)) applySweepEvent(e as SweepWorkerEvent);
   else if (ANALYSIS_EVENTS.has(e.type)) applyAnalysisEvent(e as AnalysisEvent);
+  else if (BENCH_EVENTS.has(e.type)) applyBenchEvent(e as BenchEvent);
   else applyEvent(e);
 }
 
@@ -85,6 +88,7 @@ function restartWorker(why: string): void {
   for (const command of ['generate', 'spectra'] as const) {
     if (busy[command]) applyAnalysisEvent({ type: 'analysis-error', command, message: `${why} Try again.` });
   }
+  benchLost(why);
   for (const l of listeners) l({ type: 'worker-restarted', message: why });
   send({ type: 'list-runs' });
 }
@@ -194,6 +198,14 @@ export const sweepActions = {
   list: () => send({ type: 'list-sweeps' }),
   open: (id: string) => send({ type: 'open-sweep', id }),
   delete: (id: string) => send({ type: 'delete-sweep', id }),
+};
+
+/** The benchmark suite in the page's Worker (it pauses whatever trains). */
+export const benchActions = {
+  run(quick: boolean): void {
+    markBenchRunning();
+    send({ type: 'bench', quick });
+  },
 };
 
 export function terminateWorker(): void {

@@ -4,16 +4,17 @@
 // left behind and puts it back (replaceState: switching adds no history entries).
 import './sweep.css';
 
-export type View = 'experiment' | 'sweep';
+export type View = 'experiment' | 'sweep' | 'bench';
 
 export function viewFromUrl(): View {
-  return new URLSearchParams(window.location.search).get('view') === 'sweep' ? 'sweep' : 'experiment';
+  const v = new URLSearchParams(window.location.search).get('view');
+  return v === 'sweep' || v === 'bench' ? v : 'experiment';
 }
 
 /** The query each view last had, so switching back restores its settings. */
-const left: Record<View, string> = { experiment: '', sweep: '?view=sweep' };
+const left: Record<View, string> = { experiment: '', sweep: '?view=sweep', bench: '?view=bench' };
 
-const TABS: ReadonlyArray<readonly [View, string]> = [['experiment', 'Experiment'], ['sweep', 'Sweep']];
+const TABS: ReadonlyArray<readonly [View, string]> = [['experiment', 'Experiment'], ['sweep', 'Sweep'], ['bench', 'Benchmark']];
 
 export function ViewTabs({ view, onChange }: { view: View; onChange: (v: View) => void }) {
   const go = (next: View) => {
@@ -32,7 +33,8 @@ export function ViewTabs({ view, onChange }: { view: View; onChange: (v: View) =
       </div>
       <p className="ll-tabs-note">
         <b>Experiment</b>: several methods side by side in one run. <b>Sweep</b>: a grid of methods × learning rates, to compare each
-        method at its best learning rate. One thing trains at a time: starting one stops the other.
+        method at its best learning rate. One thing trains at a time: starting one stops the other. <b>Benchmark</b>: this
+        GPU’s speed with the engine’s kernels.
       </p>
     </>
   );

@@ -1,0 +1,85 @@
+// The benchmark suite's result: one JSON object (what `npm run bench` writes and the page
+// downloads) holding the adapter, runtime, date and every figure with its median and spread.
+// These types cross the Worker boundary (re-exported by protocol.ts).
+
+import type { Summary } from './stats';
+
+export type BenchRuntime = 'node+dawn' | 'browser';
+
+export interface PeakResults {
+  /** Attainable FMA throughput, GFLOP/s per repetition. */
+  fmaGflops: Summary;
+  /** Copy bandwidth (bytes read + written), GB/s. */
+  copyGBps: Summary;
+  fmaWork: string;
+  copyBytes: number;
+}
+
+export interface MatmulBench {
+  /** What the shape stands for, e.g. "base q/o: tokens×d×d". */
+  group: string;
+  form: 'forward' | 'backward_input' | 'backward_weight';
+  variant: string;
+  rows: number;
+  inDim: number;
+  outDim: number;
+  ms: Summary;
+  gflops: Summary;
+  /** Median GFLOP/s over the measured FMA peak. */
+  fractionOfPeak: number;
+}
+
+export interface StepBench {
+  size: string;
+  /** "full" or "lora r=8 (all)". */
+  method: string;
+  mode: 'full' | 'lora';
+  rank: number | null;
+  B: number;
+  T: number;
+  trainableParams: number;
+  ms: Summary;
+  tokensPerSecond: number;
+  dispatchesPerStep: number;
+  submitsPerStep: number;
+  /** Nominal FLOPs of one step (flops.ts). */
+  flopsPerStep: number;
+  gflops: number;
+  fractionOfPeak: number;
+  /** Median ms/step of this method over full fine-tuning's at the same size (null for full itself). */
+  vsFull: number | null;
+}
+
+export interface ExperimentBench {
+  preset: string;
+  steps: number;
+  methods: string[];
+  wallMs: number;
+}
+
+export interface BenchReport {
+  version: 1;
+  /** When the suite started (ISO 8601). */
+  date: string;
+  runtime: BenchRuntime;
+  adapter: string;
+  software: boolean;
+  /** What else the host was doing, where the runtime can tell (Node: CPU count and load averages). */
+  host: string | null;
+  quick: boolean;
+  /** Timed repetitions and discarded warm-ups of the training-step benchmark. */
+  stepRepeats: number;
+  stepWarmups: number;
+  peak: PeakResults;
+  matmul: MatmulBench[];
+  steps: StepBench[];
+  experiment: ExperimentBench | null;
+  /** What the suite does not measure (yet), stated in the result itself. */
+  notes: string[];
+  totalMs: number;
+}
+
+export interface BenchProgress {
+  phase: 'peak' | 'matmul' | 'step' | 'experiment';
+  message: string;
+}
