@@ -15,7 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as engine from '../engine/index';
 import { acquireDevice, MODEL_SIZES, TARGET_GROUPS, type KernelContext, type TrainingRun } from '../engine/index';
-import { record, type Dispatch } from '../engine/kernels/kernel';
+import { profileDispatches } from './dispatch-profile';
 
 const { values: args } = parseArgs({
   options: {
@@ -47,24 +47,6 @@ function createRun(size: keyof typeof MODEL_SIZES, m: Method): Promise<TrainingR
     config: MODEL_SIZES[size], batchSize: B, seqLen: T, mode: m.rank === null ? 'full' : 'lora', seed: 1,
     lora: m.rank === null ? undefined : { rank: m.rank, alpha: 2 * m.rank, targets: TARGET_GROUPS.all, scaling: 'standard', dropout: 0 },
   });
-}
-
-/** Per-label time of one step's dispatches, each submitted alone (no overlap, so slower than a step). */
-async function profileRun(ctx: KernelContext, run: TrainingRun): Promise<Array<{ label: string; n: number; ms: number }>> {
-  const dispatches = (run as unknown as { trainDispatches: Dispatch[] }).trainDispatches;
-  const byLabel = new Map<string, { n: number; ms: number }>();
-  for (const d of dispatches) {
-    const enc = ctx.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    record(pass, [d]);
-    pass.end();
-    const t0 = performance.now();
-    ctx.device.queue.submit([enc.finish()]);
-    await ctx.device.queue.onSubmittedWorkDone();
-    const e = byLabel.get(d.label) ?? { n: 0, ms: 0 };
-    byLabel.set(d.label, { n: e.n + 1, ms: e.ms + performance.now() - t0 });
-  }
-  return [...byLabel].map(([label, v]) => ({ label, ...v })).sort((a, b) => b.ms - a.ms);
 }
 
 async function benchSize(ctx: KernelContext, size: keyof typeof MODEL_SIZES, methods: Method[]) {
@@ -111,7 +93,7 @@ async function benchSize(ctx: KernelContext, size: keyof typeof MODEL_SIZES, met
   const profiles: Record<string, Array<{ label: string; n: number; ms: number }>> = {};
   if (args.profile) {
     for (let i = 0; i < runs.length; i++) {
-      const p = await profileRun(ctx, runs[i]);
+      const p = await profileDispatches(ctx, runs[i]);
       profiles[methods[i].name] = p;
       console.log(`  profile ${size} ${methods[i].name}: ${p.map((e) => `${e.label}×${e.n} ${e.ms.toFixed(1)}`).join(', ')}`);
     }

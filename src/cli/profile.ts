@@ -1,9 +1,8 @@
-// Per-dispatch profile of one training step (npm run profile): submits each prepared
-// dispatch on its own and waits for it, to find which kernels dominate a step. Slower than
-// a real step (no overlap), but the ranking is what matters.
+// Per-dispatch profile of one training step (npm run profile), to find which kernels dominate
+// a step (see dispatch-profile.ts).
 import { parseArgs } from 'node:util';
 import { acquireDevice, createKernelContext, MODEL_SIZES, TARGET_GROUPS, TrainingRun } from '../engine/index';
-import { record } from '../engine/kernels/kernel';
+import { profileDispatches } from './dispatch-profile';
 
 const { values: args } = parseArgs({ options: { size: { type: 'string', default: 'tiny' }, mode: { type: 'string', default: 'full' }, B: { type: 'string', default: '4' }, T: { type: 'string', default: '32' } } });
 
@@ -18,23 +17,10 @@ async function main() {
   });
   const tokens = Int32Array.from({ length: B * T }, (_, i) => i % 256);
   await run.step({ tokens, targets: tokens, lr: 1e-3 });
-  const dispatches = (run as unknown as { trainDispatches: import('../engine/kernels/kernel').Dispatch[] }).trainDispatches;
-  const byLabel = new Map<string, { n: number; ms: number }>();
-  for (const d of dispatches) {
-    const enc = ctx.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    record(pass, [d]);
-    pass.end();
-    const t0 = performance.now();
-    ctx.device.queue.submit([enc.finish()]);
-    await ctx.device.queue.onSubmittedWorkDone();
-    const ms = performance.now() - t0;
-    const e = byLabel.get(d.label) ?? { n: 0, ms: 0 };
-    byLabel.set(d.label, { n: e.n + 1, ms: e.ms + ms });
-  }
+  const times = await profileDispatches(ctx, run);
   const t0 = performance.now();
   await ctx.device.queue.onSubmittedWorkDone();
   console.log(`empty wait: ${(performance.now() - t0).toFixed(2)} ms`);
-  for (const [k, v] of [...byLabel].sort((a, b) => b[1].ms - a[1].ms)) console.log(`${k.padEnd(28)} n=${v.n} total ${v.ms.toFixed(1)} ms`);
+  for (const v of times) console.log(`${v.label.padEnd(28)} n=${v.n} total ${v.ms.toFixed(1)} ms`);
 }
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
