@@ -1,6 +1,7 @@
 // Typed messages between the page and the training Worker (and the events the runner emits
 // in Node). The Worker owns the GPU device; the page only sends commands and renders events.
 
+import type { DevicePeak } from './device-peak';
 import type { MatrixSpectrum } from './analysis/spectra';
 import type { ExperimentConfig } from './config';
 import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from './history';
@@ -26,6 +27,8 @@ export interface MethodInfo {
   totalParams: number;
   memory: { weightBytes: number; gradientBytes: number; optimizerBytes: number; activationBytes: number };
   dispatchesPerStep: number;
+  /** Model FLOPs of one training step (bench/flops.ts's count): with a step's time, the achieved GFLOP/s. */
+  flopsPerStep?: number;
 }
 
 /** One evaluation of one method (step 0 is the base model). */
@@ -90,6 +93,8 @@ export type WorkerCommand =
   | { type: 'demo'; pretrainSteps: number; steps: number; seed: number }
   /** Liveness check: answered with `pong` at once, outside the command queue. */
   | { type: 'ping'; n: number }
+  /** Measure the device's FMA peak once (answered by 'device-peak', from a cache after the first time). */
+  | { type: 'measure-peak' }
   | { type: 'debug-fault'; fault: DebugFault; bytes?: number }
   | { type: 'start'; config: ExperimentConfig; preset: string; runId: string }
   | { type: 'pause' }
@@ -141,6 +146,7 @@ export type WorkerEvent =
   | RunWorkerEvent
   | { type: 'ready'; adapter: string; software: boolean }
   | { type: 'pong'; n: number }
+  | { type: 'device-peak'; peak: DevicePeak }
   /** Whether results are kept (IndexedDB usable and not full); message says what happened and what to do. */
   | { type: 'storage'; ok: boolean; message: string }
   /**

@@ -19,6 +19,7 @@ import { ExportHost } from './worker-export';
 import { AnalysisHost } from './worker-analysis';
 import { isRunCommand, RunHost } from './worker-run';
 import { BenchHost } from './worker-bench';
+import { measureDevicePeak, type DevicePeak } from './device-peak';
 
 const post = (e: WorkerEvent) => (self as unknown as Worker).postMessage(e);
 const baseUrl = new URL(import.meta.env.BASE_URL, self.location.origin).href;
@@ -115,6 +116,20 @@ const bench = new BenchHost({
 });
 const queue = new CommandQueue();
 
+/** Each device's FMA peak, measured once: it does not change while the device lives. */
+const peaks = new WeakMap<KernelContext, Promise<DevicePeak>>();
+
+async function devicePeak(): Promise<void> {
+  const ctx = await context();
+  let p = peaks.get(ctx);
+  if (!p) {
+    p = measureDevicePeak(ctx);
+    peaks.set(ctx, p);
+  }
+  // Without a peak the status table shows GFLOP/s without a share; nothing else depends on it.
+  await p.then((peak) => post({ type: 'device-peak', peak }), () => peaks.delete(ctx));
+}
+
 /** The engine check trains beside whatever else runs; it does not hold the queue. */
 let demo: Promise<void> | null = null;
 
@@ -146,6 +161,9 @@ async function execute(cmd: WorkerCommand): Promise<void> {
       break;
     case 'bench':
       await bench.handle(cmd);
+      break;
+    case 'measure-peak':
+      await devicePeak();
       break;
   }
 }

@@ -6,6 +6,7 @@ import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'r
 import type { DemoMethod, WorkerEvent } from '../../experiment/protocol';
 import { onWorkerEvent, runActions } from '../store/client';
 import { useExperiment } from '../store/experiment';
+import { ViewLink } from '../views/sweep/ViewTabs';
 
 const COLORS: Record<string, string> = { base: '#6c757d', full: '#d1495b', lora8: '#00798c' };
 
@@ -78,6 +79,8 @@ export function EngineDemo({ pretrainSteps = 15, steps = 15 }: { pretrainSteps?:
         Pretrains a 2-layer model from scratch on an English passage for {pretrainSteps} steps,
         then fine-tunes two copies of it on a snippet of code for {steps} steps: one with full
         fine-tuning, one with LoRA (rank 8), on identical batches. Every loss should fall.
+        For this GPU's speed (device peak, matmuls, training steps), open
+        the <ViewLink to="bench">benchmark</ViewLink>.
       </p>
       <button type="button" onClick={start} disabled={state === 'running'}>
         {state === 'running' ? 'Training…' : 'Train'}

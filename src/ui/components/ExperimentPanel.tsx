@@ -41,7 +41,7 @@ function domainName(d: ExperimentConfig['source']): string {
 export function ExperimentPanel() {
   const { preset, config, linkProblems } = useExperiment((x) => x.form);
   const [copied, setCopied] = useState('');
-  const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config, resumable: x.resumable, compare: x.compare })));
+  const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config, resumable: x.resumable, compare: x.compare, devicePeak: x.devicePeak })));
 
   // The URL always holds the experiment (only values that differ from the preset); replaceState
   // so typing in a field does not add a history entry per keystroke.
@@ -128,7 +128,7 @@ export function ExperimentPanel() {
           />
           <TrainingCharts methods={s.methods} evals={s.evals} diversityOn={shown.diversity.samples > 0} />
         </div>
-        {s.methods.length > 0 && <StatusTable methods={s.methods} lastStep={s.lastStep} diverged={s.diverged} config={s.config} evals={s.evals} />}
+        {s.methods.length > 0 && <StatusTable methods={s.methods} lastStep={s.lastStep} diverged={s.diverged} config={s.config} evals={s.evals} devicePeak={s.devicePeak} />}
         <GenerationPanel />
         <SpectraPanel />
         <RunHistory />

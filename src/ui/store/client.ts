@@ -134,15 +134,25 @@ function newRunId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `run-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
+/**
+ * Asks for the device's FMA peak before training starts (the Worker runs commands in order, so the
+ * measurement does not share the GPU with the run); once per device.
+ */
+function ensureDevicePeak(): void {
+  if (!useExperiment.getState().devicePeak) send({ type: 'measure-peak' });
+}
+
 export const runActions = {
   start(config: ExperimentConfig, preset: string): void {
     const runId = newRunId();
     resetExperiment(config, runId);
+    ensureDevicePeak();
     send({ type: 'start', config, preset, runId });
   },
   pause: () => send({ type: 'pause' }),
   resume(): void {
     const { resumable } = useExperiment.getState();
+    ensureDevicePeak();
     if (resumable) send({ type: 'resume-run', id: resumable.id });
     else send({ type: 'resume' });
   },

@@ -24,6 +24,16 @@ describe('experiment store', () => {
     expect(useExperiment.getState().evals).toHaveLength(1);
   });
 
+  it('keeps the device peak across runs and forgets it when a new device is ready', () => {
+    const peak = { gflops: 7.5, q1: 7.4, q3: 7.6, work: '262144×64' };
+    applyEvent({ type: 'device-peak', peak });
+    resetExperiment(config, 'a');
+    clearExperiment();
+    expect(useExperiment.getState().devicePeak).toEqual(peak);
+    applyEvent({ type: 'ready', adapter: 'Google SwiftShader', software: true });
+    expect(useExperiment.getState().devicePeak).toBeNull();
+  });
+
   it('after Reset, a stopped run cannot refill the charts', () => {
     resetExperiment(config, 'a');
     clearExperiment();

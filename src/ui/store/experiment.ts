@@ -10,6 +10,7 @@ import type { RunSummary, SavedRun } from '../../experiment/history';
 import { isShippedBase, shippedBasesNote } from '../../experiment/bases';
 import { decodeShare } from '../../experiment/share';
 import type { EvalPoint, MethodInfo, RunState, StepPoint, WorkerEvent } from '../../experiment/protocol';
+import type { DevicePeak } from '../../experiment/device-peak';
 
 /** The settings in the form: what Start trains and what the URL (and Copy link) holds. */
 export interface FormState {
@@ -36,6 +37,8 @@ export interface ExperimentState {
   state: RunState;
   step: number;
   adapter: string;
+  /** The device's measured FMA peak (null until measured, or after a new device): the status table's reference. */
+  devicePeak: DevicePeak | null;
   error: string;
   /** Saved runs, newest first. */
   runs: RunSummary[];
@@ -60,7 +63,7 @@ function formFromUrl(): FormState {
 }
 
 const initial: Omit<ExperimentState, 'form' | 'storage'> = {
-  config: null, methods: [], evals: [], lastStep: {}, diverged: {}, state: 'idle', step: 0, adapter: '', error: '',
+  config: null, methods: [], evals: [], lastStep: {}, diverged: {}, state: 'idle', step: 0, adapter: '', devicePeak: null, error: '',
   runs: [], activeRunId: null, resumable: null, checkpointStep: null, compare: [],
 };
 
@@ -73,14 +76,14 @@ export function setForm(preset: string, config: ExperimentConfig): void {
 
 /** A new run on screen, about to start: only events tagged with `runId` are shown from now on. */
 export function resetExperiment(config: ExperimentConfig, runId: string): void {
-  const { adapter, runs, compare } = useExperiment.getState();
-  useExperiment.setState({ ...initial, config, adapter, runs, compare, state: 'running', activeRunId: runId });
+  const { adapter, devicePeak, runs, compare } = useExperiment.getState();
+  useExperiment.setState({ ...initial, config, adapter, devicePeak, runs, compare, state: 'running', activeRunId: runId });
 }
 
 /** Back to an empty page (the current run is stopped by the caller). */
 export function clearExperiment(): void {
-  const { adapter, runs, compare } = useExperiment.getState();
-  useExperiment.setState({ ...initial, adapter, runs, compare });
+  const { adapter, devicePeak, runs, compare } = useExperiment.getState();
+  useExperiment.setState({ ...initial, adapter, devicePeak, runs, compare });
 }
 
 export function removeCompare(id: string): void {
@@ -117,7 +120,11 @@ export function applyEvent(e: WorkerEvent): void {
   if (RUN_EVENTS.has(e.type) && (e as { runId: string }).runId !== shown) return;
   switch (e.type) {
     case 'ready':
-      set({ adapter: `${e.adapter}${e.software ? ' (CPU emulation: slow)' : ''}` });
+      // A new device (first use, or after a loss): its peak is measured again.
+      set({ adapter: `${e.adapter}${e.software ? ' (CPU emulation: slow)' : ''}`, devicePeak: null });
+      break;
+    case 'device-peak':
+      set({ devicePeak: e.peak });
       break;
     case 'run-start':
       set({ methods: e.methods, config: e.config });

@@ -1,9 +1,12 @@
-// Per-method run status: the settings in use, step reached, speed, held-out target and source
+// Per-method run status: the settings in use, step reached, speed (tokens/s, achieved model
+// GFLOP/s and its share of the device's measured FMA peak), held-out target and source
 // loss (base model → latest evaluation), trainable parameters (LoRA trains a small fraction),
 // memory for weights, gradients and optimizer state, and divergence (a diverged method's losses
 // end at the state it stopped in; no NaN is printed).
 import type { ExperimentConfig, MethodConfig } from '../../../experiment/config';
 import type { EvalPoint, MethodInfo, StepPoint } from '../../../experiment/protocol';
+import { achievedRate, type DevicePeak } from '../../../experiment/device-peak';
+import { ViewLink } from '../../views/sweep/ViewTabs';
 import { methodColor } from './colors';
 import { drawnEvals } from './divergence';
 
@@ -20,6 +23,7 @@ interface Props {
   diverged: Record<string, number>;
   config: ExperimentConfig | null;
   evals: EvalPoint[];
+  devicePeak?: DevicePeak | null;
 }
 
 function settings(m: MethodConfig | undefined): string {
@@ -28,6 +32,17 @@ function settings(m: MethodConfig | undefined): string {
   if (m.kind === 'full') return `${lr}${m.weightDecay ? `, wd ${m.weightDecay}` : ''}`;
   const scale = m.scaling === 'rslora' ? 'rsLoRA' : 'α/r';
   return `r=${m.rank}, α=${m.alpha} (${scale}), ${m.targets.join('/')}, ${lr}`;
+}
+
+/** "3.2 (41%)": achieved GFLOP/s and its share of the measured peak, from the last step's time. */
+function rate(m: MethodInfo, point: StepPoint | undefined, peak: DevicePeak | null | undefined): string {
+  if (!point || m.flopsPerStep === undefined) return '–';
+  const r = achievedRate(m.flopsPerStep, point.ms, peak?.gflops ?? null);
+  if (!r) return '–';
+  const g = r.gflops >= 100 ? r.gflops.toFixed(0) : r.gflops.toPrecision(2);
+  if (r.shareOfPeak === null) return g;
+  const pct = 100 * r.shareOfPeak;
+  return `${g} (${pct >= 10 ? pct.toFixed(0) : pct.toPrecision(1)}%)`;
 }
 
 const loss = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'not finite');
@@ -40,13 +55,14 @@ function lossChange(evals: EvalPoint[], id: string, key: 'targetLoss' | 'sourceL
   return mine.length === 1 ? loss(first) : `${loss(first)} → ${loss(last)}`;
 }
 
-export function StatusTable({ methods, lastStep, diverged, config, evals: all }: Props) {
+export function StatusTable({ methods, lastStep, diverged, config, evals: all, devicePeak }: Props) {
   const evals = drawnEvals(all, diverged);
   return (
+    <>
     <table className="ll-table">
       <caption style={{ textAlign: 'left', fontWeight: 650 }}>Methods in this run</caption>
       <thead>
-        <tr><th scope="col">Method</th><th scope="col">Settings</th><th scope="col">Step</th><th scope="col">Tokens/s</th><th scope="col">Target loss</th><th scope="col">Source loss</th><th scope="col">Trainable params</th><th scope="col">Weights / grads / optimizer</th><th scope="col">Status</th></tr>
+        <tr><th scope="col">Method</th><th scope="col">Settings</th><th scope="col">Step</th><th scope="col">Tokens/s</th><th scope="col" title="Model FLOPs of a step (matmuls) per second, and their share of the device's measured FMA peak">GFLOP/s (of peak)</th><th scope="col">Target loss</th><th scope="col">Source loss</th><th scope="col">Trainable params</th><th scope="col">Weights / grads / optimizer</th><th scope="col">Status</th></tr>
       </thead>
       <tbody>
         {methods.map((m, i) => (
@@ -58,6 +74,7 @@ export function StatusTable({ methods, lastStep, diverged, config, evals: all }:
             <td data-testid={`settings-${m.id}`}>{settings(config?.methods.find((c) => c.id === m.id))}</td>
             <td>{lastStep[m.id]?.step ?? 0}</td>
             <td>{lastStep[m.id]?.tokensPerSecond.toFixed(0) ?? '–'}</td>
+            <td data-testid={`rate-${m.id}`}>{rate(m, lastStep[m.id], devicePeak)}</td>
             <td data-testid={`target-${m.id}`}>{lossChange(evals, m.id, 'targetLoss')}</td>
             <td data-testid={`source-${m.id}`}>{lossChange(evals, m.id, 'sourceLoss')}</td>
             <td>{m.trainableParams.toLocaleString('en-US')}{share(m)}</td>
@@ -69,5 +86,12 @@ export function StatusTable({ methods, lastStep, diverged, config, evals: all }:
         ))}
       </tbody>
     </table>
+    <p className="ll-hint" data-testid="peak-note">
+      {devicePeak
+        ? `Share of peak: against ${devicePeak.gflops.toPrecision(3)} GFLOP/s, this device's rate on a compute-bound FMA kernel (measured before the run). `
+        : 'Share of peak: appears once the device\'s FMA peak is measured (before a run starts). '}
+      <ViewLink to="bench">Benchmark this device</ViewLink> for matmuls and training steps in detail.
+    </p>
+    </>
   );
 }
