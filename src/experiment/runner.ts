@@ -16,6 +16,7 @@ import { addEvalExtras, evalExtrasSetup, type EvalExtrasSetup } from './eval-ext
 import { divergenceReason, recentSteps } from './divergence';
 import { greedyAccuracy, heldOutLoss } from './evaluate';
 import type { EvalPoint, MethodInfo, RunnerEvent, RunState, StepPoint } from './protocol';
+import { methodStepFlops } from './bench/flops';
 
 export interface BaseModel {
   config: LlamaConfig;
@@ -93,6 +94,7 @@ export class ExperimentRunner {
         id: m.id, label: m.label ?? m.id, kind: m.kind, trainableParams: mem.trainableParams, totalParams: mem.totalParams,
         memory: { weightBytes: mem.weightBytes, gradientBytes: mem.gradientBytes, optimizerBytes: mem.optimizerBytes, activationBytes: mem.activationBytes },
         dispatchesPerStep: this.runs[i].dispatchesPerStep,
+        flopsPerStep: methodStepFlops(this.runs[i]),
       };
     });
   }

@@ -5,7 +5,7 @@
 // LoRA r=1, all targets: Σ (in+out) = 8+6+6+8+12+12+12 = 64 per token; forward +2·64·2 = 256, backward +4·64·2 = 512.
 import { describe, expect, it } from 'vitest';
 import type { LlamaConfig } from '../../engine/index';
-import { stepFlops } from './flops';
+import { methodStepFlops, stepFlops } from './flops';
 
 const cfg: LlamaConfig = { vocabSize: 10, dModel: 4, nLayers: 1, nHeads: 2, nKvHeads: 1, ffnDim: 8, seqLen: 2, tieEmbeddings: true };
 const ALL = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
@@ -25,5 +25,14 @@ describe('stepFlops', () => {
     const two = { ...cfg, nLayers: 2 };
     // Per layer: 576 + 48 forward; the head (160) once. B=3 triples everything.
     expect(stepFlops(two, 3, 2, { mode: 'full' }).forward).toBe(3 * (2 * (576 + 48) + 160));
+  });
+});
+
+describe('methodStepFlops', () => {
+  it('reads the method from a run: full, or LoRA with its rank and targets', () => {
+    const full = { cfg, B: 1, T: 2, mode: 'full' as const, opts: {} as never };
+    expect(methodStepFlops(full)).toBe(2352);
+    const lora = { cfg, B: 1, T: 2, mode: 'lora' as const, opts: { lora: { rank: 2, targets: ['q'] } } as never };
+    expect(methodStepFlops(lora)).toBe(784 + 64 + 832 + 128);
   });
 });

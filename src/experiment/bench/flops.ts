@@ -3,7 +3,7 @@
 // which dominate; norms, softmax, elementwise ops and AdamW are left out, as usual for
 // model-FLOP accounting. Attention counts the causal pairs only (query i sees keys 0..i).
 
-import type { LlamaConfig, Projection } from '../../engine/index';
+import type { LlamaConfig, Projection, TrainingRun } from '../../engine/index';
 
 export type StepMethod = { mode: 'full' } | { mode: 'lora'; rank: number; targets: readonly Projection[] };
 
@@ -43,4 +43,11 @@ export function stepFlops(cfg: LlamaConfig, B: number, T: number, method: StepMe
     backward += 4 * method.rank * sides;
   }
   return { forward, backward, total: forward + backward };
+}
+
+/** Model FLOPs of one step of a run as it is configured (its batch, and what it trains). */
+export function methodStepFlops(run: Pick<TrainingRun, 'cfg' | 'B' | 'T' | 'mode' | 'opts'>): number {
+  const lora = run.opts.lora;
+  const method: StepMethod = run.mode === 'lora' && lora ? { mode: 'lora', rank: lora.rank, targets: lora.targets } : { mode: 'full' };
+  return stepFlops(run.cfg, run.B, run.T, method).total;
 }
