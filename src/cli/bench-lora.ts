@@ -6,7 +6,9 @@
 // is also submitted alone and timed, summed by kernel label, to show where a step goes.
 // With --baseline DIR (a checkout of another commit, e.g. `git archive HEAD | tar -x -C DIR`
 // with node_modules linked), that checkout's engine runs the same methods on the same device,
-// alternated with this one: a before/after comparison in one process.
+// alternated with this one: a before/after comparison in one process. Besides ratios of medians,
+// it prints medians of step-by-step ratios (paired×full, paired×baseline), which load from other
+// processes disturbs less.
 // Usage: node scripts/node-gpu.js src/cli/bench-lora.ts [--sizes tiny,base] [--ranks 1,8,64]
 //        [--steps 7] [--warmup 2] [--profile] [--baseline DIR] [--out bench-results/bench-lora.json]
 
@@ -76,9 +78,15 @@ async function benchSize(ctx: KernelContext, size: keyof typeof MODEL_SIZES, met
     const ms = median(times[i]);
     const fullIndex = methods.findIndex((f) => f.rank === null && f.engine === m.engine);
     const fullMs = median(times[fullIndex]);
+    // Median of step-by-step ratios: each LoRA step against the full step run right next to it,
+    // which shares its load from other processes better than two medians over the whole run do.
+    const paired = median(times[i].map((v, s) => v / times[fullIndex][s]));
+    // With --baseline: this method against the baseline's same method, step by step.
+    const before = methods.findIndex((f) => f.rank === m.rank && f.engine !== m.engine && f.engine !== engine);
+    const pairedVsBaseline = m.engine === engine && before >= 0 ? median(times[i].map((v, s) => v / times[before][s])) : null;
     return {
       size, B, T, method: m.name, dispatches: runs[i].dispatchesPerStep, msPerStep: ms,
-      min: Math.min(...times[i]), max: Math.max(...times[i]), vsFull: ms / fullMs,
+      min: Math.min(...times[i]), max: Math.max(...times[i]), vsFull: ms / fullMs, pairedVsFull: paired, pairedVsBaseline,
       cpuMsPerStep: median(cpu[i]), cpuVsFull: median(cpu[i]) / median(cpu[fullIndex]),
       trainable: runs[i].memory().trainableParams, firstLoss: losses[i][0],
     };
@@ -87,6 +95,8 @@ async function benchSize(ctx: KernelContext, size: keyof typeof MODEL_SIZES, met
     console.log(
       `${size.padEnd(5)} ${r.method.padEnd(16)} dispatches/step=${String(r.dispatches).padStart(4)} ` +
       `ms/step=${r.msPerStep.toFixed(1).padStart(7)} [${r.min.toFixed(1)}–${r.max.toFixed(1)}] ×full=${r.vsFull.toFixed(2)} ` +
+      `paired×full=${r.pairedVsFull.toFixed(2)} ` +
+      (r.pairedVsBaseline === null ? '' : `paired×baseline=${r.pairedVsBaseline.toFixed(2)} `) +
       `cpu-ms/step=${r.cpuMsPerStep.toFixed(1).padStart(7)} ×full=${r.cpuVsFull.toFixed(2)}`,
     );
   }

@@ -1,10 +1,17 @@
 // Per-dispatch profile of one training step (npm run profile), to find which kernels dominate
-// a step (see dispatch-profile.ts).
+// a step (see dispatch-profile.ts). Usage: ... profile.ts [--size base] [--mode lora] [--rank 8] [--dropout 0] [--B 8] [--T 64]
 import { parseArgs } from 'node:util';
 import { acquireDevice, createKernelContext, MODEL_SIZES, TARGET_GROUPS, TrainingRun } from '../engine/index';
 import { profileDispatches } from './dispatch-profile';
 
-const { values: args } = parseArgs({ options: { size: { type: 'string', default: 'tiny' }, mode: { type: 'string', default: 'full' }, B: { type: 'string', default: '4' }, T: { type: 'string', default: '32' } } });
+const { values: args } = parseArgs({
+  options: {
+    size: { type: 'string', default: 'tiny' }, mode: { type: 'string', default: 'full' }, B: { type: 'string', default: '4' },
+    T: { type: 'string', default: '32' }, rank: { type: 'string', default: '8' },
+    // LoRA dropout > 0 profiles the unmerged schedule (adapters beside the base matmuls).
+    dropout: { type: 'string', default: '0' },
+  },
+});
 
 async function main() {
   const gpu = await acquireDevice();
@@ -13,7 +20,7 @@ async function main() {
   const B = Number(args.B), T = Number(args.T);
   const run = await TrainingRun.create(ctx, {
     config, batchSize: B, seqLen: T, mode: args.mode as 'full' | 'lora', seed: 1,
-    lora: { rank: 8, alpha: 16, targets: TARGET_GROUPS.all, scaling: 'standard', dropout: 0 },
+    lora: { rank: Number(args.rank), alpha: 2 * Number(args.rank), targets: TARGET_GROUPS.all, scaling: 'standard', dropout: Number(args.dropout) },
   });
   const tokens = Int32Array.from({ length: B * T }, (_, i) => i % 256);
   await run.step({ tokens, targets: tokens, lr: 1e-3 });

@@ -18,7 +18,8 @@ export { MODEL_SIZES, validateConfig, headDim, type LlamaConfig } from './model/
 export { modelLayout, loraLayout, pack, unpack, PROJECTIONS, type Layout, type Projection } from './model/layout';
 export { TARGET_GROUPS, loraScale, validateLora, type LoraOptions, type LoraScaling } from './model/lora';
 export { initModelParams } from './model/init';
-export { TrainingRun, type RunOptions, type StepInput, type StepResult, type MemoryReport } from './model/run';
+export { TrainingRun, type RunOptions, type StepInput, type StepResult, type MemoryReport, type PendingStep } from './model/run';
+export { submitLockstep, StepTimer } from './model/lockstep';
 export { loraDelta, mergeLora, fullDelta } from './model/delta';
 export {
   estimateRunMemory, estimateReadbacks, runBuffers, summarizeBuffers,
@@ -33,3 +34,8 @@ export {
   prepareBenchTarget, MATMUL_BENCH_VARIANTS, FMA_FLOPS_PER_ITER,
   type BenchSpec, type BenchTarget, type MatmulForm,
 } from './kernels/bench_peak';
+// One product with the engine's own kernels and buffers, read back: the benchmark checks its
+// peers (TensorFlow.js, onnxruntime-web) against it before timing them.
+export { matmul_forward, matmul_backward_input, matmul_backward_weight } from './kernels/matmul';
+export { allocTensor, writeTensor, readF32, type GpuTensor } from './gpu/buffers';
+export { run as runDispatches, releaseDispatches } from './kernels/kernel';

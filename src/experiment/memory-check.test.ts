@@ -44,8 +44,9 @@ describe('estimateExperimentMemory', () => {
     const mem = estimateExperimentMemory(c, BASE);
     expect(mem.evalBytes).toBe(3 * PARAMS * 4); // no generation at evaluation: only the checkpoint copy
     expect(mem.totalBytes).toBe(runs[0] + runs[1] + 3 * PARAMS * 4);
-    // Full fine-tuning: params and grads of the whole model; LoRA r2 on q, v of one layer: A (2×16) and B (16×2, 8×2), each padded to 64 floats.
-    expect(mem.byCategory.weights).toBe((PARAMS + PARAMS + 4 * 64) * 4);
+    // Full fine-tuning: params and grads of the whole model; LoRA r2 on q, v of one layer: A (2×16) and B (16×2, 8×2), each padded to 64 floats,
+    // and (no dropout) the merged weights W + s·B·A of q (16×16) and v (8×16) that its matmuls use.
+    expect(mem.byCategory.weights).toBe((PARAMS + PARAMS + 4 * 64 + 16 * 16 + 8 * 16) * 4);
     expect(mem.byCategory.gradients).toBe((PARAMS + 4 * 64) * 4);
   });
 

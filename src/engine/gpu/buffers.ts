@@ -160,12 +160,16 @@ export async function readF32(device: GPUDevice, t: GpuTensor): Promise<Float32A
 }
 
 /**
- * Asynchronous readback of a few scalars per step. A small ring of staging buffers lets
- * the next step be submitted while the previous step's scalars are still being mapped.
+ * Asynchronous readback of a few scalars per step. A ring of staging buffers lets later steps
+ * be submitted while earlier steps' scalars are still being mapped: each recorded step holds
+ * its own slot until its map resolved (a buffer that is mapped or pending a map cannot be
+ * used by a submit), and the ring grows when every slot is taken.
  */
 export class ScalarReader {
   private ring: GPUBuffer[] = [];
   private busy: boolean[] = [];
+  /** The most slots taken at once so far: how many steps were in flight together. */
+  peakInFlight = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -192,6 +196,7 @@ export class ScalarReader {
       this.busy.push(false);
     }
     this.busy[slot] = true;
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight);
     if (Array.isArray(srcs)) {
       if (srcs.length * 4 > this.count) throw new Error(`ScalarReader: ${srcs.length} sources need ${srcs.length * 4} slots`);
       srcs.forEach((s, i) => encoder.copyBufferToBuffer(s.buffer, s.offset, this.ring[slot], i * 16, 16));
@@ -199,6 +204,16 @@ export class ScalarReader {
       encoder.copyBufferToBuffer(srcs.buffer, srcs.offset, this.ring[slot], 0, this.count * 4);
     }
     return slot;
+  }
+
+  /** Slots recorded and not yet read back. */
+  get inFlight(): number {
+    return this.busy.reduce((n, b) => n + (b ? 1 : 0), 0);
+  }
+
+  /** Staging buffers in the ring (never fewer than the depth asked for). */
+  get slots(): number {
+    return this.ring.length;
   }
 
   async read(slot: number): Promise<Float32Array> {

@@ -94,7 +94,10 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<GpuConte
   }
   const requiredLimits: Record<string, number> = {};
   for (const name of WANTED_LIMITS) requiredLimits[name] = limits[name];
-  const device = await adapter.requestDevice({ requiredLimits });
+  // Timestamp queries time each method's pass inside a shared lockstep submit (model/lockstep.ts);
+  // asked for only where offered, so a device without them is still created.
+  const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info ?? ({} as GPUAdapterInfo);
   const adapterInfo = {
     vendor: info.vendor ?? '',

@@ -16,6 +16,7 @@ import residualCode from '../../../shaders/residual.wgsl?raw';
 import rmsnormCode from '../../../shaders/rmsnorm.wgsl?raw';
 import ropeCode from '../../../shaders/rope.wgsl?raw';
 import swigluCode from '../../../shaders/swiglu.wgsl?raw';
+import loraMergeCode from '../../../shaders/lora_merge.wgsl?raw';
 import { ADAMW_BINDINGS, ADAMW_CONSTANTS, ADAMW_PARAMS } from './adamw';
 import { ATTENTION_BINDINGS, ATTENTION_CONSTANTS, ATTENTION_PARAMS } from './attention';
 import { packUniform, type BindingList, type KernelConstants, type UniformStruct } from './contract';
@@ -26,6 +27,7 @@ import { RESIDUAL_BINDINGS, RESIDUAL_CONSTANTS, RESIDUAL_PARAMS } from './residu
 import { RMSNORM_BINDINGS, RMSNORM_CONSTANTS, RMSNORM_PARAMS } from './rmsnorm';
 import { ROPE_BINDINGS, ROPE_CONSTANTS, ROPE_PARAMS } from './rope';
 import { SWIGLU_BINDINGS, SWIGLU_CONSTANTS, SWIGLU_PARAMS } from './swiglu';
+import { LORA_MERGE_BINDINGS, LORA_MERGE_CONSTANTS, LORA_MERGE_PARAMS } from './lora';
 
 interface KernelContract {
   code: string;
@@ -44,6 +46,7 @@ const KERNELS: Record<string, KernelContract> = {
   rmsnorm: { code: rmsnormCode, constants: RMSNORM_CONSTANTS, params: RMSNORM_PARAMS, bindings: RMSNORM_BINDINGS },
   rope: { code: ropeCode, constants: ROPE_CONSTANTS, params: ROPE_PARAMS, bindings: ROPE_BINDINGS },
   swiglu: { code: swigluCode, constants: SWIGLU_CONSTANTS, params: SWIGLU_PARAMS, bindings: SWIGLU_BINDINGS },
+  lora_merge: { code: loraMergeCode, constants: LORA_MERGE_CONSTANTS, params: LORA_MERGE_PARAMS, bindings: LORA_MERGE_BINDINGS },
 };
 
 function stripComments(code: string): string {

@@ -13,12 +13,13 @@ import { rope_backward } from '../kernels/rope';
 import { swiglu_backward } from '../kernels/swiglu';
 import { DEFAULT_ROPE_THETA } from './config';
 import { projections_backward } from './linear';
-import { dims, type RunTensors } from './tensors';
+import type { ActName } from './names';
+import { dims, layerActs, layerGrads, layerParams, type RunTensors } from './tensors';
 
 export async function model_backward(ctx: KernelContext, t: RunTensors): Promise<Dispatch[]> {
   const { B, T, N, C, D, H, Hkv, F, V } = dims(t);
   const theta = t.cfg.ropeTheta ?? DEFAULT_ROPE_THETA;
-  const a = (n: string) => t.act(n);
+  const a = (n: ActName) => t.act(n);
   const out: Dispatch[] = [];
   const push = (d: Dispatch | Dispatch[]) => (Array.isArray(d) ? out.push(...d) : out.push(d));
   const tied = t.cfg.tieEmbeddings;
@@ -32,32 +33,31 @@ export async function model_backward(ctx: KernelContext, t: RunTensors): Promise
     dout: a('tmp'), x: a('out'), w: t.param('final_norm'), rstd: a('rstdf'), dx: a('dres'), dw: t.grad('final_norm'), N, C,
   }));
   for (let l = t.cfg.nLayers - 1; l >= 0; l--) {
-    const p = `layers.${l}.`;
+    const x = layerActs(t, l);
+    const w = layerParams(t, l);
+    const dw = layerGrads(t, l);
     // MLP branch: dres holds dL/d(layer output); it flows unchanged into mid.
-    push(await projections_backward(ctx, t, l, ['down'], [a('dres')], a(`${p}h`), a('dh'), false));
-    push(await swiglu_backward(ctx, { dout: a('dh'), gate: a(`${p}g`), up: a(`${p}u`), dgate: a('dg'), dup: a('du'), N, F }));
-    push(await projections_backward(ctx, t, l, ['gate', 'up'], [a('dg'), a('du')], a(`${p}mn`), a('dmn'), false));
+    push(await projections_backward(ctx, t, l, ['down'], [a('dres')], x.h, a('dh'), false));
+    push(await swiglu_backward(ctx, { dout: a('dh'), gate: x.g, up: x.u, dgate: a('dg'), dup: a('du'), N, F }));
+    push(await projections_backward(ctx, t, l, ['gate', 'up'], [a('dg'), a('du')], x.mn, a('dmn'), false));
     push(await rmsnorm_backward(ctx, {
-      dout: a('dmn'), x: a(`${p}mid`), w: t.param(`${p}mlp_norm`), rstd: a(`${p}rstd2`), dx: a('dres'),
-      dw: t.grad(`${p}mlp_norm`), N, C, accumulateDx: true,
+      dout: a('dmn'), x: x.mid, w: w.mlp_norm, rstd: x.rstd2, dx: a('dres'), dw: dw.mlp_norm, N, C, accumulateDx: true,
     }));
     // Attention branch: dres now holds dL/d(mid).
-    push(await projections_backward(ctx, t, l, ['o'], [a('dres')], a(`${p}ao`), a('dao'), false));
+    push(await projections_backward(ctx, t, l, ['o'], [a('dres')], x.ao, a('dao'), false));
     push(await attention_backward(ctx, {
-      dout: a('dao'), q: a(`${p}q`), k: a(`${p}k`), v: a(`${p}v`), att: a(`${p}att`), datt: a('datt'),
-      dq: a('dq'), dk: a('dk'), dv: a('dv'), B, T, H, Hkv, D,
+      dout: a('dao'), q: x.q, k: x.k, v: x.v, att: x.att, datt: a('datt'), dq: a('dq'), dk: a('dk'), dv: a('dv'), B, T, H, Hkv, D,
     }));
     push(await rope_backward(ctx, { dx: a('dq'), B, T, H, D, theta }));
     push(await rope_backward(ctx, { dx: a('dk'), B, T, H: Hkv, D, theta }));
     // Below layer 0's attention input only the embedding is left: with it frozen (LoRA), the
     // gradient into the residual stream there has no use, and q, k, v make weight gradients only.
-    const needInput = l > 0 || t.grad('wte') !== null || t.grad(`${p}attn_norm`) !== null;
+    const needInput = l > 0 || t.grad('wte') !== null || dw.attn_norm !== null;
     const dan = needInput ? a('dan') : null;
-    push(await projections_backward(ctx, t, l, ['q', 'k', 'v'], [a('dq'), a('dk'), a('dv')], a(`${p}an`), dan, false));
+    push(await projections_backward(ctx, t, l, ['q', 'k', 'v'], [a('dq'), a('dk'), a('dv')], x.an, dan, false));
     if (needInput) {
       push(await rmsnorm_backward(ctx, {
-        dout: a('dan'), x: a(`${p}res`), w: t.param(`${p}attn_norm`), rstd: a(`${p}rstd1`), dx: a('dres'),
-        dw: t.grad(`${p}attn_norm`), N, C, accumulateDx: true,
+        dout: a('dan'), x: x.res, w: w.attn_norm, rstd: x.rstd1, dx: a('dres'), dw: dw.attn_norm, N, C, accumulateDx: true,
       }));
     }
   }

@@ -7,16 +7,20 @@
 import { LimitExceededError } from '../gpu/device';
 import type { GpuTensor } from '../gpu/buffers';
 import { LORA_MAX_GROUP, loraSegmentStride } from '../kernels/lora';
-import { headDim, type LlamaConfig } from './config';
-import { projectionShape, PROJECTIONS } from './layout';
+import type { LlamaConfig } from './config';
+import { mergedLayout } from './layout';
 import { loraGroups, type LoraOptions } from './lora';
+import {
+  dims, HEAD_ACTS, IO_ACTS, LAYER_ACTS, layerActName, mergesAdapters, PROJECTIONS, projectionActName, projectionShape, shapeOf,
+  type ActKind, type ActName, type Dims,
+} from './names';
 
 export interface BufferPlanEntry {
-  name: string;
+  name: ActName;
   shape: number[];
   dtype: GpuTensor['dtype'];
   /** 'activation' entries count as activation memory; 'scratch' too; 'io' are step inputs/outputs. */
-  kind: 'activation' | 'scratch' | 'io';
+  kind: ActKind;
 }
 
 export interface RunShape {
@@ -28,80 +32,43 @@ export interface RunShape {
   dropout?: number;
 }
 
-/** Everything a run allocates besides its parameter/gradient/optimizer buffers. */
+/** Everything a run allocates besides its parameter/gradient/optimizer buffers, from names.ts's tables. */
 export function planBuffers({ cfg, B, T, lora, dropout = 0 }: RunShape): BufferPlanEntry[] {
-  const N = B * T;
-  const C = cfg.dModel;
-  const D = headDim(cfg);
-  const QD = cfg.nHeads * D;
-  const KD = cfg.nKvHeads * D;
-  const F = cfg.ffnDim;
-  const V = cfg.vocabSize;
-  const att = [B, cfg.nHeads, T, T];
+  const d = dims(cfg, B, T);
   const plan: BufferPlanEntry[] = [];
-  const add = (name: string, shape: number[], kind: BufferPlanEntry['kind'] = 'activation', dtype: GpuTensor['dtype'] = 'f32') =>
+  const add = (name: ActName, shape: number[], kind: ActKind = 'activation', dtype: GpuTensor['dtype'] = 'f32') =>
     plan.push({ name, shape, dtype, kind });
-  add('tokens', [N], 'io', 'i32');
-  add('targets', [N], 'io', 'i32');
-  add('seeds', [4], 'io', 'u32');
-  add('hyper', [8], 'io');
-  add('ce_stats', [4], 'io');
-  add('clip_stats', [4], 'io');
+  const addTable = (table: Record<string, { shape: readonly (keyof Dims | number)[]; kind: ActKind; dtype?: GpuTensor['dtype'] }>) => {
+    for (const [name, e] of Object.entries(table)) add(name as ActName, shapeOf(e.shape, d), e.kind, e.dtype);
+  };
+  addTable(IO_ACTS);
   for (let l = 0; l < cfg.nLayers; l++) {
-    const p = `layers.${l}.`;
-    add(`${p}res`, [N, C]);
-    add(`${p}an`, [N, C]);
-    add(`${p}rstd1`, [N]);
-    add(`${p}q`, [N, QD]);
-    add(`${p}k`, [N, KD]);
-    add(`${p}v`, [N, KD]);
-    add(`${p}att`, att);
-    add(`${p}ao`, [N, QD]);
-    add(`${p}mid`, [N, C]);
-    add(`${p}mn`, [N, C]);
-    add(`${p}rstd2`, [N]);
-    add(`${p}g`, [N, F]);
-    add(`${p}u`, [N, F]);
-    add(`${p}h`, [N, F]);
+    for (const [a, s] of Object.entries(LAYER_ACTS)) add(layerActName(l, a as keyof typeof LAYER_ACTS), shapeOf(s, d));
     if (lora) {
       // One u per adapter group (loraGroups), named after its first projection: a segment
       // of (N, r) per adapter, padded so that each segment can be bound on its own.
       for (const group of loraGroups(lora)) {
         const [, inDim] = projectionShape(cfg, group[0]);
-        if (lora.dropout > 0) add(`${p}${group[0]}.xd`, [N, inDim]);
-        add(`${p}${group[0]}.u`, [group.length * loraSegmentStride(N, lora.rank)]);
+        if (lora.dropout > 0) add(projectionActName(l, group[0], 'xd'), [d.N, inDim]);
+        add(projectionActName(l, group[0], 'u'), [group.length * loraSegmentStride(d.N, lora.rank)]);
       }
     }
     if (dropout > 0) {
       // Each projection's own masked input, kept for its weight gradient.
-      for (const proj of PROJECTIONS) add(`${p}${proj}.fxd`, [N, projectionShape(cfg, proj)[1]]);
+      for (const proj of PROJECTIONS) add(projectionActName(l, proj, 'fxd'), [d.N, projectionShape(cfg, proj)[1]]);
     }
   }
-  add('out', [N, C]);
-  add('fn', [N, C]);
-  add('rstdf', [N]);
-  add('logits', [N, V]);
-  add('losses', [N]);
-  // Gradient scratch, reused by every layer.
-  add('tmp', [N, C], 'scratch');
-  add('dres', [N, C], 'scratch');
-  add('dmn', [N, C], 'scratch');
-  add('dan', [N, C], 'scratch');
-  add('dh', [N, F], 'scratch');
-  add('dg', [N, F], 'scratch');
-  add('du', [N, F], 'scratch');
-  add('dao', [N, QD], 'scratch');
-  add('dq', [N, QD], 'scratch');
-  add('dk', [N, KD], 'scratch');
-  add('dv', [N, KD], 'scratch');
-  add('datt', att, 'scratch');
-  add('dlogits', [N, V], 'scratch');
+  addTable(HEAD_ACTS);
+  const maxIn = Math.max(d.C, d.QD, d.F);
   if (lora) {
-    const maxIn = Math.max(C, QD, F);
-    add('lora_du', [LORA_MAX_GROUP * loraSegmentStride(N, lora.rank)], 'scratch'); // du_j (N, r) segments
-    add('lora_dxd', [N, maxIn], 'scratch');
+    add('lora_du', [LORA_MAX_GROUP * loraSegmentStride(d.N, lora.rank)], 'scratch'); // du_j (N, r) segments
+    add('lora_dxd', [d.N, maxIn], 'scratch');
   }
-  if (dropout > 0) add('drop_dxd', [N, Math.max(C, QD, F)], 'scratch'); // (N, in): dy·W before the mask
+  if (dropout > 0) add('drop_dxd', [d.N, maxIn], 'scratch'); // (N, in): dy·W before the mask
+  if (lora && mergesAdapters(lora)) {
+    // W + s·B·A of every adapted projection (mergedLayout), recomputed at the start of every forward pass.
+    add('lora_merged', [mergedLayout(cfg, lora.targets).totalElements], 'scratch');
+  }
   return plan;
 }
 

@@ -3,7 +3,7 @@
 // from read-back tensors (these are occasional, not on the training path).
 
 import type { LlamaConfig } from './config';
-import { PROJECTION_WEIGHT, projectionShape, type Projection } from './layout';
+import { loraParamName, projectionShape, weightName, type Projection } from './names';
 
 /** dW (out, in) = scale · B (out, r) · A (r, in). */
 export function loraDelta(A: Float32Array, B: Float32Array, out: number, inDim: number, r: number, scale: number): Float32Array {
@@ -29,9 +29,9 @@ export function mergeLora(
   scale: number,
 ): Float32Array {
   const [out, inDim] = projectionShape(cfg, proj);
-  const W = base.get(`layers.${layer}.${PROJECTION_WEIGHT[proj]}`);
-  const A = adapters.get(`layers.${layer}.${proj}.lora_A`);
-  const B = adapters.get(`layers.${layer}.${proj}.lora_B`);
+  const W = base.get(weightName(layer, proj));
+  const A = adapters.get(loraParamName(layer, proj, 'A'));
+  const B = adapters.get(loraParamName(layer, proj, 'B'));
   if (!W || !A || !B) throw new Error(`mergeLora: layer ${layer} has no ${proj} adapter`);
   const d = loraDelta(A, B, out, inDim, rank, scale);
   for (let i = 0; i < d.length; i++) d[i] += W[i];

@@ -13,36 +13,36 @@ import { rmsnorm_forward } from '../kernels/rmsnorm';
 import { rope_forward } from '../kernels/rope';
 import { swiglu_forward } from '../kernels/swiglu';
 import { DEFAULT_NORM_EPS, DEFAULT_ROPE_THETA } from './config';
-import { projections_forward } from './linear';
-import { dims, type RunTensors } from './tensors';
+import { adapters_merge, projections_forward } from './linear';
+import type { ActName } from './names';
+import { dims, layerActs, layerParams, type RunTensors } from './tensors';
 
 export async function model_forward(ctx: KernelContext, t: RunTensors, train: boolean): Promise<Dispatch[]> {
   const { B, T, N, C, D, H, Hkv, F, V } = dims(t);
   const eps = t.cfg.normEps ?? DEFAULT_NORM_EPS;
   const theta = t.cfg.ropeTheta ?? DEFAULT_ROPE_THETA;
-  const a = (n: string) => t.act(n);
+  const a = (n: ActName) => t.act(n);
   const out: Dispatch[] = [];
   const push = (d: Dispatch | Dispatch[]) => (Array.isArray(d) ? out.push(...d) : out.push(d));
 
-  push(await embedding_forward(ctx, { tokens: a('tokens'), wte: t.param('wte'), out: a('layers.0.res'), N, V, C }));
+  push(await adapters_merge(ctx, t)); // LoRA without dropout: this step's W + s·B·A
+  push(await embedding_forward(ctx, { tokens: a('tokens'), wte: t.param('wte'), out: layerActs(t, 0).res, N, V, C }));
   for (let l = 0; l < t.cfg.nLayers; l++) {
-    const p = `layers.${l}.`;
-    const res = a(`${p}res`); // (N, C)
-    push(await rmsnorm_forward(ctx, { x: res, w: t.param(`${p}attn_norm`), out: a(`${p}an`), rstd: a(`${p}rstd1`), N, C, eps }));
-    push(await projections_forward(ctx, t, l, ['q', 'k', 'v'], a(`${p}an`), [a(`${p}q`), a(`${p}k`), a(`${p}v`)], train));
-    push(await rope_forward(ctx, { x: a(`${p}q`), B, T, H, D, theta }));
-    push(await rope_forward(ctx, { x: a(`${p}k`), B, T, H: Hkv, D, theta }));
-    push(await attention_forward(ctx, {
-      q: a(`${p}q`), k: a(`${p}k`), v: a(`${p}v`), out: a(`${p}ao`), att: a(`${p}att`), B, T, H, Hkv, D,
-    }));
-    push(await projections_forward(ctx, t, l, ['o'], a(`${p}ao`), [a('tmp')], train));
-    push(await residual_forward(ctx, { x: res, y: a('tmp'), out: a(`${p}mid`) }));
-    push(await rmsnorm_forward(ctx, { x: a(`${p}mid`), w: t.param(`${p}mlp_norm`), out: a(`${p}mn`), rstd: a(`${p}rstd2`), N, C, eps }));
-    push(await projections_forward(ctx, t, l, ['gate', 'up'], a(`${p}mn`), [a(`${p}g`), a(`${p}u`)], train));
-    push(await swiglu_forward(ctx, { gate: a(`${p}g`), up: a(`${p}u`), out: a(`${p}h`), N, F }));
-    push(await projections_forward(ctx, t, l, ['down'], a(`${p}h`), [a('tmp')], train));
-    const next = l + 1 < t.cfg.nLayers ? a(`layers.${l + 1}.res`) : a('out');
-    push(await residual_forward(ctx, { x: a(`${p}mid`), y: a('tmp'), out: next }));
+    const x = layerActs(t, l);
+    const w = layerParams(t, l);
+    push(await rmsnorm_forward(ctx, { x: x.res, w: w.attn_norm, out: x.an, rstd: x.rstd1, N, C, eps }));
+    push(await projections_forward(ctx, t, l, ['q', 'k', 'v'], x.an, [x.q, x.k, x.v], train));
+    push(await rope_forward(ctx, { x: x.q, B, T, H, D, theta }));
+    push(await rope_forward(ctx, { x: x.k, B, T, H: Hkv, D, theta }));
+    push(await attention_forward(ctx, { q: x.q, k: x.k, v: x.v, out: x.ao, att: x.att, B, T, H, Hkv, D }));
+    push(await projections_forward(ctx, t, l, ['o'], x.ao, [a('tmp')], train));
+    push(await residual_forward(ctx, { x: x.res, y: a('tmp'), out: x.mid }));
+    push(await rmsnorm_forward(ctx, { x: x.mid, w: w.mlp_norm, out: x.mn, rstd: x.rstd2, N, C, eps }));
+    push(await projections_forward(ctx, t, l, ['gate', 'up'], x.mn, [x.g, x.u], train));
+    push(await swiglu_forward(ctx, { gate: x.g, up: x.u, out: x.h, N, F }));
+    push(await projections_forward(ctx, t, l, ['down'], x.h, [a('tmp')], train));
+    const next = l + 1 < t.cfg.nLayers ? layerActs(t, l + 1).res : a('out');
+    push(await residual_forward(ctx, { x: x.mid, y: a('tmp'), out: next }));
   }
   push(await rmsnorm_forward(ctx, { x: a('out'), w: t.param('final_norm'), out: a('fn'), rstd: a('rstdf'), N, C, eps }));
   const head = t.cfg.tieEmbeddings ? t.param('wte') : t.param('lm_head');

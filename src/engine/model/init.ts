@@ -5,6 +5,10 @@
 import { Rng } from '../util/rng';
 import type { LlamaConfig } from './config';
 import { modelLayout, type Layout } from './layout';
+import { PROJECTION_WEIGHT } from './names';
+
+/** The projections that write into the residual stream, whose init is scaled down. */
+const RESIDUAL_OUT: readonly string[] = [PROJECTION_WEIGHT.o, PROJECTION_WEIGHT.down];
 
 export function initModelParams(cfg: LlamaConfig, seed: number, std = 0.02): { layout: Layout; flat: Float32Array } {
   const layout = modelLayout(cfg);
@@ -17,7 +21,7 @@ export function initModelParams(cfg: LlamaConfig, seed: number, std = 0.02): { l
       flat.fill(1, t.offset, t.offset + t.numel);
       continue;
     }
-    const s = /\.(wo|w_down)$/.test(t.name) ? residualStd : std;
+    const s = RESIDUAL_OUT.includes(t.name.split('.').pop()!) ? residualStd : std;
     for (let i = 0; i < t.numel; i++) flat[t.offset + i] = r.normal() * s;
   }
   return { layout, flat };

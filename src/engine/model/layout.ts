@@ -2,16 +2,11 @@
 // views (llm.c style). Offsets are aligned to 256 bytes so each view can be bound on its own.
 // The same layout describes the gradients and the AdamW moments of a run.
 
-import { headDim, type LlamaConfig } from './config';
+import type { LlamaConfig } from './config';
+import { loraParamEntries, mergedEntries, modelParamEntries, type Projection } from './names';
 
-/** The seven projections LoRA can adapt, in canonical order (the index is part of seeds). */
-export const PROJECTIONS = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
-export type Projection = (typeof PROJECTIONS)[number];
-
-/** Parameter name of each projection's weight within a layer. */
-export const PROJECTION_WEIGHT: Record<Projection, string> = {
-  q: 'wq', k: 'wk', v: 'wv', o: 'wo', gate: 'w_gate', up: 'w_up', down: 'w_down',
-};
+// Names and shapes are defined in names.ts; these re-exports keep the module's public API.
+export { PROJECTIONS, PROJECTION_WEIGHT, projectionShape, type Projection } from './names';
 
 export interface TensorSpec {
   name: string;
@@ -45,48 +40,17 @@ export function buildLayout(entries: Array<[string, number[]]>): Layout {
   return { tensors, byName: new Map(tensors.map((t) => [t.name, t])), totalElements: offset, paramCount };
 }
 
-/** (out, in) of each projection in a layer. */
-export function projectionShape(cfg: LlamaConfig, p: Projection): [number, number] {
-  const C = cfg.dModel;
-  const D = headDim(cfg);
-  const q = cfg.nHeads * D;
-  const kv = cfg.nKvHeads * D;
-  switch (p) {
-    case 'q': return [q, C];
-    case 'k': return [kv, C];
-    case 'v': return [kv, C];
-    case 'o': return [C, q];
-    case 'gate': return [cfg.ffnDim, C];
-    case 'up': return [cfg.ffnDim, C];
-    case 'down': return [C, cfg.ffnDim];
-  }
-}
-
 export function modelLayout(cfg: LlamaConfig): Layout {
-  const C = cfg.dModel;
-  const entries: Array<[string, number[]]> = [['wte', [cfg.vocabSize, C]]];
-  for (let l = 0; l < cfg.nLayers; l++) {
-    entries.push([`layers.${l}.attn_norm`, [C]]);
-    for (const p of ['q', 'k', 'v', 'o'] as const) entries.push([`layers.${l}.${PROJECTION_WEIGHT[p]}`, projectionShape(cfg, p)]);
-    entries.push([`layers.${l}.mlp_norm`, [C]]);
-    for (const p of ['gate', 'up', 'down'] as const) entries.push([`layers.${l}.${PROJECTION_WEIGHT[p]}`, projectionShape(cfg, p)]);
-  }
-  entries.push(['final_norm', [C]]);
-  if (!cfg.tieEmbeddings) entries.push(['lm_head', [cfg.vocabSize, C]]);
-  return buildLayout(entries);
+  return buildLayout(modelParamEntries(cfg));
 }
 
 export function loraLayout(cfg: LlamaConfig, rank: number, targets: readonly Projection[]): Layout {
-  const entries: Array<[string, number[]]> = [];
-  for (let l = 0; l < cfg.nLayers; l++) {
-    for (const p of PROJECTIONS) {
-      if (!targets.includes(p)) continue;
-      const [out, inp] = projectionShape(cfg, p);
-      entries.push([`layers.${l}.${p}.lora_A`, [rank, inp]]);
-      entries.push([`layers.${l}.${p}.lora_B`, [out, rank]]);
-    }
-  }
-  return buildLayout(entries);
+  return buildLayout(loraParamEntries(cfg, rank, targets));
+}
+
+/** Views of the lora_merged scratch: one merged weight per adapted projection, bindable alone. */
+export function mergedLayout(cfg: LlamaConfig, targets: readonly Projection[]): Layout {
+  return buildLayout(mergedEntries(cfg, targets));
 }
 
 /** Copies a layout's tensors out of a flat (padded) array. */

@@ -4,19 +4,22 @@
 // its own mask (fullDropoutSalt). The base weight's gradient is computed only when the
 // weight is trainable (full fine-tuning); the adapter's input gradient is added onto the
 // base path's. Projections that read the same input (q, k, v; gate, up) are scheduled
-// together so that their adapters' skinny matmuls (x·Aᵀ, duᵀ·x) run as one dispatch each,
-// and each adapter's wide terms (u·Bᵀ, du·A) ride in its base matmul (lora_fused.wgsl).
+// together so that their adapters' skinny matmuls (x·Aᵀ, duᵀ·x) run as one dispatch each.
+// Without adapter dropout, the adapters are merged once per forward pass into W' = W + s·B·A
+// (adapters_merge), and the adapted projections are plain matmuls with W' both ways; only the
+// rank-r products the adapter gradients need remain (u = x·Aᵀ, dB, du = s·dy·B, dA). With
+// adapter dropout, u·Bᵀ rides in the base matmul (lora_fused.wgsl) and du·A is masked.
 
 import type { GpuTensor } from '../gpu/buffers';
 import type { Dispatch, KernelContext } from '../kernels/kernel';
 import {
   lora_a_backward, lora_a_forward, lora_b_backward_input, lora_b_backward_weight, lora_dropout_backward, lora_dropout_forward,
-  lora_fused_backward_input, lora_fused_forward, loraSegment, loraSegmentStride,
+  lora_fused_forward, lora_merge_forward, loraSegment, loraSegmentStride,
 } from '../kernels/lora';
 import { matmul_backward_input, matmul_backward_weight, matmul_forward, resolveMatmulVariant } from '../kernels/matmul';
-import { projectionShape, PROJECTION_WEIGHT, type Projection } from './layout';
 import { dropoutSalt, fullDropoutSalt, loraGroups } from './lora';
-import { dims, type RunTensors } from './tensors';
+import { mergesAdapters, PROJECTIONS, projectionShape, type Projection } from './names';
+import { adapter, dims, mergedWeight, projectionAct, projectionWeight, type RunTensors } from './tensors';
 
 /** A view of the first `shape` elements of a (larger) scratch tensor. */
 export function sub(t: GpuTensor, shape: number[]): GpuTensor {
@@ -42,7 +45,9 @@ export async function projections_forward(
 ): Promise<Dispatch[]> {
   const out: Dispatch[] = [];
   const groups = adapterGroups(t, projs);
-  for (const group of groups) out.push(...await lora_down(ctx, t, layer, group, x, train));
+  // Merged adapters need u only for dB: evaluation skips it.
+  const needU = train || !mergesAdapters(t.lora);
+  if (needU) for (const group of groups) out.push(...await lora_down(ctx, t, layer, group, x, train));
   for (let i = 0; i < projs.length; i++) {
     const group = groups.find((g) => g.includes(projs[i]));
     if (!group) {
@@ -99,11 +104,11 @@ async function base_forward(
 ): Promise<Dispatch[]> {
   const { N } = dims(t);
   const [outDim, inDim] = projectionShape(t.cfg, proj);
-  const w = t.param(`layers.${layer}.${PROJECTION_WEIGHT[proj]}`);
+  const { w } = projectionWeight(t, layer, proj);
   const out: Dispatch[] = [];
   let xb = x;
   if (train && t.dropout > 0) {
-    xb = t.act(`layers.${layer}.${proj}.fxd`); // (N, in)
+    xb = projectionAct(t, layer, proj, 'fxd'); // (N, in)
     out.push(await lora_dropout_forward(ctx, {
       x, xd: xb, N, K: inDim, p: t.dropout, seeds: t.act('seeds'), seedIndex: 0, salt: fullDropoutSalt(layer, proj),
     }));
@@ -116,14 +121,16 @@ async function base_forward(
 function groupTensors(t: RunTensors, layer: number, group: Projection[]) {
   const { N } = dims(t);
   const lora = t.lora!;
-  const p = `layers.${layer}.`;
+  const adapters = group.map((q) => adapter(t, layer, q));
   return {
     N, rank: lora.rank, inDim: projectionShape(t.cfg, group[0])[1], segStride: loraSegmentStride(N, lora.rank),
-    u: t.act(`${p}${group[0]}.u`), // (G·segStride)
-    A: group.map((q) => t.loraParam(`${p}${q}.lora_A`)), // (r, in) each
-    B: group.map((q) => t.loraParam(`${p}${q}.lora_B`)), // (out, r) each
+    u: projectionAct(t, layer, group[0], 'u'), // (G·segStride)
+    A: adapters.map((a) => a.A), // (r, in) each
+    B: adapters.map((a) => a.B), // (out, r) each
+    dA: adapters.map((a) => a.dA),
+    dB: adapters.map((a) => a.dB),
     // With dropout a group is one adapter, with its own masked input.
-    xd: (x: GpuTensor) => (lora.dropout > 0 ? t.act(`${p}${group[0]}.xd`) : x), // (N, in)
+    xd: (x: GpuTensor) => (lora.dropout > 0 ? projectionAct(t, layer, group[0], 'xd') : x), // (N, in)
   };
 }
 
@@ -150,15 +157,17 @@ async function fuses(ctx: KernelContext, entry: string, M: number, N: number, K:
   return (await resolveMatmulVariant(ctx, entry, M, N, K)) === 'register';
 }
 
-/** y_j = x·W_jᵀ + scale·u_j·B_jᵀ for adapter j of a group (u_j already computed). */
+/** y_j = x·W'_jᵀ (merged), or x·W_jᵀ + scale·u_j·B_jᵀ (u_j already computed), for adapter j of a group. */
 async function adapted_forward(
   ctx: KernelContext, t: RunTensors, layer: number, group: Projection[], j: number, x: GpuTensor, y: GpuTensor, train: boolean,
 ): Promise<Dispatch[]> {
   const g = groupTensors(t, layer, group);
   const { N, rank, inDim } = g;
   const [outDim] = projectionShape(t.cfg, group[j]);
+  const merged = mergedWeight(t, layer, group[j]);
+  if (merged) return [await matmul_forward(ctx, { x, w: merged, y, rows: N, inDim, outDim })];
   const u = loraSegment(g.u, j, N, rank);
-  const w = t.param(`layers.${layer}.${PROJECTION_WEIGHT[group[j]]}`);
+  const { w } = projectionWeight(t, layer, group[j]);
   if (t.dropout <= 0 && await fuses(ctx, 'matmul_forward', N, outDim, inDim)) {
     return [await lora_fused_forward(ctx, { x, w, u, B: g.B[j], y, rows: N, inDim, outDim, rank, scale: t.loraScale })];
   }
@@ -173,22 +182,19 @@ async function lora_up_backward(
   ctx: KernelContext, t: RunTensors, layer: number, group: Projection[], dys: GpuTensor[], x: GpuTensor,
 ): Promise<Dispatch[]> {
   const g = groupTensors(t, layer, group);
-  const p = `layers.${layer}.`;
   const du = t.act('lora_du'); // (LORA_MAX_GROUP·segStride)
   const scale = t.loraScale;
   const out: Dispatch[] = [];
   for (let j = 0; j < group.length; j++) {
     const outDim = projectionShape(t.cfg, group[j])[0];
-    const dB = t.loraGrad(`${p}${group[j]}.lora_B`);
-    out.push(await lora_b_backward_weight(ctx, { ...g, dy: dys[j], dB, outDim, scale, segment: j }));
+    out.push(await lora_b_backward_weight(ctx, { ...g, dy: dys[j], dB: g.dB[j], outDim, scale, segment: j }));
     out.push(await lora_b_backward_input(ctx, { ...g, u: du, dy: dys[j], B: g.B[j], outDim, scale, segment: j }));
   }
-  const dA = group.map((q) => t.loraGrad(`${p}${q}.lora_A`));
-  out.push(await lora_a_backward(ctx, { ...g, u: du, x: g.xd(x), dA }));
+  out.push(await lora_a_backward(ctx, { ...g, u: du, x: g.xd(x), dA: g.dA }));
   return out;
 }
 
-/** dx (=|+=) dy_j·W_j + drop'(du_j·A_j) for adapter j of a group (du_j already computed). */
+/** dx (=|+=) dy_j·W'_j, or dy_j·W_j + drop'(du_j·A_j) with adapter dropout, for adapter j of a group (du_j already computed). */
 async function adapted_backward_input(
   ctx: KernelContext, t: RunTensors, layer: number, group: Projection[], j: number,
   dy: GpuTensor, x: GpuTensor, dx: GpuTensor, accumulateDx: boolean,
@@ -198,22 +204,16 @@ async function adapted_backward_input(
   const { N, rank, inDim } = g;
   const [outDim] = projectionShape(t.cfg, group[j]);
   const du = loraSegment(t.act('lora_du'), j, N, rank); // (N, r)
-  const name = `layers.${layer}.${PROJECTION_WEIGHT[group[j]]}`;
-  if (lora.dropout <= 0 && t.dropout <= 0 && !t.grad(name) && await fuses(ctx, 'matmul_backward_input', N, inDim, outDim)) {
-    return [await lora_fused_backward_input(ctx, {
-      dy, w: t.param(name), du, A: g.A[j], dx, rows: N, inDim, outDim, rank, accumulate: accumulateDx,
-    })];
-  }
+  // Without adapter dropout the weights are merged (dy·W' = dy·W + du·A); otherwise du·A goes
+  // through the adapter's mask and is added onto the base path's dx.
+  const merged = mergedWeight(t, layer, group[j]);
+  if (merged) return [await matmul_backward_input(ctx, { dy, w: merged, dx, rows: N, inDim, outDim, accumulate: accumulateDx })];
   const out = await base_backward(ctx, t, layer, group[j], dy, x, dx, accumulateDx);
-  if (lora.dropout > 0) {
-    const ldxd = sub(t.act('lora_dxd'), [N, inDim]);
-    out.push(await matmul_backward_input(ctx, { dy: du, w: g.A[j], dx: ldxd, rows: N, inDim, outDim: rank }));
-    out.push(await lora_dropout_backward(ctx, {
-      dxd: ldxd, dx, N, K: inDim, p: lora.dropout, seeds: t.act('seeds'), seedIndex: 0, salt: dropoutSalt(layer, group[j]),
-    }));
-  } else {
-    out.push(await matmul_backward_input(ctx, { dy: du, w: g.A[j], dx, rows: N, inDim, outDim: rank, accumulate: true }));
-  }
+  const ldxd = sub(t.act('lora_dxd'), [N, inDim]);
+  out.push(await matmul_backward_input(ctx, { dy: du, w: g.A[j], dx: ldxd, rows: N, inDim, outDim: rank }));
+  out.push(await lora_dropout_backward(ctx, {
+    dxd: ldxd, dx, N, K: inDim, p: lora.dropout, seeds: t.act('seeds'), seedIndex: 0, salt: dropoutSalt(layer, group[j]),
+  }));
   return out;
 }
 
@@ -230,12 +230,10 @@ async function base_backward(
 ): Promise<Dispatch[]> {
   const { N } = dims(t);
   const [outDim, inDim] = projectionShape(t.cfg, proj);
-  const name = `layers.${layer}.${PROJECTION_WEIGHT[proj]}`;
-  const w = t.param(name);
-  const dw = t.grad(name);
+  const { w, dw } = projectionWeight(t, layer, proj);
   const out: Dispatch[] = [];
   if (!dx) {
-    const xw = t.dropout > 0 ? t.act(`layers.${layer}.${proj}.fxd`) : x; // (N, in)
+    const xw = t.dropout > 0 ? projectionAct(t, layer, proj, 'fxd') : x; // (N, in)
     if (dw) out.push(await matmul_backward_weight(ctx, { dy, x: xw, dw, rows: N, inDim, outDim }));
     return out;
   }
@@ -244,7 +242,7 @@ async function base_backward(
     out.push(await matmul_backward_input(ctx, { dy, w, dx, rows: N, inDim, outDim, accumulate: accumulateDx }));
     return out;
   }
-  const xd = t.act(`layers.${layer}.${proj}.fxd`); // (N, in)
+  const xd = projectionAct(t, layer, proj, 'fxd'); // (N, in)
   if (dw) out.push(await matmul_backward_weight(ctx, { dy, x: xd, dw, rows: N, inDim, outDim }));
   const dxd = sub(t.act('drop_dxd'), [N, inDim]);
   out.push(await matmul_backward_input(ctx, { dy, w, dx: dxd, rows: N, inDim, outDim }));
@@ -254,4 +252,23 @@ async function base_backward(
     ? lora_dropout_backward(ctx, { dxd, dx, ...mask })
     : lora_dropout_forward(ctx, { x: dxd, xd: dx, ...mask })));
   return out;
+}
+
+/**
+ * W'_j = W_j + s·B_j·A_j for every adapted projection of the model, in one dispatch, at the
+ * start of each forward pass (the adapters change every step): a run that merges (no adapter
+ * dropout) then runs its adapted projections as plain matmuls with W', forward (x·W'ᵀ) and
+ * backward (dy·W' = dy·W + du·A), keeping only the rank-r products that its gradients need.
+ */
+export async function adapters_merge(ctx: KernelContext, t: RunTensors): Promise<Dispatch[]> {
+  if (!t.lora || !mergesAdapters(t.lora)) return [];
+  const problems = [];
+  for (let l = 0; l < t.cfg.nLayers; l++) {
+    for (const p of PROJECTIONS.filter((q) => t.lora!.targets.includes(q))) {
+      const [outDim, inDim] = projectionShape(t.cfg, p);
+      const { A, B } = adapter(t, l, p);
+      problems.push({ w: projectionWeight(t, l, p).w, A, B, merged: mergedWeight(t, l, p)!, outDim, inDim });
+    }
+  }
+  return [await lora_merge_forward(ctx, { problems, rank: t.lora.rank, scale: t.loraScale })];
 }

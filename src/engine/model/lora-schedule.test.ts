@@ -1,9 +1,9 @@
 // LoRA's batched schedule (linear.ts, loraGroups) against the float64 reference without
 // dropout, where adapters that read the same input share dispatches (q, k, v; gate, up) and
-// each adapter's wide terms ride in its base matmul: the loss and every adapter gradient, for
+// the adapted projections run as plain matmuls with the merged W + s·B·A: the loss and every adapter gradient, for
 // all seven projections (standard and rsLoRA scaling) and for subsets that split the groups.
-// Also what a LoRA step leaves out: no base-weight gradient kernels, and one skinny x·Aᵀ
-// dispatch per group.
+// Also what a LoRA step leaves out: no base-weight gradient kernels, one skinny x·Aᵀ dispatch
+// per group, and the adapters merged into W + s·B·A once per step (training and evaluation).
 import { describe, expect, it } from 'vitest';
 import type { Dispatch } from '../kernels/kernel';
 import { model_forward_backward } from '../reference/model';
@@ -57,6 +57,16 @@ describe('LoRA batched schedule vs reference (no dropout)', () => {
       expect(labels.filter((l) => l === 'lora_a_forward')).toHaveLength(c.groups * cfg.nLayers);
       expect(labels.filter((l) => l === 'lora_a_backward')).toHaveLength(c.groups * cfg.nLayers);
       expect(labels.filter((l) => l === 'lora_b_backward_weight')).toHaveLength(c.targets.length * cfg.nLayers);
+      // Without dropout the adapters are merged into W + s·B·A once per step (one dispatch for
+      // the model), and no base matmul carries the low-rank terms.
+      expect(labels.filter((l) => l === 'lora_merge_forward')).toHaveLength(1);
+      expect(labels[0]).toBe('lora_merge_forward');
+      expect(labels.filter((l) => l.startsWith('lora_fused'))).toEqual([]);
+      // Evaluation merges too, needs no u = x·Aᵀ, and gives the reference's loss.
+      const evalLabels = (run as unknown as { evalDispatches: Dispatch[] }).evalDispatches.map((d) => d.label);
+      expect(evalLabels.filter((l) => l.startsWith('lora_'))).toEqual(['lora_merge_forward']);
+      const ev = await run.evaluate(tokens, targets);
+      expect(Math.abs(ev.loss - ref.loss)).toBeLessThan(1e-4 * Math.abs(ref.loss));
       run.destroy();
     });
   }

@@ -2,17 +2,20 @@
 // so a configuration that cannot fit is refused before anything is allocated. It mirrors
 // run.ts buffer by buffer: the parameter, gradient and AdamW buffers, every planned
 // activation (buffers.ts planBuffers), the clipping partials, one uniform per prepared
-// dispatch (forward for training and for evaluation, backward, optimizer), the RoPE table
+// dispatch (forward for training and for evaluation, backward, optimizer) and, for LoRA runs that
+// merge their adapters, lora_merge_forward's problem table per forward pass, the RoPE table
 // from the context's pool and the ScalarReader's staging ring. Sizes are the ones passed to
 // createBuffer; a driver may round them up further, which no WebGPU API reveals.
 // memory-estimate.test.ts checks the mirror against the buffers a real run creates.
 
 import { BufferPool, numel } from '../gpu/buffers';
+import { LORA_MERGE_ROW } from '../kernels/lora';
 import { gradNormPartials } from '../kernels/reduce';
 import { planBuffers } from './buffers';
 import { DEFAULT_ROPE_THETA, headDim } from './config';
 import { loraLayout, modelLayout, type Projection } from './layout';
 import { loraGroups } from './lora';
+import { mergedEntries, mergesAdapters } from './names';
 import type { RunOptions } from './run';
 
 /** What a buffer holds, for telling which term of an estimate dominates. */
@@ -41,6 +44,7 @@ const uniform = (fields: number) => Math.max(4, Math.ceil(fields / 4) * 4) * 4;
 /** Uniform sizes of the kernels a run prepares (fields per kernel: see src/engine/kernels). */
 const U = {
   matmul: uniform(9), attention: uniform(6), dropout: uniform(5), small: uniform(4), loraMatmul: uniform(18), loraFused: uniform(14),
+  loraMerge: uniform(3),
 };
 /** ScalarReader(device, 8) in run.ts: a ring of 3 staging buffers of 8 f32s. */
 const SCALAR_RING = 3;
@@ -57,6 +61,7 @@ function dispatchUniforms(opts: RunOptions): number[] {
     for (let i = 0; i < n; i++) out.push(bytes);
   };
   const adapted = (p: Projection) => !!lora && lora.targets.includes(p);
+  const merges = mergesAdapters(lora);
   // Projections without an adapter: a matmul each (and full fine-tuning's dropout masks).
   const linearForward = (projs: Projection[], train: boolean) => {
     for (let i = projs.filter((q) => !adapted(q)).length; i > 0; i--) {
@@ -75,11 +80,13 @@ function dispatchUniforms(opts: RunOptions): number[] {
   // Adapted ones by group (loraGroups): one skinny dispatch per group, then the base and
   // low-rank terms fused per adapter (matmul.ts's register variant assumed, as on SwiftShader;
   // where a GPU's autotuner picks another, a run has one more uniform per adapter and pass).
+  // A run that merges (linear.ts adapters_merge) runs plain matmuls with W + s·B·A instead,
+  // and computes u only while training.
   const loraForward = (projs: Projection[], train: boolean) => {
     for (const g of groupsOf(projs)) {
       if (train && lora!.dropout > 0) add(U.dropout);
-      add(U.loraMatmul); // u = x·Aᵀ
-      add(U.loraFused, g.length); // y = x·Wᵀ + s·u·Bᵀ
+      if (train || !merges) add(U.loraMatmul); // u = x·Aᵀ
+      add(merges ? U.matmul : U.loraFused, g.length); // y = x·W'ᵀ, or x·Wᵀ + s·u·Bᵀ
     }
   };
   const loraBackward = (projs: Projection[], needDx: boolean) => {
@@ -87,7 +94,7 @@ function dispatchUniforms(opts: RunOptions): number[] {
       add(U.loraMatmul, 2 * g.length + 1); // dB, du per adapter; dA for the group
       if (!needDx) continue;
       if (lora!.dropout > 0) add(U.matmul, 2 * g.length); // dx = dy·W, then du·A before its mask
-      else add(U.loraFused, g.length); // dx = dy·W + du·A
+      else add(U.matmul, g.length); // dx = dy·W' (merged: no dropout)
       if (lora!.dropout > 0) add(U.dropout, g.length);
     }
   };
@@ -102,6 +109,7 @@ function dispatchUniforms(opts: RunOptions): number[] {
   };
   const rmsnormBackward = () => add(U.small, full ? 2 : 1); // the dw pass only when norm weights train
   const forward = (train: boolean) => {
+    if (merges) add(U.loraMerge); // W + s·B·A of every adapter (its problem table: see mergeTables)
     add(U.small); // embedding
     for (let l = 0; l < cfg.nLayers; l++) {
       add(U.small); // rmsnorm
@@ -163,7 +171,9 @@ export function runBuffers(opts: RunOptions): BufferEstimate[] {
   const plan = planBuffers({
     cfg, B: opts.batchSize, T: opts.seqLen, lora: opts.mode === 'lora' ? opts.lora ?? null : null, dropout: opts.dropout ?? 0,
   });
-  for (const e of plan) add(e.name, numel(e.shape) * 4, e.kind === 'io' ? 'other' : 'activations');
+  // The merged adapted weights count as weights: derived from W, A and B, like them they scale with the model.
+  const category = (e: (typeof plan)[number]): MemoryCategory => (e.kind === 'io' ? 'other' : e.name === 'lora_merged' ? 'weights' : 'activations');
+  for (const e of plan) add(e.name, numel(e.shape) * 4, category(e));
   add('partials', Math.max(1, gradNormPartials(trainable.totalElements)) * 4, 'optimizer');
   // The per-context RoPE table (kernels/rope.ts), from the pool: (D/2, 2) f32 rounded to a pool bucket.
   // Counted for every run: it is shared only by runs on the same KernelContext.
@@ -171,6 +181,12 @@ export function runBuffers(opts: RunOptions): BufferEstimate[] {
   out.push({ label: `rope_freq_D${D}_theta${cfg.ropeTheta ?? DEFAULT_ROPE_THETA}`, bytes: BufferPool.bucket(D * 4), category: 'other' });
   for (let i = 0; i < SCALAR_RING; i++) out.push({ label: 'scalars', bytes: SCALAR_BYTES, category: 'other' });
   for (const bytes of dispatchUniforms(opts)) out.push({ label: 'uniform', bytes, category: 'other' });
+  // lora_merge_forward's problem table, one per prepared forward pass (training and evaluation).
+  const adapters = opts.mode === 'lora' ? opts.lora ?? null : null;
+  if (adapters && mergesAdapters(adapters)) {
+    const bytes = mergedEntries(cfg, adapters.targets).length * LORA_MERGE_ROW * 4;
+    for (let i = 0; i < 2; i++) out.push({ label: 'lora_merge_forward:table', bytes, category: 'other' });
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 // One training run on the GPU: a model's parameters (trainable, or frozen under LoRA
 // adapters), gradients, AdamW state and activations, allocated once; a training step is one
-// command encoder and one queue.submit, with only a handful of metric scalars read back.
+// compute pass with only a handful of metric scalars read back, either submitted on its own
+// (step) or encoded into a shared command buffer and read back later (encodeStep, lockstep.ts).
 // Several runs can share a device (the playground trains LoRA and full fine-tuning side by
 // side); they share the pipeline cache but nothing else.
 
@@ -17,6 +18,7 @@ import { model_forward } from './forward';
 import { initModelParams } from './init';
 import { loraLayout, modelLayout, unpack, type Layout } from './layout';
 import { initLoraParams, loraScale, validateLora, type LoraOptions } from './lora';
+import type { ActName } from './names';
 import { view, type RunTensors } from './tensors';
 
 export interface RunOptions {
@@ -55,6 +57,8 @@ export interface StepResult {
   clipScale: number;
   /** True when the gradient was not finite and the update was skipped. */
   skipped: boolean;
+  /** GPU time of this run's pass in ms, from timestamp queries (submitLockstep with a timer); absent otherwise. */
+  gpuMs?: number;
 }
 
 /**
@@ -72,6 +76,12 @@ function namedStats(s: Float32Array): StepStats {
   const out: Partial<StepStats> = {};
   READBACK.forEach((r, i) => r.fields.forEach((f, j) => { if (f) out[f] = s[i * 4 + j]; }));
   return out as StepStats;
+}
+
+/** A step recorded by encodeStep: its statistics, once the encoder that holds it was submitted and ran. */
+export interface PendingStep {
+  readonly step: number;
+  read(): Promise<StepResult>;
 }
 
 export interface MemoryReport {
@@ -210,7 +220,7 @@ export class TrainingRun {
     await Promise.all(checks);
 
     const lora = this.mode === 'lora' ? this.opts.lora! : null;
-    const act = (n: string) => {
+    const act = (n: ActName) => {
       const t = this.acts.get(n);
       if (!t) throw new Error(`no activation named ${n}`);
       return t;
@@ -248,26 +258,69 @@ export class TrainingRun {
     writeArray(this.ctx.device, this.acts.get('targets')!.buffer, 0, targets);
   }
 
-  private async submit(dispatches: Dispatch[]): Promise<StepStats> {
-    const enc = this.ctx.device.createCommandEncoder({ label: this.opts.label ?? this.mode });
-    const pass = enc.beginComputePass();
+  /**
+   * Records `dispatches` as one compute pass (timed when `timestampWrites` is given) followed by
+   * the copy of the step statistics into a free ScalarReader slot; read the slot after submit.
+   */
+  private recordPass(enc: GPUCommandEncoder, dispatches: Dispatch[], timestampWrites?: GPUComputePassTimestampWrites): number {
+    const pass = enc.beginComputePass(timestampWrites ? { timestampWrites } : undefined);
     record(pass, dispatches);
     pass.end();
-    const slot = this.reader.record(enc, READBACK.map((r) => this.acts.get(r.tensor)!));
+    return this.reader.record(enc, READBACK.map((r) => this.acts.get(r.tensor)!));
+  }
+
+  private async submit(dispatches: Dispatch[]): Promise<StepStats> {
+    const enc = this.ctx.device.createCommandEncoder({ label: this.opts.label ?? this.mode });
+    const slot = this.recordPass(enc, dispatches);
     this.ctx.device.queue.submit([enc.finish()]);
     return namedStats(await this.reader.read(slot));
   }
 
-  /** One optimizer step: forward, backward, clipping and AdamW in a single submit. */
-  async step(input: StepInput): Promise<StepResult> {
+  /**
+   * Records one optimizer step (forward, backward, clipping, AdamW) into `enc` without submitting
+   * it; several runs' steps can share one encoder and one submit (see lockstep.ts). The step's
+   * inputs (batch, dropout seed, AdamW hyper-parameters) are written NOW with queue.writeBuffer.
+   * That is safe while earlier steps of this run are still executing: the queue runs writeBuffer
+   * and submit in call order, so the write lands after every earlier-submitted step has read the
+   * old values and before this step's commands run. The one thing it forbids is encoding two
+   * steps of the same run before submitting the first (the second write would overwrite the
+   * first's inputs): submit `enc` before encoding this run's next step. Call `read()` only after
+   * `enc` was submitted; steps can be read in any order and need not be read before the next
+   * is encoded (each holds its own readback slot).
+   */
+  encodeStep(enc: GPUCommandEncoder, input: StepInput, timestampWrites?: GPUComputePassTimestampWrites): PendingStep {
     this.writeBatch(input.tokens, input.targets);
     const step = this.stepCount + 1;
     const seed = input.dropoutSeed ?? hash_u32(this.seed, step);
     this.ctx.device.queue.writeBuffer(this.acts.get('seeds')!.buffer, 0, new Uint32Array([seed >>> 0, 0, 0, 0]));
     writeAdamwHyper(this.ctx.device, this.acts.get('hyper')!, { ...this.optimizer, lr: input.lr, step });
     this.stepCount = step;
-    const s = await this.submit(this.trainDispatches);
-    return { step, loss: s.loss, nValid: s.nValid, gradNorm: s.gradNorm, clipScale: s.clipScale, skipped: s.bad !== 0 };
+    const slot = this.recordPass(enc, this.trainDispatches, timestampWrites);
+    return {
+      step,
+      read: async () => {
+        const s = namedStats(await this.reader.read(slot));
+        return { step, loss: s.loss, nValid: s.nValid, gradNorm: s.gradNorm, clipScale: s.clipScale, skipped: s.bad !== 0 };
+      },
+    };
+  }
+
+  /** One optimizer step: forward, backward, clipping and AdamW in a single submit, awaited. */
+  async step(input: StepInput): Promise<StepResult> {
+    const enc = this.ctx.device.createCommandEncoder({ label: this.opts.label ?? this.mode });
+    const pending = this.encodeStep(enc, input);
+    this.ctx.device.queue.submit([enc.finish()]);
+    return pending.read();
+  }
+
+  /** Steps (or evaluations) submitted whose statistics have not been read back yet. */
+  get readbacksInFlight(): number {
+    return this.reader.inFlight;
+  }
+
+  /** The most readbacks this run had in flight at once: above 1 when steps were queued ahead. */
+  get peakReadbacksInFlight(): number {
+    return this.reader.peakInFlight;
   }
 
   /** Forward and backward only (no update): leaves gradients in place for inspection. */
@@ -388,11 +441,13 @@ export class TrainingRun {
     const f = 4;
     const base = this.modelLayout.paramCount;
     const trainable = this.trainable.layout.paramCount;
+    // LoRA's merged weights (W + s·B·A, rebuilt every forward pass) are weights, as memory-estimate.ts counts them.
+    const merged = planBytes(this.plan.filter((e) => e.name === 'lora_merged'), ['scratch']);
     return {
-      weightBytes: (base + (this.loraLayout ? trainable : 0)) * f,
+      weightBytes: (base + (this.loraLayout ? trainable : 0)) * f + merged,
       gradientBytes: trainable * f,
       optimizerBytes: 2 * trainable * f,
-      activationBytes: planBytes(this.plan, ['activation', 'scratch']),
+      activationBytes: planBytes(this.plan, ['activation', 'scratch']) - merged,
       trainableParams: trainable,
       totalParams: base + (this.loraLayout ? trainable : 0),
     };

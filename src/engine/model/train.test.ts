@@ -1,5 +1,6 @@
 // Training on the GPU: 20 AdamW steps (with clipping and weight decay) track the float64
-// reference's losses for full fine-tuning (without and with dropout) and LoRA; the same seed gives bit-identical
+// reference's losses for full fine-tuning (without and with dropout) and LoRA (with dropout, and
+// without, where the adapters are merged into the weights every step); the same seed gives bit-identical
 // losses; a model that exceeds a device limit is refused before allocation, naming it.
 import { describe, expect, it } from 'vitest';
 import { LimitExceededError } from '../gpu/device';
@@ -68,6 +69,21 @@ describe('GPU training vs reference', () => {
       lora: { cfg: { rank: 4, scale: loraScale(lora), targets: lora.targets, dropout: 0.1, seed: 77 }, params: toF64(unpack(llayout, adapters)) },
     });
     expectTracks(gpu, ref, 'train LoRA');
+  });
+
+  it('LoRA without dropout (all projections, merged into W + s·B·A every step): 20 AdamW steps track the reference', async () => {
+    const lora: LoraOptions = { rank: 3, alpha: 6, targets: ['q', 'k', 'v', 'o', 'gate', 'up', 'down'], scaling: 'standard', dropout: 0 };
+    const layout = modelLayout(TINY);
+    const base = randomFlat(layout, 24, 0.2);
+    const llayout = loraLayout(TINY, lora.rank, lora.targets);
+    const adapters = randomFlat(llayout, 25, 0.1);
+    const lr = 3e-2;
+    const gpu = await gpuLosses({ config: TINY, mode: 'lora', lora, seed: 6, baseParams: base }, lr, adapters);
+    const ref = reference_train({
+      cfg: TINY, params: toF64(unpack(layout, base)), B, T, hyper: { ...hyper, lr }, batches,
+      lora: { cfg: { rank: 3, scale: loraScale(lora), targets: lora.targets, dropout: 0, seed: 0 }, params: toF64(unpack(llayout, adapters)) },
+    });
+    expectTracks(gpu, ref, 'train LoRA no dropout');
   });
 
   it('the same seed gives bit-identical losses', async () => {
