@@ -66,8 +66,17 @@ export interface StepPoint {
   method: string;
   loss: number;
   gradNorm: number;
+  /**
+   * This method's own time for the step. All methods of a lockstep step share one submit, so it
+   * is not a wall-clock interval: the GPU time of its pass (timestamp queries) or the group's time
+   * split by its share of the step's model FLOPs (see msSource). tokensPerSecond follows from it.
+   */
   ms: number;
   tokensPerSecond: number;
+  /** Wall time of the whole lockstep step (all methods), between consecutive completions; absent in runs saved before it existed. */
+  groupMs?: number;
+  /** Where `ms` comes from: GPU timestamp queries, or groupMs split by FLOP share (devices without 'timestamp-query'). */
+  msSource?: 'timestamp' | 'flop-share';
 }
 
 export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done' | 'error';

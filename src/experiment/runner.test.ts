@@ -47,17 +47,19 @@ describe('experiment runner', () => {
     r.destroy();
   });
 
-  it('pauses and resumes', async () => {
+  // With lookahead 0 the pause lands right after the step that asked; with steps queued ahead it
+  // lands after the queued ones (here step 3, which is also an evaluation point: nothing is queued past it).
+  it.each([[0, 2], [2, 3]])('pauses and resumes (lookahead %i: pauses at step %i)', async (lookahead, at) => {
     const states: string[] = [];
     const r: ExperimentRunner = new ExperimentRunner(ctx, config, base, assets, (e) => {
       if (e.type === 'state') states.push(`${e.state}@${e.step}`);
       if (e.type === 'step' && e.point.step === 2 && e.point.method === 'r2') r.pause();
-    });
+    }, { lookahead, maxQueuedMs: Infinity });
     await r.init();
     expect(await r.run()).toBe('paused');
-    expect(r.step).toBe(2);
+    expect(r.step).toBe(at);
     expect(await r.run()).toBe('done');
-    expect(states).toEqual(['running@0', 'paused@2', 'running@2', 'done@6']);
+    expect(states).toEqual(['running@0', `paused@${at}`, `running@${at}`, 'done@6']);
     r.destroy();
   });
 

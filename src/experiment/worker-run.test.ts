@@ -118,10 +118,14 @@ describe('run host: one command at a time', () => {
   });
 
   it('deleting the paused run and then pressing Resume saves nothing again', async () => {
-    const t = await setup();
+    // Pause as the step-3 checkpoint is saved, while the loop is still in that evaluation: with steps
+    // queued ahead (the runner's lookahead), a pause sent any later would land only at step 6, the end.
+    let send: ((cmd: RunCommand) => void) | null = null;
+    const t = await setup((e) => {
+      if (e.type === 'checkpoint-saved' && e.runId === 'gone') send?.({ type: 'pause' });
+    });
+    send = t.send;
     t.send({ type: 'start', config, preset: 'test', runId: 'gone' });
-    await t.until('checkpoint', () => t.events.some((e) => e.type === 'checkpoint-saved' && e.runId === 'gone'));
-    t.send({ type: 'pause' });
     await t.until('paused', () => t.state('gone')?.state === 'paused');
     t.send({ type: 'delete-run', id: 'gone' });
     t.send({ type: 'resume' });

@@ -45,6 +45,21 @@ function rate(m: MethodInfo, point: StepPoint | undefined, peak: DevicePeak | nu
   return `${g} (${pct >= 10 ? pct.toFixed(0) : pct.toPrecision(1)}%)`;
 }
 
+/**
+ * Where the per-method times come from: every method of a step trains in one GPU submit, so a method's
+ * own time is either its pass's GPU time (timestamp queries) or the step's time split by FLOPs.
+ */
+function timingNote(points: StepPoint[]): string {
+  const sources = new Set(points.map((p) => p.msSource).filter(Boolean));
+  const group = points.find((p) => p.groupMs !== undefined)?.groupMs;
+  const step = group !== undefined ? `A step of all methods took ${group.toFixed(0)} ms. ` : '';
+  if (sources.has('flop-share')) {
+    return `${step}All methods train in one GPU submit per step and this device offers no GPU timestamps, so each method's time is the step's time split by its share of the FLOPs: their GFLOP/s are the same by construction. `;
+  }
+  if (sources.has('timestamp')) return `${step}Each method's time is its own GPU time, from timestamp queries. `;
+  return step;
+}
+
 const loss = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'not finite');
 
 function lossChange(evals: EvalPoint[], id: string, key: 'targetLoss' | 'sourceLoss'): string {
@@ -90,6 +105,7 @@ export function StatusTable({ methods, lastStep, diverged, config, evals: all, d
       {devicePeak
         ? `Share of peak: against ${devicePeak.gflops.toPrecision(3)} GFLOP/s, this device's rate on a compute-bound FMA kernel (measured before the run). `
         : 'Share of peak: appears once the device\'s FMA peak is measured (before a run starts). '}
+      {timingNote(Object.values(lastStep))}
       <ViewLink to="bench">Benchmark this device</ViewLink> for matmuls and training steps in detail.
     </p>
     </>
