@@ -1,7 +1,8 @@
 // The benchmark view: `?view=bench` opens it, the quick suite runs in the page's Worker on the
 // browser's adapter, the tables fill with numbers, and "Download JSON" saves the same report
 // (adapter named, every method's step timed with its dispatch count). Set BENCH_JSON_OUT to
-// keep the downloaded report (BENCHMARKS.md quotes one).
+// keep the downloaded report (BENCHMARKS.md quotes one). Table names are matched exactly: the
+// peers' tables ("Peer training step", ...) contain the engine's (e2e/bench-peers.spec.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 
@@ -13,7 +14,7 @@ test('the benchmark view runs the quick suite and downloads its JSON', async ({ 
   await expect(page.getByRole('tab', { name: 'Benchmark' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('checkbox', { name: /Quick/ })).toBeChecked();
   await page.getByRole('button', { name: 'Run benchmark' }).click();
-  const steps = page.getByRole('table', { name: 'Training step' });
+  const steps = page.getByRole('table', { name: 'Training step', exact: true });
   await expect(steps).toBeVisible({ timeout: 240_000 });
   await expect(page.getByRole('alert')).toHaveCount(0);
 
@@ -27,7 +28,7 @@ test('the benchmark view runs the quick suite and downloads its JSON', async ({ 
     await expect(cells.nth(6)).toHaveText(/^[1-9]\d*$/); // dispatches per step, never 0
   }
   await expect(page.getByRole('table', { name: 'Device peak' }).locator('tbody tr')).toHaveCount(2);
-  expect(await page.getByRole('table', { name: 'Matmul' }).locator('tbody tr').count()).toBeGreaterThan(0);
+  expect(await page.getByRole('table', { name: 'Matmul', exact: true }).locator('tbody tr').count()).toBeGreaterThan(0);
 
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
   expect(file.suggestedFilename()).toMatch(/^lora-lab-bench-.*\.json$/);
@@ -51,5 +52,5 @@ test('the benchmark view runs the quick suite and downloads its JSON', async ({ 
   await expect(page).not.toHaveURL(/view=bench/);
   await page.getByRole('tab', { name: 'Benchmark' }).click();
   await expect(page).toHaveURL(/\?view=bench$/);
-  await expect(page.getByRole('table', { name: 'Training step' }).locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByRole('table', { name: 'Training step', exact: true }).locator('tbody tr')).toHaveCount(4);
 });

@@ -1,6 +1,7 @@
 // Controls reach the run: changing a LoRA method's rank and learning rate through the form
 // and starting again trains with the new settings (shown in the status table and written to
-// the URL); the same link and seed give the same first losses on a new page.
+// the URL), with each method's achieved GFLOP/s as a share of the measured device peak; the same
+// link and seed give the same first losses on a new page.
 import { expect, test } from './fixtures';
 
 const LINK = '/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1';
@@ -18,6 +19,20 @@ test('changed rank and learning rate are used by the next run and land in the UR
   await expect(panel.getByRole('status')).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
   await expect(page.getByTestId('settings-r8')).toContainText('r=4');
   await expect(page.getByTestId('settings-r8')).toContainText('lr 2e-2');
+  // Speed against the device: the FMA peak was measured before the run, and each method's rate is a share of it.
+  await expect(page.getByTestId('peak-note')).toContainText(/against [\d.]+ GFLOP\/s/);
+  for (const id of ['full', 'r8']) {
+    const rate = (await page.getByTestId(`rate-${id}`).textContent())!;
+    const m = /^([\d.]+) \(([\d.]+)%\)$/.exec(rate);
+    expect(m, `rate of ${id}: "${rate}"`).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    expect(Number(m![2])).toBeGreaterThan(0);
+  }
+  // The link switches to the Benchmark tab in place.
+  await page.getByTestId('peak-note').getByRole('link', { name: 'Benchmark this device' }).click();
+  await expect(page).toHaveURL(/view=bench/);
+  await expect(page.getByRole('tab', { name: 'Benchmark' })).toHaveAttribute('aria-selected', 'true');
+  await page.getByRole('tab', { name: 'Experiment' }).click();
   // Training lowered the held-out target loss for both methods.
   for (const id of ['full', 'r8']) {
     const [before, after] = (await page.getByTestId(`target-${id}`).textContent())!.split('→').map(Number);

@@ -3,7 +3,10 @@
 // GPU): device peak (FMA GFLOP/s, copy GB/s), the engine's matmul variants at the model's
 // shapes and at 1024³, and training steps (full and LoRA r = 1, 8, 64) with ms/step,
 // tokens/s, dispatches and submits per step, each as a fraction of the measured peak.
-// Prints the tables and writes one JSON report.
+// Peers in the same run, on the same Dawn device: tf.matMul (TensorFlow.js WebGPU backend),
+// onnxruntime-web's WebGPU execution provider (one-node MatMul), and the model trained with TF.js.
+// Prints the tables and writes one JSON report. `npm run bench:page` runs the same suite in
+// headless Chromium instead (scripts/bench-page.mjs).
 //
 // Usage: npm run bench [-- options]
 //   --quick                tiny shapes only, no 1024³, fewer repetitions (seconds on SwiftShader)
@@ -13,6 +16,8 @@
 //   --steps N              timed steps per method (default 5; quick 3)
 //   --warmup N             discarded warm-up steps per method (default 2; quick 1)
 //   --experiment           also time the default preset's whole experiment (minutes on SwiftShader)
+//   --no-peers             skip TensorFlow.js and onnxruntime-web
+//   --no-tf-step           skip the TF.js training-step peer (keeps the matmul peers)
 //   --out FILE             JSON report (default bench-results/bench.json)
 //   --markdown FILE        also write the tables as markdown
 
@@ -23,6 +28,7 @@ import { loadCheckpoint } from '../experiment/checkpoint';
 import { DEFAULT_PRESET, PRESETS } from '../experiment/config';
 import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-assets';
 import { timeExperiment } from '../experiment/bench/experiment';
+import { installNodePeerGlobals } from '../experiment/bench/peers/node-globals';
 import type { SizeName } from '../experiment/bench/shapes';
 import { runBenchSuite } from '../experiment/bench/suite';
 import { markdownReport, printReport, writeFile } from './bench-kernels';
@@ -38,6 +44,8 @@ const { values: args } = parseArgs({
     steps: { type: 'string' },
     warmup: { type: 'string' },
     experiment: { type: 'boolean', default: false },
+    'no-peers': { type: 'boolean', default: false },
+    'no-tf-step': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench-results/bench.json' },
     markdown: { type: 'string' },
   },
@@ -53,6 +61,7 @@ async function main() {
   const a = gpu.adapterInfo;
   const adapter = [a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ');
   console.log(`adapter: ${adapter}`);
+  if (!args['no-peers']) await installNodePeerGlobals(gpu.device);
   const experiment = args.experiment
     ? async () => {
       const preset = PRESETS[DEFAULT_PRESET].config;
@@ -70,7 +79,7 @@ async function main() {
     host: () => `${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     stepSizes: sizes(args.sizes), matmulSizes: sizes(args['matmul-sizes']),
     cube: args['no-cube'] ? false : args.cube, stepRepeats: int(args.steps), stepWarmups: int(args.warmup),
-    experiment,
+    experiment, peers: args['no-peers'] ? false : { tfStep: !args['no-tf-step'] },
     onProgress: (p) => printProgress(`[${p.phase}] ${p.message}`),
   });
   printProgress('', true);

@@ -1,7 +1,11 @@
 // The Worker's benchmark command: runs the benchmark suite (src/experiment/bench/) on the page's
 // own adapter and posts its progress and one JSON report. Training stops first (as a sweep
 // stops a run): two loads on one GPU would time each other.
+// The peers (TensorFlow.js, onnxruntime-web) load only when a benchmark runs (dynamic imports in
+// bench/peers/); ORT's wasm is the asset Vite serves from this origin (the URL below is a string,
+// nothing loads until ORT starts).
 
+import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type { KernelContext } from '../engine/index';
 import { runBenchSuite } from './bench/suite';
 import type { BenchCommand, WorkerEvent } from './protocol';
@@ -32,6 +36,7 @@ export class BenchHost {
       const ctx = await this.deps.context();
       const report = await runBenchSuite(ctx, {
         ...describeAdapter(ctx.device), runtime: 'browser', quick: cmd.quick,
+        peers: { ortWasmUrl: new URL(ortWasmUrl, self.location.href).href },
         onProgress: (progress) => post({ type: 'bench-progress', progress }),
       });
       post({ type: 'bench-result', report });

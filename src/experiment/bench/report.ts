@@ -2,7 +2,10 @@
 // downloads) holding the adapter, runtime, date and every figure with its median and spread.
 // These types cross the Worker boundary (re-exported by protocol.ts).
 
+import type { PeerResults } from './peers/types';
 import type { Summary } from './stats';
+
+export type { PeerCheck, PeerInfo, PeerMatmulBench, PeerName, PeerResults, PeerStepBench } from './peers/types';
 
 export type BenchRuntime = 'node+dawn' | 'browser';
 
@@ -74,6 +77,8 @@ export interface BenchReport {
   matmul: MatmulBench[];
   steps: StepBench[];
   experiment: ExperimentBench | null;
+  /** TensorFlow.js and onnxruntime-web measured in the same run (absent in reports from before the peers). */
+  peers?: PeerResults;
   /** What the suite does not measure (yet), stated in the result itself. */
   notes: string[];
   totalMs: number;

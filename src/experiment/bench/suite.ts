@@ -3,12 +3,20 @@
 // shapes and at 1024³, and training steps (full fine-tuning and LoRA r = 1, 8, 64 on all
 // projections), every figure also as a fraction of the measured FMA peak. It runs on any
 // KernelContext; the caller says which adapter and runtime it is.
+// Peers (peers/): tf.matMul on TensorFlow.js's WebGPU backend and onnxruntime-web's WebGPU
+// execution provider at the same matmul shapes, alternated with the engine's variants, and the
+// same model trained with TF.js in the training-step rotation, after a loss check.
 
 import {
   MATMUL_BENCH_VARIANTS, MODEL_SIZES, prepareBenchTarget, TARGET_GROUPS, TrainingRun,
   type BenchSpec, type KernelContext, type MatmulForm,
 } from '../../engine/index';
 import { stepFlops } from './flops';
+import { checkPeers, loadPeers, type LoadedPeers, type PeerOptions } from './peers/load';
+import { engineOverPeer, fastestEngineRow } from './peers/ratios';
+import { tfGradientsMissing } from './peers/tfjs-load';
+import { prepareTfStep, type TfStepPeer } from './peers/tfjs-step';
+import type { PeerMatmulBench, PeerResults, PeerStepBench } from './peers/types';
 import type { BenchProgress, BenchReport, BenchRuntime, ExperimentBench, MatmulBench, PeakResults, StepBench } from './report';
 import { CUBE_1024, modelMatmulShapes, STEP_BATCH, STEP_RANKS, type MatmulShape, type SizeName } from './shapes';
 import { invertSummary, summarize } from './stats';
@@ -33,14 +41,15 @@ export interface SuiteOptions {
   /** Times the whole default experiment when given (Node: needs the data assets). */
   experiment?: () => Promise<ExperimentBench>;
   onProgress?: (p: BenchProgress) => void;
+  /** Which peers run (default: all); false: none. */
+  peers?: PeerOptions | false;
 }
 
 const FORMS: MatmulForm[] = ['forward', 'backward_input', 'backward_weight'];
 
-/** Peers named by the issue that this suite does not run yet. */
-export const NOT_MEASURED = [
-  'TensorFlow.js (tf.matMul and the same model trained with its autodiff and Adam) is not measured: the package is not installed.',
-  'onnxruntime-web\'s WebGPU execution provider (one-node MatMul) is not measured yet.',
+/** What the issue asks for that this suite does not measure (peers that could not start are listed in peers.errors). */
+export const NOT_MEASURED: string[] = [
+  'LoRA training steps are not measured in TensorFlow.js: its peer row is full fine-tuning only.',
 ];
 
 async function measure(ctx: KernelContext, spec: BenchSpec, timing: TimingOptions) {
@@ -70,22 +79,47 @@ async function measurePeak(ctx: KernelContext, quick: boolean, timing: TimingOpt
   };
 }
 
+/**
+ * A peer's sample ends with one readback of its product (how its API waits for the GPU; the
+ * engine's ends with onSubmittedWorkDone), so its samples last 5× longer: the readback's
+ * fixed cost is then a small share of each sample.
+ */
+const peerTiming = (t: TimingOptions): TimingOptions => ({ ...t, minSampleMs: 5 * t.minSampleMs });
+
 async function measureMatmuls(
-  ctx: KernelContext, shapes: MatmulShape[], peak: number, timing: TimingOptions, log: (m: string) => void,
-): Promise<MatmulBench[]> {
+  ctx: KernelContext, shapes: MatmulShape[], peak: number, timing: TimingOptions, log: (m: string) => void, peers: LoadedPeers,
+): Promise<{ engine: MatmulBench[]; peers: PeerMatmulBench[] }> {
   const out: MatmulBench[] = [];
+  const peerRows: PeerMatmulBench[] = [];
   for (const s of shapes) {
     for (const form of FORMS) {
-      // Variants alternate within a shape, so a drift in the device's speed hits them alike.
+      // Variants and peers alternate within a shape, so a drift in the device's speed hits them alike.
       for (const variant of MATMUL_BENCH_VARIANTS) {
         log(`matmul ${form} [${variant}] ${s.rows}×${s.inDim}×${s.outDim}`);
         const { target, ms } = await measure(ctx, { kind: 'matmul', form, variant, rows: s.rows, inDim: s.inDim, outDim: s.outDim }, timing);
         const gflops = invertSummary(ms, target.flops / 1e6);
         out.push({ group: s.group, form, variant, rows: s.rows, inDim: s.inDim, outDim: s.outDim, ms, gflops, fractionOfPeak: gflops.median / peak });
       }
+      for (const peer of peers.matmul) {
+        log(`matmul ${form} [${peer.info.peer}] ${s.rows}×${s.inDim}×${s.outDim}`);
+        const spec = { form, rows: s.rows, inDim: s.inDim, outDim: s.outDim };
+        const target = await peer.prepare(spec);
+        let ms;
+        try {
+          ms = await timeTarget(target, peerTiming(timing));
+        } finally {
+          target.destroy();
+        }
+        const gflops = invertSummary(ms, target.flops / 1e6);
+        const best = fastestEngineRow(out, { group: s.group, ...spec })!;
+        peerRows.push({
+          peer: peer.info.peer, group: s.group, ...spec, ms, gflops, fractionOfPeak: gflops.median / peak,
+          engineVariant: best.variant, engineOverPeer: engineOverPeer(best.ms.median, ms.median),
+        });
+      }
     }
   }
-  return out;
+  return { engine: out, peers: peerRows };
 }
 
 type StepMethod = { label: string; mode: 'full' | 'lora'; rank: number | null };
@@ -104,32 +138,42 @@ function createStepRun(ctx: KernelContext, size: SizeName, m: StepMethod): Promi
 }
 
 /** Every method of one size, created up front; repetitions alternate the methods (rotating who goes first). */
-async function measureSteps(
-  ctx: KernelContext, size: SizeName, o: { repeats: number; warmups: number; peak: number }, log: (m: string) => void,
-): Promise<StepBench[]> {
+/** The batch of the training-step benchmark at a size (the same for the engine and the TF.js peer). */
+function stepBatch(size: SizeName) {
   const cfg = MODEL_SIZES[size];
   const [B, T] = STEP_BATCH[size];
   const tokens = Int32Array.from({ length: B * T }, (_, i) => (i * 31 + 7) % cfg.vocabSize); // (B, T)
   const targets = Int32Array.from({ length: B * T }, (_, i) => (i * 17 + 3) % cfg.vocabSize); // (B, T)
+  return { cfg, B, T, tokens, targets, seed: 1 };
+}
+
+/** Every method of one size, created up front; repetitions alternate the methods and the peer (rotating who goes first). */
+async function measureSteps(
+  ctx: KernelContext, size: SizeName, o: { repeats: number; warmups: number; peak: number }, log: (m: string) => void,
+  peer: TfStepPeer | null,
+): Promise<{ engine: StepBench[]; peerMs: number[] }> {
+  const { cfg, B, T, tokens, targets } = stepBatch(size);
   const runs: TrainingRun[] = [];
   try {
     for (const m of STEP_METHODS) runs.push(await createStepRun(ctx, size, m));
+    const steppers = runs.map((run) => () => run.step({ tokens, targets, lr: 1e-4 }) as Promise<unknown>);
+    if (peer) steppers.push(peer.step);
     log(`${size}: ${o.warmups} warm-up steps per method`);
-    for (const run of runs) for (let i = 0; i < o.warmups; i++) await run.step({ tokens, targets, lr: 1e-4 });
-    const ms: number[][] = runs.map(() => []);
-    const submits: number[] = runs.map(() => 0);
+    for (const step of steppers) for (let i = 0; i < o.warmups; i++) await step();
+    const ms: number[][] = steppers.map(() => []);
+    const submits: number[] = steppers.map(() => 0);
     for (let rep = 0; rep < o.repeats; rep++) {
-      log(`${size}: timed step ${rep + 1}/${o.repeats} of each method`);
-      for (let j = 0; j < runs.length; j++) {
-        const k = (j + rep) % runs.length;
+      log(`${size}: timed step ${rep + 1}/${o.repeats} of each method${peer ? ' and TF.js' : ''}`);
+      for (let j = 0; j < steppers.length; j++) {
+        const k = (j + rep) % steppers.length;
         const t0 = performance.now();
-        const { submits: n } = await countSubmits(ctx.device, () => runs[k].step({ tokens, targets, lr: 1e-4 }));
+        const { submits: n } = await countSubmits(ctx.device, steppers[k]);
         ms[k].push(performance.now() - t0);
         submits[k] += n;
       }
     }
     const fullMedian = summarize(ms[0]).median;
-    return STEP_METHODS.map((m, k) => {
+    const engine = STEP_METHODS.map((m, k): StepBench => {
       const s = summarize(ms[k]);
       const flops = stepFlops(cfg, B, T, m.mode === 'full' ? { mode: 'full' } : { mode: 'lora', rank: m.rank!, targets: TARGET_GROUPS.all }).total;
       const gflops = flops / (s.median * 1e6);
@@ -141,8 +185,45 @@ async function measureSteps(
         flopsPerStep: flops, gflops, fractionOfPeak: gflops / o.peak, vsFull: m.mode === 'full' ? null : s.median / fullMedian,
       };
     });
+    return { engine, peerMs: peer ? ms[ms.length - 1] : [] };
   } finally {
     for (const r of runs) r.destroy();
+  }
+}
+
+/** The TF.js peer's row at a size: its step time only when its losses matched the engine's. */
+function peerStepRow(size: SizeName, peer: TfStepPeer, peerMs: number[], engineFullMs: number): PeerStepBench {
+  const [B, T] = STEP_BATCH[size];
+  const ms = peer.check.ok && peerMs.length ? summarize(peerMs) : null;
+  return {
+    peer: 'tfjs', size, B, T, lossCheck: peer.check, ms,
+    tokensPerSecond: ms ? (B * T * 1000) / ms.median : null, engineOverPeer: ms ? engineOverPeer(engineFullMs, ms.median) : null,
+  };
+}
+
+/** The engine's methods at one size, and the TF.js model in the same rotation when it passed its loss check. */
+async function stepsAt(
+  ctx: KernelContext, size: SizeName, o: { repeats: number; warmups: number; peak: number }, log: (m: string) => void,
+  peers: LoadedPeers | null, out: PeerResults,
+): Promise<StepBench[]> {
+  let peer: TfStepPeer | null = null;
+  const noGradients = peers?.tf ? await tfGradientsMissing() : null;
+  if (noGradients) out.errors.push(`TF.js training step at ${size} not run: ${noGradients}; npm run bench:page runs it in Chromium.`);
+  else if (peers?.tf) {
+    log(`${size}: TF.js model, first steps' losses against the engine's`);
+    try {
+      peer = await prepareTfStep(ctx, peers.tf, stepBatch(size));
+    } catch (e) {
+      out.errors.push(`TF.js training step at ${size} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  try {
+    const timed = peer?.check.ok ? peer : null;
+    const { engine, peerMs } = await measureSteps(ctx, size, o, log, timed);
+    if (peer) out.steps.push(peerStepRow(size, peer, peerMs, engine[0].ms.median));
+    return engine;
+  } finally {
+    peer?.dispose();
   }
 }
 
@@ -156,21 +237,38 @@ export async function runBenchSuite(ctx: KernelContext, o: SuiteOptions): Promis
   const peakGflops = peak.fmaGflops.median;
   const shapes = (o.matmulSizes ?? (o.quick ? ['tiny'] : ['base', 'small'])).flatMap((s) => modelMatmulShapes(s));
   if (o.cube ?? !o.quick) shapes.push(CUBE_1024);
-  const matmul = await checked(ctx.device, 'matmul', () => measureMatmuls(ctx, shapes, peakGflops, timing, say('matmul')));
+  let peers: LoadedPeers | null = null;
+  const peerResults: PeerResults = { info: [], matmul: [], checks: [], steps: [], errors: [] };
+  if (o.peers !== false) {
+    say('matmul')('starting the peers (TensorFlow.js, onnxruntime-web)');
+    const po = o.peers ?? {};
+    peers = await checked(ctx.device, 'peer start', () => loadPeers(ctx, po));
+    if (po.tfStep === false) peers.tf = null;
+    if (shapes.length) peerResults.checks = await checked(ctx.device, 'peer check', () => checkPeers(ctx, peers!, shapes[0]));
+    peerResults.info = peers.info;
+    peerResults.errors = peers.errors;
+  }
+  const mm = await checked(ctx.device, 'matmul', () => measureMatmuls(ctx, shapes, peakGflops, timing, say('matmul'), peers ?? { matmul: [], tf: null, info: [], errors: [] }));
+  peerResults.matmul = mm.peers;
   const repeats = o.stepRepeats ?? (o.quick ? 3 : 5);
   const warmups = o.stepWarmups ?? (o.quick ? 1 : 2);
   const steps: StepBench[] = [];
   for (const size of o.stepSizes ?? (o.quick ? ['tiny'] : ['tiny', 'base'])) {
-    steps.push(...(await checked(ctx.device, 'training-step', () => measureSteps(ctx, size, { repeats, warmups, peak: peakGflops }, say('step')))));
+    const so = { repeats, warmups, peak: peakGflops };
+    steps.push(...(await checked(ctx.device, 'training-step', () => stepsAt(ctx, size, so, say('step'), peers, peerResults))));
   }
   let experiment: ExperimentBench | null = null;
   if (o.experiment) {
     say('experiment')('whole experiment (default preset)');
     experiment = await checked(ctx.device, 'experiment', o.experiment);
   }
+  for (const m of peers?.matmul ?? []) m.dispose();
   return {
     version: 1, date, runtime: o.runtime, adapter: o.adapter, software: o.software,
     host: hostAtStart === undefined ? null : `start: ${hostAtStart}; end: ${o.host!()}`, quick: o.quick,
-    stepRepeats: repeats, stepWarmups: warmups, peak, matmul, steps, experiment, notes: NOT_MEASURED, totalMs: performance.now() - t0,
+    stepRepeats: repeats, stepWarmups: warmups, peak, matmul: mm.engine, steps, experiment,
+    ...(o.peers === false ? {} : { peers: peerResults }),
+    notes: o.peers === false ? ['Peers (TensorFlow.js, onnxruntime-web) were switched off for this run.', ...NOT_MEASURED] : NOT_MEASURED,
+    totalMs: performance.now() - t0,
   };
 }

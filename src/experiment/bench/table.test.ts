@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fmt, markdownTable, pct, textTable, withSpread } from './table';
+import type { PeerResults } from './peers/types';
+import { fmt, markdownTable, pct, peerTables, ratio, textTable, withSpread } from './table';
 
 describe('number formatting', () => {
   it('keeps 3 significant figures, whole numbers from 1000', () => {
@@ -27,5 +28,54 @@ describe('tables', () => {
   });
   it('writes markdown with escaped pipes and right-aligned numbers', () => {
     expect(markdownTable(t)).toBe(['| name | ms |', '| --- | ---: |', '| a | 1.5 |', '| long\\|name | 12 |'].join('\n'));
+  });
+});
+
+describe('peer tables', () => {
+  const s = (median: number) => ({ n: 3, median, min: median, max: median, q1: median, q3: median });
+  const peers: PeerResults = {
+    info: [{ peer: 'tfjs', label: 'TensorFlow.js 4.22.0 (webgpu backend)', sharedDevice: true, notes: ['a', 'b'] }],
+    checks: [{ peer: 'ort', what: 'forward 4×2×3', maxAbsDiff: 0, maxAbs: 0.5, tolerance: 1e-7, ok: true }],
+    matmul: [{
+      peer: 'tfjs', group: 'tiny q/o', form: 'forward', rows: 4, inDim: 2, outDim: 3, ms: s(8), gflops: s(0.25), fractionOfPeak: 0.5,
+      engineVariant: 'register', engineOverPeer: 0.25,
+    }],
+    steps: [
+      {
+        peer: 'tfjs', size: 'tiny', B: 4, T: 32, ms: s(2000), tokensPerSecond: 64, engineOverPeer: 0.125,
+        lossCheck: { engine: [5.5, 5.25], peer: [5.5, 5.2501], maxAbsDelta: 1e-4, maxRelDelta: 1.9e-5, tolerance: 1e-3, ok: true, optimizer: 'adam' },
+      },
+      {
+        peer: 'tfjs', size: 'base', B: 8, T: 64, ms: null, tokensPerSecond: null, engineOverPeer: null,
+        lossCheck: { engine: [5], peer: [6], maxAbsDelta: 1, maxRelDelta: 0.2, tolerance: 1e-3, ok: false, optimizer: 'adam' },
+      },
+    ],
+    errors: ['ORT could not start: no'],
+  };
+  const [who, checks, matmul, steps] = peerTables(peers);
+  it('writes ratios as engine/peer time', () => {
+    expect(ratio(0.25)).toBe('0.25×');
+    expect(ratio(12.345)).toBe('12×');
+    expect(ratio(null)).toBe('–');
+    expect(matmul.rows).toEqual([['tiny q/o', 'forward', '4×2×3', 'TF.js', '8 ±<0.1%', '0.25', '50%', 'register', '0.25×']]);
+  });
+  it('lists who ran how, and what could not run', () => {
+    expect(who.rows).toEqual([
+      ['TF.js', 'TensorFlow.js 4.22.0 (webgpu backend)', "engine's device", 'a; b'],
+      ['not run', '', '', 'ORT could not start: no'],
+    ]);
+  });
+  it('states each check, the loss check as relative deltas', () => {
+    expect(checks.rows).toEqual([
+      ['ORT', 'matmul forward 4×2×3', '0', '0.5', '1e-7', 'yes'],
+      ['TF.js', 'training step tiny: losses of steps 1–2, relative', '0.000019', '5.5', '0.001', 'yes'],
+      ['TF.js', 'training step base: losses of steps 1–1, relative', '0.2', '5', '0.001', 'NO'],
+    ]);
+  });
+  it('refuses the step time when the losses differ', () => {
+    expect(steps.rows).toEqual([
+      ['tiny', 'TF.js full', '4×32', '5.5000/5.5000 5.2500/5.2501', '2000 ±<0.1%', '64', '0.13×'],
+      ['base', 'TF.js full', '8×64', '5.0000/6.0000', 'refused: losses differ', '–', '–'],
+    ]);
   });
 });

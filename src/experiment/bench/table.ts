@@ -1,6 +1,7 @@
 // Tables of a BenchReport, shared by the CLI (plain text), BENCHMARKS.md (markdown) and the
 // benchmark page (rendered as HTML tables from the same rows).
 
+import type { PeerResults } from './peers/types';
 import type { BenchReport } from './report';
 import { relativeSpread, type Summary } from './stats';
 
@@ -53,6 +54,7 @@ export function reportTables(r: BenchReport): Table[] {
     ]),
   };
   const out = [peak, matmul, steps];
+  if (r.peers) out.push(...peerTables(r.peers));
   if (r.experiment) {
     out.push({
       title: 'Whole experiment',
@@ -61,6 +63,54 @@ export function reportTables(r: BenchReport): Table[] {
     });
   }
   return out;
+}
+
+/** An engine/peer time ratio, e.g. "0.21×" (below 1: the engine takes less time). */
+export function ratio(x: number | null): string {
+  return x === null || !Number.isFinite(x) ? '–' : `${fmt(x, 2)}×`;
+}
+
+const PEER_NAME = { tfjs: 'TF.js', ort: 'ORT' } as const;
+
+/** The peers' tables: who ran how, the checks against the engine, matmul and training step with engine/peer ratios. */
+export function peerTables(p: PeerResults): Table[] {
+  const who: Table = {
+    title: 'Peers',
+    headers: ['peer', 'runtime', 'device', 'notes'],
+    rows: [
+      ...p.info.map((i) => [PEER_NAME[i.peer], i.label, i.sharedDevice ? 'engine\'s device' : 'own device, same adapter', i.notes.join('; ')]),
+      ...p.errors.map((e) => ['not run', '', '', e]),
+    ],
+  };
+  const checks: Table = {
+    title: 'Peer checks',
+    headers: ['peer', 'what', 'max |peer − engine|', 'max |engine|', 'tolerance', 'same result'],
+    rows: [
+      ...p.checks.map((c) => [PEER_NAME[c.peer], `matmul ${c.what}`, fmt(c.maxAbsDiff), fmt(c.maxAbs), fmt(c.tolerance), c.ok ? 'yes' : 'NO']),
+      ...p.steps.map((s) => [
+        'TF.js', `training step ${s.size}: losses of steps 1–${s.lossCheck.engine.length}, relative`,
+        fmt(s.lossCheck.maxRelDelta), fmt(Math.max(...s.lossCheck.engine.map(Math.abs))), fmt(s.lossCheck.tolerance), s.lossCheck.ok ? 'yes' : 'NO',
+      ]),
+    ],
+  };
+  const matmul: Table = {
+    title: 'Peer matmul',
+    headers: ['shape', 'form', 'rows×in×out', 'peer', 'ms', 'GFLOP/s', 'of peak', 'engine variant', 'engine/peer time'],
+    rows: p.matmul.map((m) => [
+      m.group, m.form, `${m.rows}×${m.inDim}×${m.outDim}`, PEER_NAME[m.peer], withSpread(m.ms), fmt(m.gflops.median), pct(m.fractionOfPeak),
+      m.engineVariant, ratio(m.engineOverPeer),
+    ]),
+  };
+  const steps: Table = {
+    title: 'Peer training step',
+    headers: ['size', 'peer', 'B×T', 'losses (engine / peer)', 'ms/step', 'tokens/s', 'engine/peer time'],
+    rows: p.steps.map((s) => [
+      s.size, 'TF.js full', `${s.B}×${s.T}`,
+      s.lossCheck.engine.map((l, i) => `${l.toFixed(4)}/${(s.lossCheck.peer[i] ?? Number.NaN).toFixed(4)}`).join(' '),
+      s.ms ? withSpread(s.ms) : 'refused: losses differ', s.tokensPerSecond === null ? '–' : fmt(s.tokensPerSecond), ratio(s.engineOverPeer),
+    ]),
+  };
+  return [who, checks, matmul, steps];
 }
 
 /** Plain text: first column left-aligned, the others right-aligned, padded to the widest cell. */

@@ -50,8 +50,10 @@ export function BenchView() {
     <section className="ll-bench" aria-label="Benchmark">
       <p>
         Measures this browser’s GPU: its FMA and copy peaks, the engine’s matmul kernels at the model’s layer shapes, and
-        training steps of full fine-tuning and LoRA (r = 1, 8, 64), each also as a share of the measured FMA peak. Running it
-        pauses any training in this tab.
+        training steps of full fine-tuning and LoRA (r = 1, 8, 64), each also as a share of the measured FMA peak. In the same
+        run it times two peers on this GPU: TensorFlow.js (tf.matMul on its WebGPU backend, and the same model trained with its
+        autodiff and Adam) and onnxruntime-web’s WebGPU execution provider (a one-node MatMul model), each checked against the
+        engine’s result first. Running it pauses any training in this tab.
       </p>
       <label>
         <input type="checkbox" checked={quick} disabled={running} onChange={(e) => setQuick(e.target.checked)} /> Quick (tiny shapes only)
