@@ -136,10 +136,12 @@ export const PRESETS: Record<string, { title: string; description: string; confi
   },
   'english-math': {
     title: 'English → math',
-    description: 'Fine-tune on single-digit sums and differences in five wordings; accuracy is exact match of the answer on held-out wordings of trained facts (like GSM8K). The hard level has word problems with unseen operands.',
+    description: 'Fine-tune on one-digit sums and differences in three wordings, trained on the answers only (the question is context, as in instruction tuning); accuracy is exact match of the answer on the held-out wording of each trained fact (like GSM8K). The hard level has word problems with unseen operands.',
     config: {
       // 8 evaluation batches of 8: accuracy on 64 held-out problems (see mathEvalSet)
-      ...shared, evalBatches: 8, source: { domain: 'english' }, target: { domain: 'math' },
+      // Answer-only loss: on whole texts the answer is 6–8% of the scored bytes, and the model learns the
+      // format long before any fact (whole-text loss then says nothing about answers).
+      ...shared, evalBatches: 8, source: { domain: 'english' }, target: { domain: 'math', answerOnly: true },
       methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0, dropout: 0 }, lora('r8', 8, 1e-2)],
     },
   },

@@ -86,10 +86,10 @@ export const SWEEP_PRESETS: Record<string, { title: string; description: string;
     title: 'Learning rates, English → math',
     description:
       'Full fine-tuning and LoRA r=8 (all modules) at three learning rates each on arithmetic problems, scored by held-out ' +
-      'loss and by exact-match accuracy of the answers.',
+      'loss of the answers (trained on answers only, like the English → math experiment) and by exact-match accuracy.',
     findings: [1, 2, 7],
     sweep: sweep({
-      target: { domain: 'math' },
+      target: { domain: 'math', answerOnly: true },
       families: [full('full', [1e-3, 3e-3, 1e-2]), lora('r8', 8, [3e-3, 1e-2, 3e-2])],
     }),
   },

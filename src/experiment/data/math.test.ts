@@ -64,7 +64,7 @@ describe('math problems', () => {
     }
   });
 
-  it('easy: one operation on single digits in five wordings, answers up to 18', () => {
+  it('easy: one operation on single digits with a one-digit answer, in three wordings', () => {
     const facts = new Set<string>();
     const keys = new Set<string>();
     const wordings = new Set<string>();
@@ -72,20 +72,19 @@ describe('math problems', () => {
       for (const p of mathProblems(split, 6000, 11)) {
         const [a, b] = p.operands;
         expect(b).toBeLessThanOrEqual(9);
-        if (p.template === 'add_digit') expect(a).toBeLessThanOrEqual(9);
-        expect(Number(p.answer)).toBeLessThanOrEqual(p.template === 'add_digit' ? 18 : 9);
+        expect(a).toBeLessThanOrEqual(9);
+        // one answer byte: greedy decoding decides the answer in one step
+        expect(p.answer).toMatch(/^\d$/);
         expect(p.fact).toBe(`${p.template}:${a},${b}`);
         facts.add(p.fact!);
         keys.add(p.key);
         wordings.add(p.prompt.replace(/\d+/g, '#'));
       }
     }
-    // 100 addition facts (0..9 + 0..9) and their 100 inverses, five wordings each
-    expect(facts.size).toBe(200);
-    expect(keys.size).toBe(1000);
+    // 55 addition facts a + b <= 9 and their 55 inverses, three wordings each
+    expect(facts.size).toBe(110);
+    expect(keys.size).toBe(330);
     expect([...wordings].sort()).toEqual([
-      'Q: # apples and # apples. How many?\nA: ', 'Q: # apples, # eaten. How many left?\nA: ',
-      'Q: # minus # leaves how many?\nA: ', 'Q: # plus # makes how many?\nA: ',
       'Q: #+#=?\nA: ', 'Q: #-#=?\nA: ',
       'Q: What is # minus #?\nA: ', 'Q: What is # plus #?\nA: ',
       'Q: What is #+#?\nA: ', 'Q: What is #-#?\nA: ',
@@ -96,10 +95,10 @@ describe('math problems', () => {
     const style = { name: 'Tom', other: 'Zoe', item: 'apples', phrasing: 0 };
     expect(mathProblem('add_digit', [6, 3], style).text).toBe('Q: 6+3=?\nA: 9\n');
     expect(mathProblem('add_digit', [6, 3], { ...style, phrasing: 2 }).text).toBe('Q: What is 6 plus 3?\nA: 9\n');
-    expect(mathProblem('sub_digit', [11, 2], { ...style, phrasing: 1 }).text).toBe('Q: What is 11-2?\nA: 9\n');
-    expect(mathProblem('sub_digit', [11, 2], { ...style, phrasing: 4 }).text).toBe('Q: 11 apples, 2 eaten. How many left?\nA: 9\n');
+    expect(mathProblem('sub_digit', [9, 2], { ...style, phrasing: 1 }).text).toBe('Q: What is 9-2?\nA: 7\n');
+    expect(mathProblem('sub_digit', [9, 2], { ...style, phrasing: 2 }).text).toBe('Q: What is 9 minus 2?\nA: 7\n');
     // an easy problem's split key is its fact and wording; a hard one's is its fact alone
-    expect(mathProblem('sub_digit', [11, 2], { ...style, phrasing: 4 }).key).toBe('sub_digit:11,2#4');
+    expect(mathProblem('sub_digit', [9, 2], { ...style, phrasing: 2 }).key).toBe('sub_digit:9,2#2');
     expect(mathProblem('add', [17, 25], { ...style, phrasing: 1 }).key).toBe('add:17,25');
     const p = mathProblem('add', [17, 25], style);
     expect(p.text).toBe('Q: Tom has 17 apples and buys 25 more. How many now?\nA: 42\n');
@@ -118,7 +117,7 @@ describe('math problems', () => {
     // the largest operands and answers each template can draw, with the longest name, other and item
     const worst: Array<[MathTemplate, number[]]> = [
       ['add', [99, 99]], ['sub', [99, 2]], ['mul', [15, 15]], ['div', [135, 9]], ['two_step', [60, 40, 2]], ['two_step', [60, 40, 99]],
-      ['add_digit', [9, 9]], ['sub_digit', [18, 9]],
+      ['add_digit', [9, 0]], ['sub_digit', [9, 9]],
     ];
     for (const [t, o] of worst) {
       for (let phrasing = 0; phrasing < mathPhrasings(t); phrasing++) {
@@ -126,7 +125,7 @@ describe('math problems', () => {
         expect(bytes(p.text), p.text).toBeLessThanOrEqual(64);
       }
     }
-    expect(bytes(mathProblem('sub_digit', [18, 9], { name: '', other: '', item: '', phrasing: 0 }).text)).toBe(15);
+    expect(bytes(mathProblem('sub_digit', [9, 9], { name: '', other: '', item: '', phrasing: 0 }).text)).toBe(14);
   });
 
   it('never put a held-out question text in training, whatever the seeds, at either level', () => {
@@ -160,18 +159,19 @@ describe('math problems', () => {
     for (let a = 2; a <= 99; a++) for (let b = 2; b <= 99; b++) if (mathSplitOf('add', [a, b]) === 'heldout') held++;
     expect(held / (98 * 98)).toBeGreaterThan((MATH_HELDOUT_PERCENT.hard - 2) / 100);
     expect(held / (98 * 98)).toBeLessThan((MATH_HELDOUT_PERCENT.hard + 2) / 100);
-    let easyHeld = 0;
+    // easy: exactly one of each fact's three wordings, all three wordings used
+    const heldWordings = new Set<number>();
     for (let a = 0; a <= 9; a++) {
-      for (let b = 0; b <= 9; b++) {
-        for (let w = 0; w < 5; w++) {
-          if (mathSplitOf('add_digit', [a, b], w) === 'heldout') easyHeld++;
-          if (mathSplitOf('sub_digit', [a + b, b], w) === 'heldout') easyHeld++;
+      for (let b = 0; a + b <= 9; b++) {
+        for (const [t, o] of [['add_digit', [a, b]], ['sub_digit', [a + b, b]]] as const) {
+          const held = [0, 1, 2].filter((w) => mathSplitOf(t, o, w) === 'heldout');
+          expect(held, `${t}:${o}`).toHaveLength(1);
+          heldWordings.add(held[0]);
         }
       }
     }
-    // 1000 (fact, wording) pairs: within three binomial standard deviations (±3.8 points)
-    expect(Math.abs(easyHeld / 1000 - MATH_HELDOUT_PERCENT.easy / 100)).toBeLessThan(0.038);
-    expect(easyHeld).toBeGreaterThanOrEqual(64);
+    expect(heldWordings.size).toBe(3);
+    expect(MATH_HELDOUT_PERCENT.easy).toBeCloseTo(100 / 3, 12);
   });
 
   it('are deterministic per seed and respect a template subset', () => {
@@ -191,21 +191,20 @@ describe('math problems', () => {
     const all = mathEvalSet(1000);
     const heldKeys = new Set<string>();
     for (let a = 0; a <= 9; a++) {
-      for (let b = 0; b <= 9; b++) {
-        for (let w = 0; w < 5; w++) {
+      for (let b = 0; a + b <= 9; b++) {
+        for (let w = 0; w < 3; w++) {
           if (mathSplitOf('add_digit', [a, b], w) === 'heldout') heldKeys.add(`add_digit:${a},${b}#${w}`);
           if (mathSplitOf('sub_digit', [a + b, b], w) === 'heldout') heldKeys.add(`sub_digit:${a + b},${b}#${w}`);
         }
       }
     }
     expect(new Set(all.map((p) => p.key))).toEqual(heldKeys);
-    expect(all).toHaveLength(heldKeys.size);
-    expect(all.length).toBeGreaterThan(100);
+    expect(all).toHaveLength(110);
     expect(mathEvalSet(100)).toEqual(all.slice(0, 100));
     expect(mathEvalSet(32)).toEqual(all.slice(0, 32));
     expect(mathEvalSet(64, 'hard')).toEqual(hard.slice(0, 64));
     expect(new Set(mathEvalSet(32).map((p) => p.template))).toEqual(new Set(['add_digit', 'sub_digit']));
-    expect(new Set(mathEvalSet(64).map((p) => p.key.split('#')[1])).size).toBe(5);
+    expect(new Set(mathEvalSet(64).map((p) => p.key.split('#')[1])).size).toBe(3);
     expect(allMathProblems('heldout', ['add', 'add_digit'], 1)).toBeNull();
   });
 
@@ -214,7 +213,7 @@ describe('math problems', () => {
     const easy = new TextDecoder().decode(mathSource('train', { seed: 9, bytes: 100_000 }).bytes);
     const easyProblems = easy.split(/(?<=\n)(?=Q: )/);
     for (const t of easyProblems) {
-      expect(t).toMatch(/^Q: [^\n]*\d{1,2}[^\n]+\d[^\n]*\?\nA: \d{1,2}\n$/);
+      expect(t).toMatch(/^Q: [^\n]*\d[^\n]+\d[^\n]*\?\nA: \d\n$/);
       expect(heldKeys.has(t.slice(0, t.indexOf('A: ') + 3))).toBe(false);
     }
     expect(easyProblems.length).toBeGreaterThan(3000);

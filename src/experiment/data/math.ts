@@ -1,17 +1,21 @@
 // Math problems, generated from a seed: "Q: <question>\nA: <integer>\n", at two levels that
 // test different things.
-// - 'easy' (the default) is a recall split: the 200 single-digit addition facts and their
-//   inverses, each written in five phrasings ("3+5=?", "What is 3 plus 5?", ...). The split is a
-//   hash of the whole problem (fact and phrasing), so a held-out question text never occurs in
-//   training while its fact does, in other phrasings: accuracy measures whether fine-tuning
-//   taught the facts well enough to answer them in a new wording. (Holding out whole facts asks
-//   the 115k-parameter model to generalise the addition table, which it does not do at this
-//   scale.)
+// - 'easy' (the default) is a recall split: the 55 addition facts a + b with a one-digit sum
+//   and their 55 inverses (a + b) - b, each written in three wordings ("3+5=?", "What is 3+5?",
+//   "What is 3 plus 5?"). Exactly one wording of each fact is held out (chosen by a hash of the
+//   fact), so a held-out question text never occurs in training while its fact does, in two
+//   other wordings: accuracy measures whether fine-tuning taught the facts well enough to
+//   answer them in a new wording. Every answer is one byte, so one greedy step decides it.
+//   (Holding out whole facts asks the 115k-parameter model to generalise the addition table,
+//   which it does not do at this scale; with answers up to 18 in five wordings, one fifth held
+//   out by hash, it did not even recall the facts within a few hundred steps.)
 // - 'hard' is word problems with operands up to 99, multiplication, division and two-step
 //   problems, split by arithmetic identity (template, operands): names, objects and wording
 //   are decoration, so it tests generalisation to unseen operands.
 // Every problem fits one 64-byte training window, so the runner's greedy exact-match accuracy
-// sees the whole prompt. answerMask lets the loss count only answer bytes.
+// sees the whole prompt. answerMask lets the loss count only answer bytes: an easy answer and
+// its newline are 8% of the bytes, so whole-text loss mostly measures the (unpredictable)
+// question and says little about whether the answers were learned.
 
 import { hashString, SplitMix32 } from './rng';
 import type { SplitId } from './assets';
@@ -26,10 +30,11 @@ export const MATH_TEMPLATES = [...MATH_TEMPLATES_BY_LEVEL.easy, ...MATH_TEMPLATE
 export type MathTemplate = (typeof MATH_TEMPLATES)[number];
 
 /**
- * Percent of split keys reserved for the held-out split, per level: (fact, phrasing) pairs for
- * easy (1000 of them, so about 200 held-out problems), arithmetic identities for hard.
+ * Percent of split keys in the held-out split, per level: arithmetic identities for hard (by
+ * hash); (fact, wording) pairs for easy, where exactly one of each fact's three wordings is
+ * held out (110 of 330, so every held-out question has two trained wordings of its fact).
  */
-export const MATH_HELDOUT_PERCENT: Record<MathLevel, number> = { easy: 20, hard: 10 };
+export const MATH_HELDOUT_PERCENT: Record<MathLevel, number> = { easy: 100 / 3, hard: 10 };
 /** Longest answer a generator can produce is 3 digits; greedy decoding may stop after this many bytes. */
 export const MATH_ANSWER_MAX_BYTES = 8;
 /** Every problem's text (prompt, answer, newline) fits a training window of this many bytes. */
@@ -77,42 +82,44 @@ interface TemplateDef {
   all?: () => number[][];
 }
 
-const DIGITS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-const digitPairs = (): number[][] => DIGITS.flatMap((a) => DIGITS.map((b) => [a, b]));
+// The easy facts: a + b with a one-digit sum (55 pairs), so every answer is a single byte and
+// one greedy step decides it; sub_digit uses the same pairs as (a + b) - b.
+const digitPairs = (): number[][] => {
+  const out: number[][] = [];
+  for (let a = 0; a <= 9; a++) for (let b = 0; a + b <= 9; b++) out.push([a, b]);
+  return out;
+};
+const DIGIT_PAIRS = digitPairs();
+const drawDigitPair = (r: SplitMix32): number[] => [...DIGIT_PAIRS[r.int(DIGIT_PAIRS.length)]];
 
-// Five wordings per easy fact: the symbolic form, the same inside a question, the operation as
-// a word, and two short sentences, so a held-out wording has four trained wordings of its fact.
+// Three wordings per easy fact, close enough that a held-out wording's two trained wordings
+// carry its fact: the symbolic form, the same inside a question, and the operation as a word.
 const DEFS: Record<MathTemplate, TemplateDef> = {
   add_digit: {
     level: 'easy',
-    draw: (r) => [r.range(0, 9), r.range(0, 9)],
+    draw: drawDigitPair,
     solve: ([a, b]) => a + b,
     phrasings: [
       (_, [a, b]) => `${a}+${b}=?`,
       (_, [a, b]) => `What is ${a}+${b}?`,
       (_, [a, b]) => `What is ${a} plus ${b}?`,
-      (_, [a, b]) => `${a} plus ${b} makes how many?`,
-      (_, [a, b]) => `${a} apples and ${b} apples. How many?`,
     ],
     all: digitPairs,
   },
-  // the inverse of add_digit: (x + y) - y, so every answer is one digit
+  // the inverse of add_digit: (a + b) - b, so every answer is one digit too
   sub_digit: {
     level: 'easy',
     draw: (r) => {
-      const x = r.range(0, 9);
-      const y = r.range(0, 9);
-      return [x + y, y];
+      const [a, b] = drawDigitPair(r);
+      return [a + b, b];
     },
     solve: ([a, b]) => a - b,
     phrasings: [
       (_, [a, b]) => `${a}-${b}=?`,
       (_, [a, b]) => `What is ${a}-${b}?`,
       (_, [a, b]) => `What is ${a} minus ${b}?`,
-      (_, [a, b]) => `${a} minus ${b} leaves how many?`,
-      (_, [a, b]) => `${a} apples, ${b} eaten. How many left?`,
     ],
-    all: () => digitPairs().map(([x, y]) => [x + y, y]),
+    all: () => digitPairs().map(([a, b]) => [a + b, b]),
   },
   add: {
     level: 'hard',
@@ -198,8 +205,13 @@ export function mathSplitKey(template: MathTemplate, operands: readonly number[]
 
 /** The split a problem belongs to, from its split key alone (see mathSplitKey). */
 export function mathSplitOf(template: MathTemplate, operands: readonly number[], phrasing = 0): SplitId {
-  const key = mathSplitKey(template, operands, phrasing);
-  return hashString(key) % 100 < MATH_HELDOUT_PERCENT[DEFS[template].level] ? 'heldout' : 'train';
+  const fact = mathKey(template, operands);
+  if (DEFS[template].level === 'easy') {
+    // one wording per fact, chosen by the fact's hash: never all of a fact's wordings
+    const n = mathPhrasings(template);
+    return phrasing % n === hashString(fact) % n ? 'heldout' : 'train';
+  }
+  return hashString(fact) % 100 < MATH_HELDOUT_PERCENT.hard ? 'heldout' : 'train';
 }
 
 /** Builds one problem. Throws if the operands do not give a non-negative integer answer. */

@@ -50,7 +50,7 @@ function DomainField({ label, which, config, update }: { label: string; which: '
         <SelectField
           label={`Problems (${which})`}
           value={d.level ?? 'easy'}
-          options={[['easy', 'Easy: digit sums and differences in 5 wordings; held out: new wordings of trained facts'], ['hard', 'Hard: word problems up to 99; held out: unseen operand combinations']]}
+          options={[['easy', 'Easy: one-digit sums and differences in 3 wordings; held out: one new wording of each trained fact'], ['hard', 'Hard: word problems up to 99; held out: unseen operand combinations']]}
           onChange={(level) => update((c) => ({ ...c, [which]: { ...c[which], level } }))}
         />
       )}
