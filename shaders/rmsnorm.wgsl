@@ -65,6 +65,37 @@ fn rmsnorm_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
   }
 }
 
+// ---------------------------------------------------------------- forward without rstd
+
+// Evaluation forward (no backward follows): the same values as rmsnorm_forward, rstd not kept.
+@group(0) @binding(1) var<storage, read> e_x: array<f32>; // (N, C)
+@group(0) @binding(2) var<storage, read> e_w: array<f32>; // (C)
+@group(0) @binding(3) var<storage, read_write> e_out: array<f32>; // (N, C)
+
+// One thread per row; the sums run in rmsnorm_forward's order, so out is bit-identical to it.
+@compute @workgroup_size(WG)
+fn rmsnorm_forward_only(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let row = flat_index(gid, nwg);
+  if (row >= p.N) { return; }
+  let base = row * p.C;
+  let C4 = p.C & ~3u;
+  var s = vec4<f32>(0.0);
+  for (var c = 0u; c < C4; c += 4u) {
+    let i = base + c;
+    let v = vec4<f32>(e_x[i], e_x[i + 1u], e_x[i + 2u], e_x[i + 3u]);
+    s += v * v;
+  }
+  var tail = 0.0;
+  for (var c = C4; c < p.C; c++) {
+    let v = e_x[base + c];
+    tail += v * v;
+  }
+  let r = inverseSqrt((hsum(s) + tail) / f32(p.C) + p.eps);
+  for (var c = 0u; c < p.C; c++) {
+    e_out[base + c] = e_x[base + c] * r * e_w[c];
+  }
+}
+
 // ---------------------------------------------------------------- backward: dx
 
 @group(0) @binding(1) var<storage, read> b_dout: array<f32>; // (N, C)

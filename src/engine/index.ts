@@ -37,5 +37,8 @@ export {
 // One product with the engine's own kernels and buffers, read back: the benchmark checks its
 // peers (TensorFlow.js, onnxruntime-web) against it before timing them.
 export { matmul_forward, matmul_backward_input, matmul_backward_weight } from './kernels/matmul';
+// Evaluation-only forwards (no saved activations for a backward); issue 10, H3.
+export { attention_forward_only, type AttentionForwardOnlyArgs } from './kernels/attention';
+export { rmsnorm_forward_only } from './kernels/rmsnorm';
 export { allocTensor, writeTensor, readF32, type GpuTensor } from './gpu/buffers';
 export { run as runDispatches, releaseDispatches } from './kernels/kernel';

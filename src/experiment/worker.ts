@@ -4,7 +4,8 @@
 // queue, so commands never interleave. `ping` is answered at once (the page's liveness check);
 // test builds' fault hooks arrive as `debug-fault` (see client.ts).
 
-import { acquireDevice, createKernelContext, type KernelContext } from '../engine/index';
+import { acquireDevice, adapterKey, Autotuner, createKernelContext, type KernelContext } from '../engine/index';
+import { IdbAutotuneCache } from './autotune-cache';
 import { loadCheckpoint } from './checkpoint';
 import { CommandQueue } from './command-queue';
 import { fetchAssetSource, loadAssets, type DataAssets } from './data/assets';
@@ -48,7 +49,9 @@ function context(): Promise<KernelContext> {
       runs.onDeviceLost(reason);
       sweeps.onDeviceLost(reason);
     });
-    return createKernelContext(gpu.device);
+    // Kernel choices timed on this adapter persist in IndexedDB, so reloads skip the timing.
+    const autotune = new Autotuner({ adapterKey: adapterKey(gpu.adapterInfo), cache: new IdbAutotuneCache() });
+    return { ...createKernelContext(gpu.device), autotune };
   });
   return ctxPromise;
 }

@@ -3,8 +3,11 @@
 // atomics (dk/dv are summed over the queries and the heads of a kv group in a fixed order).
 // `datt` is backward scratch: it receives dS = att·(dP − Σ att·dP), the gradient w.r.t. the
 // scaled scores q·kᵀ/sqrt(D) that feed the softmax (zero above the diagonal).
+// attention_forward_only (shaders/attention_fwd_only.wgsl) is the evaluation forward: the same
+// out with an online softmax and no att buffer.
 
 import code from '../../../shaders/attention.wgsl?raw';
+import fwdOnlyCode from '../../../shaders/attention_fwd_only.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
 import { bindTensors, kernelConstants, packUniform } from './contract';
 import { expectNumel, grid1d, prepare, type Dispatch, type KernelContext, type UniformField } from './kernel';
@@ -20,6 +23,11 @@ export const ATTENTION_BINDINGS = {
   attention_forward: { q: 'q', k: 'k', v: 'v', out: 'out', att: 'att' },
   attention_backward: { dout: 'b_dout', k: 'b_k', v: 'b_v', att: 'b_att', datt: 'b_datt', dq: 'b_dq' },
   attention_backward_dkv: { q: 'c_q', dout: 'c_dout', att: 'c_att', datt: 'c_datt', dk: 'c_dk', dv: 'c_dv' },
+} as const;
+
+/** Storage bindings of attention_fwd_only.wgsl (evaluation forward without att). */
+export const ATTENTION_FWD_ONLY_BINDINGS = {
+  attention_forward_only: { q: 'q', k: 'k', v: 'v', out: 'out' },
 } as const;
 
 /** Keys × columns one attention_backward_dkv thread owns: its four vec4 accumulators of each kind. */
@@ -84,6 +92,37 @@ export async function attention_forward(ctx: KernelContext, o: AttentionForwardA
       constants,
       uniform: uniform(o),
       tensors: bindTensors(ATTENTION_BINDINGS.attention_forward, o),
+      workgroups: grid1d(B * H * T, constants.WG), // one thread per query row
+    }),
+  ];
+}
+
+/** attention_forward's inputs without att: for evaluation, where no backward follows. */
+export type AttentionForwardOnlyArgs = Omit<AttentionForwardArgs, 'att'>;
+
+/**
+ * out (B, T, H, D) = softmax(q·kᵀ/sqrt(D), causal) · v like attention_forward, but the softmax
+ * is computed online (shaders/attention_fwd_only.wgsl) and no (B, H, T, T) buffer is written
+ * or needed, so evaluation at long T does not allocate B·H·T² floats. Same values as
+ * attention_forward up to float rounding (not bitwise).
+ */
+export async function attention_forward_only(ctx: KernelContext, o: AttentionForwardOnlyArgs): Promise<Dispatch[]> {
+  const op = 'attention_forward_only';
+  checkShape(op, o);
+  const { B, T, H, Hkv, D } = o;
+  expectNumel(op, 'q', o.q, B * T * H * D);
+  expectNumel(op, 'k', o.k, B * T * Hkv * D);
+  expectNumel(op, 'v', o.v, B * T * Hkv * D);
+  expectNumel(op, 'out', o.out, B * T * H * D);
+  const constants = kernelConstants(ctx, 'attention', ATTENTION_CONSTANTS);
+  return [
+    await prepare(ctx, {
+      label: op,
+      code: fwdOnlyCode,
+      entryPoint: op,
+      constants,
+      uniform: uniform(o),
+      tensors: bindTensors(ATTENTION_FWD_ONLY_BINDINGS.attention_forward_only, o),
       workgroups: grid1d(B * H * T, constants.WG), // one thread per query row
     }),
   ];

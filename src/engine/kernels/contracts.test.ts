@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import adamwCode from '../../../shaders/adamw.wgsl?raw';
 import attentionCode from '../../../shaders/attention.wgsl?raw';
+import attentionFwdOnlyCode from '../../../shaders/attention_fwd_only.wgsl?raw';
 import crossEntropyCode from '../../../shaders/cross_entropy.wgsl?raw';
 import embeddingCode from '../../../shaders/embedding.wgsl?raw';
 import reduceCode from '../../../shaders/reduce.wgsl?raw';
@@ -18,7 +19,7 @@ import ropeCode from '../../../shaders/rope.wgsl?raw';
 import swigluCode from '../../../shaders/swiglu.wgsl?raw';
 import loraMergeCode from '../../../shaders/lora_merge.wgsl?raw';
 import { ADAMW_BINDINGS, ADAMW_CONSTANTS, ADAMW_PARAMS } from './adamw';
-import { ATTENTION_BINDINGS, ATTENTION_CONSTANTS, ATTENTION_PARAMS } from './attention';
+import { ATTENTION_BINDINGS, ATTENTION_CONSTANTS, ATTENTION_FWD_ONLY_BINDINGS, ATTENTION_PARAMS } from './attention';
 import { packUniform, type BindingList, type KernelConstants, type UniformStruct } from './contract';
 import { CROSS_ENTROPY_BINDINGS, CROSS_ENTROPY_CONSTANTS, CROSS_ENTROPY_PARAMS } from './cross_entropy';
 import { EMBEDDING_BINDINGS, EMBEDDING_CONSTANTS, EMBEDDING_PARAMS } from './embedding';
@@ -39,6 +40,9 @@ interface KernelContract {
 const KERNELS: Record<string, KernelContract> = {
   adamw: { code: adamwCode, constants: ADAMW_CONSTANTS, params: ADAMW_PARAMS, bindings: ADAMW_BINDINGS },
   attention: { code: attentionCode, constants: ATTENTION_CONSTANTS, params: ATTENTION_PARAMS, bindings: ATTENTION_BINDINGS },
+  attention_fwd_only: {
+    code: attentionFwdOnlyCode, constants: ATTENTION_CONSTANTS, params: ATTENTION_PARAMS, bindings: ATTENTION_FWD_ONLY_BINDINGS,
+  },
   cross_entropy: { code: crossEntropyCode, constants: CROSS_ENTROPY_CONSTANTS, params: CROSS_ENTROPY_PARAMS, bindings: CROSS_ENTROPY_BINDINGS },
   embedding: { code: embeddingCode, constants: EMBEDDING_CONSTANTS, params: EMBEDDING_PARAMS, bindings: EMBEDDING_BINDINGS },
   reduce: { code: reduceCode, constants: REDUCE_CONSTANTS, params: REDUCE_PARAMS, bindings: REDUCE_BINDINGS },

@@ -2,6 +2,7 @@
 // model. The forward keeps rstd per row for the backward. The backward writes (or adds to)
 // the input gradient with one thread per row and, unless the weight is frozen, sums the
 // weight gradient over rows with one thread per column (fixed order, no scratch buffer).
+// rmsnorm_forward_only is the evaluation forward: the same out, no rstd.
 
 import code from '../../../shaders/rmsnorm.wgsl?raw';
 import type { GpuTensor } from '../gpu/buffers';
@@ -17,6 +18,7 @@ export const RMSNORM_PARAMS = { N: 'u32', C: 'u32', eps: 'f32', accumulate: 'u32
 /** Storage bindings of each entry point in binding order: host name → WGSL variable. */
 export const RMSNORM_BINDINGS = {
   rmsnorm_forward: { x: 'f_x', w: 'f_w', out: 'f_out', rstd: 'f_rstd' },
+  rmsnorm_forward_only: { x: 'e_x', w: 'e_w', out: 'e_out' },
   rmsnorm_backward: { dout: 'b_dout', x: 'b_x', w: 'b_w', rstd: 'b_rstd', dx: 'b_dx' },
   rmsnorm_backward_dw: { dout: 'd_dout', x: 'd_x', rstd: 'd_rstd', dw: 'd_dw' },
 } as const;
@@ -52,6 +54,33 @@ export async function rmsnorm_forward(
     constants,
     uniform: params(N, C, o.eps, false),
     tensors: bindTensors(RMSNORM_BINDINGS.rmsnorm_forward, o),
+    workgroups: grid1d(N, constants.WG), // one thread per row
+  });
+}
+
+/**
+ * rmsnorm_forward for evaluation (no backward follows): the same out, bit-identical (same sum
+ * order), without writing or needing the rstd (N) buffer.
+ */
+export async function rmsnorm_forward_only(
+  ctx: KernelContext,
+  o: { x: GpuTensor; w: GpuTensor; out: GpuTensor; N: number; C: number; eps: number },
+): Promise<Dispatch> {
+  const op = 'rmsnorm_forward_only';
+  const { N, C } = o;
+  checkDims(op, N, C);
+  if (!(o.eps >= 0)) throw new Error(`${op}: eps must be >= 0, got ${o.eps}`);
+  expectNumel(op, 'x', o.x, N * C);
+  expectNumel(op, 'w', o.w, C);
+  expectNumel(op, 'out', o.out, N * C);
+  const constants = kernelConstants(ctx, 'rmsnorm', RMSNORM_CONSTANTS);
+  return prepare(ctx, {
+    label: op,
+    code,
+    entryPoint: op,
+    constants,
+    uniform: params(N, C, o.eps, false),
+    tensors: bindTensors(RMSNORM_BINDINGS.rmsnorm_forward_only, o),
     workgroups: grid1d(N, constants.WG), // one thread per row
   });
 }

@@ -8,13 +8,13 @@ import * as ref from '../reference/ops';
 import { allclose, randomArray } from '../testing/allclose';
 import { download, empty, testContext, upload } from '../testing/gpu';
 import { adamw_step, writeAdamwHyper } from './adamw';
-import { attention_forward } from './attention';
+import { attention_forward, attention_forward_only } from './attention';
 import { cross_entropy_forward } from './cross_entropy';
 import { embedding_backward, embedding_forward } from './embedding';
 import { run, type KernelContext } from './kernel';
 import { grad_norm_clip, gradNormPartials } from './reduce';
 import { residual_forward } from './residual';
-import { rmsnorm_backward, rmsnorm_forward } from './rmsnorm';
+import { rmsnorm_backward, rmsnorm_forward, rmsnorm_forward_only } from './rmsnorm';
 import { rope_forward } from './rope';
 import { swiglu_forward } from './swiglu';
 
@@ -107,6 +107,23 @@ describe(`kernels at a non-default workgroup size (WG = ${WG}, ${N} items)`, () 
     const r = ref.attention_forward(q, k, v, B, T, H, Hkv, D);
     allclose(await download(ctx, out), r.out, TOL);
     allclose(await download(ctx, att), r.att, TOL);
+  });
+
+  it('attention_forward_only and rmsnorm_forward_only (evaluation forwards)', async () => {
+    const ctx = await withOverrides({ attention: { WG: 16 }, rmsnorm: { WG } });
+    const [B, T, H, Hkv, D] = [1, 11, 3, 1, 5]; // 33 query rows, D not a multiple of 4
+    const q = randomArray(B * T * H * D, 15), k = randomArray(B * T * Hkv * D, 16), v = randomArray(B * T * Hkv * D, 17);
+    const out = empty(ctx, [B, T, H, D]);
+    const C = 7, x = randomArray(N * C, 18, 2), w = randomArray(C, 19), nout = empty(ctx, [N, C]);
+    run(ctx, [
+      ...(await attention_forward_only(ctx, {
+        q: upload(ctx, q, [B, T, H, D]), k: upload(ctx, k, [B, T, Hkv, D]), v: upload(ctx, v, [B, T, Hkv, D]),
+        out, B, T, H, Hkv, D,
+      })),
+      await rmsnorm_forward_only(ctx, { x: upload(ctx, x, [N, C]), w: upload(ctx, w, [C]), out: nout, N, C, eps: 1e-5 }),
+    ]);
+    allclose(await download(ctx, out), ref.attention_forward(q, k, v, B, T, H, Hkv, D).out, TOL);
+    allclose(await download(ctx, nout), ref.rmsnorm_forward(x, w, N, C, 1e-5).out, TOL);
   });
 
   it('adamw', async () => {
