@@ -40,12 +40,8 @@ fn hsum(s: vec4<f32>) -> f32 {
 @group(0) @binding(3) var<storage, read_write> f_out: array<f32>; // (N, C)
 @group(0) @binding(4) var<storage, read_write> f_rstd: array<f32>; // (N)
 
-// One thread per row.
-@compute @workgroup_size(WG)
-fn rmsnorm_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let row = flat_index(gid, nwg);
-  if (row >= p.N) { return; }
-  let base = row * p.C;
+// 1 / rms of one row of f_x; shared by both forward entry points, so their outputs are bit-identical.
+fn row_rstd(base: u32) -> f32 {
   let C4 = p.C & ~3u;
   var s = vec4<f32>(0.0);
   for (var c = 0u; c < C4; c += 4u) {
@@ -58,42 +54,34 @@ fn rmsnorm_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
     let v = f_x[base + c];
     tail += v * v;
   }
-  let r = inverseSqrt((hsum(s) + tail) / f32(p.C) + p.eps);
-  f_rstd[row] = r;
+  return inverseSqrt((hsum(s) + tail) / f32(p.C) + p.eps);
+}
+
+fn write_row(base: u32, r: f32) {
   for (var c = 0u; c < p.C; c++) {
     f_out[base + c] = f_x[base + c] * r * f_w[c];
   }
 }
 
+// One thread per row.
+@compute @workgroup_size(WG)
+fn rmsnorm_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let row = flat_index(gid, nwg);
+  if (row >= p.N) { return; }
+  let r = row_rstd(row * p.C);
+  f_rstd[row] = r;
+  write_row(row * p.C, r);
+}
+
 // ---------------------------------------------------------------- forward without rstd
 
 // Evaluation forward (no backward follows): the same values as rmsnorm_forward, rstd not kept.
-@group(0) @binding(1) var<storage, read> e_x: array<f32>; // (N, C)
-@group(0) @binding(2) var<storage, read> e_w: array<f32>; // (C)
-@group(0) @binding(3) var<storage, read_write> e_out: array<f32>; // (N, C)
-
-// One thread per row; the sums run in rmsnorm_forward's order, so out is bit-identical to it.
+// It binds f_x, f_w and f_out only (a pipeline's auto layout holds what its entry point uses).
 @compute @workgroup_size(WG)
 fn rmsnorm_forward_only(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let row = flat_index(gid, nwg);
   if (row >= p.N) { return; }
-  let base = row * p.C;
-  let C4 = p.C & ~3u;
-  var s = vec4<f32>(0.0);
-  for (var c = 0u; c < C4; c += 4u) {
-    let i = base + c;
-    let v = vec4<f32>(e_x[i], e_x[i + 1u], e_x[i + 2u], e_x[i + 3u]);
-    s += v * v;
-  }
-  var tail = 0.0;
-  for (var c = C4; c < p.C; c++) {
-    let v = e_x[base + c];
-    tail += v * v;
-  }
-  let r = inverseSqrt((hsum(s) + tail) / f32(p.C) + p.eps);
-  for (var c = 0u; c < p.C; c++) {
-    e_out[base + c] = e_x[base + c] * r * e_w[c];
-  }
+  write_row(row * p.C, row_rstd(row * p.C));
 }
 
 // ---------------------------------------------------------------- backward: dx

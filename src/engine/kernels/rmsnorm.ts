@@ -18,7 +18,7 @@ export const RMSNORM_PARAMS = { N: 'u32', C: 'u32', eps: 'f32', accumulate: 'u32
 /** Storage bindings of each entry point in binding order: host name → WGSL variable. */
 export const RMSNORM_BINDINGS = {
   rmsnorm_forward: { x: 'f_x', w: 'f_w', out: 'f_out', rstd: 'f_rstd' },
-  rmsnorm_forward_only: { x: 'e_x', w: 'e_w', out: 'e_out' },
+  rmsnorm_forward_only: { x: 'f_x', w: 'f_w', out: 'f_out' },
   rmsnorm_backward: { dout: 'b_dout', x: 'b_x', w: 'b_w', rstd: 'b_rstd', dx: 'b_dx' },
   rmsnorm_backward_dw: { dout: 'd_dout', x: 'd_x', rstd: 'd_rstd', dw: 'd_dw' },
 } as const;
