@@ -9,6 +9,10 @@ import type { Autotuner } from './autotune';
 /** Which implementation of a kernel to use; 'auto' (the default) lets the autotuner choose. */
 export interface KernelVariants {
   matmul?: 'register' | 'tiled' | 'auto';
+  /** Attention: 'thread' (one thread per query row) or 'workgroup' (one workgroup per query row). */
+  attention?: 'thread' | 'workgroup' | 'auto';
+  /** Row reductions (RMSNorm, cross-entropy): 'thread' (one thread per row) or 'workgroup' (one workgroup per row). */
+  rows?: 'thread' | 'workgroup' | 'auto';
 }
 
 export interface KernelContext {

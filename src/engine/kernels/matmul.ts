@@ -12,9 +12,10 @@
 import registerCode from '../../../shaders/matmul.wgsl?raw';
 import tiledCode from '../../../shaders/matmul_tiled.wgsl?raw';
 import { allocTensor, type GpuTensor } from '../gpu/buffers';
-import { adapterKey, Autotuner, sizeBucket, type Candidate } from './autotune';
+import { sizeBucket, type Candidate } from './autotune';
 import { checkWorkgroupSize, kernelConstants, packUniform, type KernelConstants, type UniformStruct } from './contract';
 import { expectNumel, prepare, record, type Dispatch, type KernelContext } from './kernel';
+import { resolveVariant } from './variant';
 
 export const MATMUL_VARIANTS = ['register', 'tiled'] as const;
 export type MatmulVariant = (typeof MATMUL_VARIANTS)[number];
@@ -52,34 +53,9 @@ const CODE: Record<MatmulVariant, string> = { register: registerCode, tiled: til
 /** Below this many multiply-adds a matmul is launch-bound on any device: 'auto' does not time it. */
 export const AUTOTUNE_MIN_WORK = 1 << 20;
 
-/** Env override for Node (tests, CLIs): LORA_LAB_MATMUL_VARIANT=register|tiled|auto. */
-function envSetting(): MatmulVariantSetting | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const v = env?.LORA_LAB_MATMUL_VARIANT;
-  if (v === undefined || v === '') return undefined;
-  if (v === 'auto' || (MATMUL_VARIANTS as readonly string[]).includes(v)) return v as MatmulVariantSetting;
-  throw new Error(`LORA_LAB_MATMUL_VARIANT=${v}: expected one of auto, ${MATMUL_VARIANTS.join(', ')}`);
-}
-
 /** The shape class a choice is cached under: form and power-of-two buckets of M, N, K. */
 export function matmulShapeClass(entry: string, M: number, N: number, K: number): string {
   return `${entry}:m${sizeBucket(M)}n${sizeBucket(N)}k${sizeBucket(K)}`;
-}
-
-const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe/i;
-
-const DEFAULT_TUNERS = new WeakMap<GPUDevice, Autotuner>();
-
-/** ctx.autotune, or one in-memory autotuner per device keyed by what the device says of its adapter. */
-function tunerFor(ctx: KernelContext): Autotuner {
-  if (ctx.autotune) return ctx.autotune;
-  let t = DEFAULT_TUNERS.get(ctx.device);
-  if (!t) {
-    const info = (ctx.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo ?? {};
-    t = new Autotuner({ adapterKey: adapterKey(info) });
-    DEFAULT_TUNERS.set(ctx.device, t);
-  }
-  return t;
 }
 
 interface Shape {
@@ -146,16 +122,15 @@ function timingCandidates(ctx: KernelContext, s: Shape): Candidate<MatmulVariant
 
 /** The variant this matmul runs with: forced by ctx or env, else the autotuner's choice. */
 export async function resolveMatmulVariant(ctx: KernelContext, entry: string, M: number, N: number, K: number): Promise<MatmulVariant> {
-  const setting = ctx.variants?.matmul ?? envSetting() ?? 'auto';
-  if (setting !== 'auto') return setting;
-  if (M * N * K < AUTOTUNE_MIN_WORK) return 'register';
-  const tuner = tunerFor(ctx);
+  const s: Shape = { entry: entry as Entry, M, N, K, alpha: 1, accumulate: false };
   // On a CPU emulator the tiled variant is several times slower (barriers; see
   // src/cli/bench-matmul-variants.ts) and takes seconds per entry point to compile, so
-  // timing it would only cost start-up time.
-  if (SOFTWARE_ADAPTER.test(tuner.adapterKey)) return 'register';
-  const s: Shape = { entry: entry as Entry, M, N, K, alpha: 1, accumulate: false };
-  return tuner.choose('matmul', matmulShapeClass(entry, M, N, K), MATMUL_VARIANTS, () => timingCandidates(ctx, s));
+  // resolveVariant does not time it there.
+  return resolveVariant(ctx, {
+    kernel: 'matmul', setting: ctx.variants?.matmul, env: 'LORA_LAB_MATMUL_VARIANT', variants: MATMUL_VARIANTS,
+    fallback: 'register', shapeClass: matmulShapeClass(entry, M, N, K), work: M * N * K, minWork: AUTOTUNE_MIN_WORK,
+    candidates: () => timingCandidates(ctx, s),
+  });
 }
 
 interface MatmulArgs {
