@@ -36,6 +36,13 @@ describe('pretrain defaults', () => {
     expect(() => parsePretrainArgs(['--lr', 'fast'])).toThrow('--lr fast');
     expect(() => parsePretrainArgs(['--bogus'])).toThrow();
   });
+
+  it('pretrain other sizes on request and refuse unknown ones', () => {
+    const small = parsePretrainArgs(['--size', 'small', '--seq', '64']);
+    expect(pretrainModelConfig(small)).toMatchObject({ dModel: 128, nLayers: 4, ffnDim: 384, seqLen: 128 });
+    expect(pretrainModelConfig(parsePretrainArgs(['--size', 'tiny', '--seq', '64']))).toMatchObject({ dModel: 32, seqLen: 64 });
+    expect(() => parsePretrainArgs(['--size', 'huge'])).toThrow('--size huge: expected one of tiny, base, small');
+  });
 });
 
 describe('pretrain output refusal', () => {

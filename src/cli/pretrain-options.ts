@@ -25,12 +25,16 @@ export interface PretrainOptions {
   /** Output prefix: writes PREFIX.bin and PREFIX.json. */
   out: string;
   overwrite: boolean;
+  /** Engine model size (MODEL_SIZES): 'base' is the shipped base; larger ones are other bases. */
+  size: ModelSize;
 }
+
+export type ModelSize = keyof typeof MODEL_SIZES;
 
 /** The settings that produced public/models/base.* (its manifest records them); the output goes elsewhere. */
 export const PRETRAIN_DEFAULTS: PretrainOptions = {
   steps: 3000, batch: 8, seq: 64, lr: 3e-3, warmup: 100, minRatio: 0.1, seed: 1,
-  evalEvery: 100, evalBatches: 8, out: 'results/pretrain/base', overwrite: false,
+  evalEvery: 100, evalBatches: 8, out: 'results/pretrain/base', overwrite: false, size: 'base',
 };
 
 /** AdamW settings of the pretraining (the README's "β=(0.9, 0.95), weight decay 0.01, clipping 1"). */
@@ -38,7 +42,7 @@ export const PRETRAIN_OPTIMIZER = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDe
 
 export const PRETRAIN_USAGE =
   'npm run pretrain -- [--steps N] [--batch B] [--seq T] [--lr LR] [--warmup N] [--min-ratio R] [--seed S] ' +
-  `[--eval-every N] [--eval-batches N] [--out PATH-PREFIX] [--overwrite]\n` +
+  `[--eval-every N] [--eval-batches N] [--size ${Object.keys(MODEL_SIZES).join('|')}] [--out PATH-PREFIX] [--overwrite]\n` +
   `defaults: ${Object.entries(PRETRAIN_DEFAULTS).map(([k, v]) => `${k} ${v}`).join(', ')}\n` +
   `--overwrite is needed to replace a file under ${SHIPPED_MODELS_DIR}/ (the shipped base model).`;
 
@@ -53,7 +57,7 @@ export function parsePretrainArgs(argv: string[]): PretrainOptions & { help: boo
   const strings = Object.fromEntries(Object.values(FLAG).map((f) => [f, { type: 'string' as const }]));
   const { values } = parseArgs({
     args: argv,
-    options: { ...strings, out: { type: 'string' }, overwrite: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: { ...strings, out: { type: 'string' }, size: { type: 'string' }, overwrite: { type: 'boolean' }, help: { type: 'boolean' } },
   });
   const v = values as Record<string, string | boolean | undefined>;
   const o: PretrainOptions = { ...PRETRAIN_DEFAULTS };
@@ -68,6 +72,10 @@ export function parsePretrainArgs(argv: string[]): PretrainOptions & { help: boo
     o[key] = x;
   }
   if (typeof v.out === 'string') o.out = v.out;
+  if (typeof v.size === 'string') {
+    if (!Object.hasOwn(MODEL_SIZES, v.size)) throw new Error(`--size ${v.size}: expected one of ${Object.keys(MODEL_SIZES).join(', ')}`);
+    o.size = v.size as ModelSize;
+  }
   o.overwrite = v.overwrite === true;
   return { ...o, help: v.help === true };
 }
@@ -76,9 +84,10 @@ export function pretrainSchedule(o: PretrainOptions): LrSchedule {
   return { kind: 'cosine', lr: o.lr, warmupSteps: o.warmup, totalSteps: o.steps, minRatio: o.minRatio };
 }
 
-/** The base size, with room for the training sequence length. */
+/** The chosen size (the shipped base's by default), with room for the training sequence length. */
 export function pretrainModelConfig(o: PretrainOptions): LlamaConfig {
-  return { ...MODEL_SIZES.base, seqLen: Math.max(MODEL_SIZES.base.seqLen, o.seq) };
+  const size = MODEL_SIZES[o.size];
+  return { ...size, seqLen: Math.max(size.seqLen, o.seq) };
 }
 
 /** The manifest's record of the settings (everything in `training` but time, device and code version). */
