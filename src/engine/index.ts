@@ -39,6 +39,20 @@ export {
 export { matmul_forward, matmul_backward_input, matmul_backward_weight } from './kernels/matmul';
 // Evaluation-only forwards (no saved activations for a backward); issue 10, H3.
 export { attention_forward_only, type AttentionForwardOnlyArgs } from './kernels/attention';
+// Attention variants per device (issue 10): the choice, and the training kernels the benchmark times per variant.
+export {
+  ATTENTION_VARIANTS, resolveAttentionVariant, attention_forward, attention_backward,
+  type AttentionVariant, type AttentionShape,
+} from './kernels/attention';
 export { rmsnorm_forward_only } from './kernels/rmsnorm';
 export { allocTensor, writeTensor, readF32, type GpuTensor } from './gpu/buffers';
 export { run as runDispatches, releaseDispatches } from './kernels/kernel';
+// Row-reduction variants per device (issue 10): RMSNorm and cross-entropy, 'thread' or 'workgroup' per row.
+export {
+  ROW_VARIANTS, ROWS_VARIANT_ENV, ROWS_AUTOTUNE_MIN_WORK, rowsShapeClass, type RowVariant, type RowVariantSetting,
+} from './kernels/rows';
+export { RMSNORM_WG_CONSTANTS, resolveRmsnormVariant, type RmsnormRowEntry } from './kernels/rmsnorm';
+export { CROSS_ENTROPY_WG_CONSTANTS, resolveCrossEntropyVariant, type CrossEntropyRowEntry } from './kernels/cross_entropy';
+export {
+  prepareRowBenchTarget, ROW_BENCH_KERNELS, ROW_BENCH_VARIANTS, type RowBenchKernel, type RowBenchSpec,
+} from './kernels/rows_bench';

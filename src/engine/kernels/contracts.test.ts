@@ -18,14 +18,21 @@ import rmsnormCode from '../../../shaders/rmsnorm.wgsl?raw';
 import ropeCode from '../../../shaders/rope.wgsl?raw';
 import swigluCode from '../../../shaders/swiglu.wgsl?raw';
 import loraMergeCode from '../../../shaders/lora_merge.wgsl?raw';
+import attentionWgCode from '../../../shaders/attention_wg.wgsl?raw';
+import rmsnormWgCode from '../../../shaders/rmsnorm_wg.wgsl?raw';
+import crossEntropyWgCode from '../../../shaders/cross_entropy_wg.wgsl?raw';
 import { ADAMW_BINDINGS, ADAMW_CONSTANTS, ADAMW_PARAMS } from './adamw';
-import { ATTENTION_BINDINGS, ATTENTION_CONSTANTS, ATTENTION_FWD_ONLY_BINDINGS, ATTENTION_PARAMS } from './attention';
+import {
+  ATTENTION_BINDINGS, ATTENTION_CONSTANTS, ATTENTION_FWD_ONLY_BINDINGS, ATTENTION_PARAMS, ATTENTION_VARIANT_CONSTANTS, ATTENTION_WG_BINDINGS,
+} from './attention';
 import { packUniform, type BindingList, type KernelConstants, type UniformStruct } from './contract';
-import { CROSS_ENTROPY_BINDINGS, CROSS_ENTROPY_CONSTANTS, CROSS_ENTROPY_PARAMS } from './cross_entropy';
+import {
+  CROSS_ENTROPY_BINDINGS, CROSS_ENTROPY_CONSTANTS, CROSS_ENTROPY_PARAMS, CROSS_ENTROPY_WG_BINDINGS, CROSS_ENTROPY_WG_CONSTANTS,
+} from './cross_entropy';
 import { EMBEDDING_BINDINGS, EMBEDDING_CONSTANTS, EMBEDDING_PARAMS } from './embedding';
 import { REDUCE_BINDINGS, REDUCE_CONSTANTS, REDUCE_PARAMS } from './reduce';
 import { RESIDUAL_BINDINGS, RESIDUAL_CONSTANTS, RESIDUAL_PARAMS } from './residual';
-import { RMSNORM_BINDINGS, RMSNORM_CONSTANTS, RMSNORM_PARAMS } from './rmsnorm';
+import { RMSNORM_BINDINGS, RMSNORM_CONSTANTS, RMSNORM_PARAMS, RMSNORM_WG_BINDINGS, RMSNORM_WG_CONSTANTS } from './rmsnorm';
 import { ROPE_BINDINGS, ROPE_CONSTANTS, ROPE_PARAMS } from './rope';
 import { SWIGLU_BINDINGS, SWIGLU_CONSTANTS, SWIGLU_PARAMS } from './swiglu';
 import { LORA_MERGE_BINDINGS, LORA_MERGE_CONSTANTS, LORA_MERGE_PARAMS } from './lora';
@@ -51,6 +58,14 @@ const KERNELS: Record<string, KernelContract> = {
   rope: { code: ropeCode, constants: ROPE_CONSTANTS, params: ROPE_PARAMS, bindings: ROPE_BINDINGS },
   swiglu: { code: swigluCode, constants: SWIGLU_CONSTANTS, params: SWIGLU_PARAMS, bindings: SWIGLU_BINDINGS },
   lora_merge: { code: loraMergeCode, constants: LORA_MERGE_CONSTANTS, params: LORA_MERGE_PARAMS, bindings: LORA_MERGE_BINDINGS },
+  // The 'workgroup' variants share their 'thread' twins' uniform and binding descriptions.
+  attention_wg: {
+    code: attentionWgCode, constants: ATTENTION_VARIANT_CONSTANTS.workgroup, params: ATTENTION_PARAMS, bindings: ATTENTION_WG_BINDINGS,
+  },
+  rmsnorm_wg: { code: rmsnormWgCode, constants: RMSNORM_WG_CONSTANTS, params: RMSNORM_PARAMS, bindings: RMSNORM_WG_BINDINGS },
+  cross_entropy_wg: {
+    code: crossEntropyWgCode, constants: CROSS_ENTROPY_WG_CONSTANTS, params: CROSS_ENTROPY_PARAMS, bindings: CROSS_ENTROPY_WG_BINDINGS,
+  },
 };
 
 function stripComments(code: string): string {

@@ -32,6 +32,44 @@ export interface MatmulBench {
   fractionOfPeak: number;
 }
 
+/** One attention variant at one entry point and model size (the "attention variants" section). */
+export interface AttentionBench {
+  size: string;
+  entry: 'forward' | 'forward_only' | 'backward';
+  /** 'thread' (one thread per query row) or 'workgroup' (one workgroup per query row). */
+  variant: string;
+  B: number;
+  T: number;
+  H: number;
+  Hkv: number;
+  D: number;
+  ms: Summary;
+  /** Nominal causal FLOPs (attention-variants.ts) over the median time. */
+  gflops: Summary;
+  fractionOfPeak: number;
+  /** Median time over the 'thread' variant's at the same size and entry (null for 'thread' itself). */
+  vsThread: number | null;
+}
+
+/** One row-reduction variant at one kernel and model size (the "row-reduction variants" section). */
+export interface RowBench {
+  size: string;
+  /** rmsnorm_forward, rmsnorm_forward_only, rmsnorm_backward (dx only), cross_entropy_forward (with its stats sum), cross_entropy_backward. */
+  kernel: string;
+  /** 'thread' (one thread per row) or 'workgroup' (one workgroup per row). */
+  variant: string;
+  /** Rows (B·T) and columns (d_model, or the vocabulary for cross-entropy). */
+  N: number;
+  C: number;
+  ms: Summary;
+  /** Bytes the kernel must at least read and write over the time. */
+  gbps: Summary;
+  /** Median GB/s over the measured copy peak. */
+  fractionOfCopyPeak: number;
+  /** Median time over the 'thread' variant's at the same size and kernel (null for 'thread' itself). */
+  vsThread: number | null;
+}
+
 export interface StepBench {
   size: string;
   /** "full" or "lora r=8 (all)". */
@@ -75,6 +113,10 @@ export interface BenchReport {
   stepWarmups: number;
   peak: PeakResults;
   matmul: MatmulBench[];
+  /** Attention variants at the model's shapes (absent in reports from before them). */
+  attention?: AttentionBench[];
+  /** Row-reduction variants (RMSNorm, cross-entropy) at the model's shapes (absent in reports from before them). */
+  rows?: RowBench[];
   steps: StepBench[];
   experiment: ExperimentBench | null;
   /** TensorFlow.js and onnxruntime-web measured in the same run (absent in reports from before the peers). */

@@ -11,6 +11,8 @@ import {
   MATMUL_BENCH_VARIANTS, MODEL_SIZES, prepareBenchTarget, TARGET_GROUPS, TrainingRun,
   type BenchSpec, type KernelContext, type MatmulForm,
 } from '../../engine/index';
+import { measureAttentionVariants } from './attention-variants';
+import { measureRowVariants } from './row-variants';
 import { stepFlops } from './flops';
 import { checkPeers, loadPeers, type LoadedPeers, type PeerOptions } from './peers/load';
 import { engineOverPeer, fastestEngineRow } from './peers/ratios';
@@ -36,6 +38,10 @@ export interface SuiteOptions {
   matmulSizes?: SizeName[];
   /** Measure 1024³ (default: not in quick mode). */
   cube?: boolean;
+  /** Time the attention variants at the matmul sizes' shapes (default: true). */
+  attention?: boolean;
+  /** Time the row-reduction variants (RMSNorm, cross-entropy) at the matmul sizes' shapes (default: true). */
+  rows?: boolean;
   stepRepeats?: number;
   stepWarmups?: number;
   /** Times the whole default experiment when given (Node: needs the data assets). */
@@ -235,7 +241,8 @@ export async function runBenchSuite(ctx: KernelContext, o: SuiteOptions): Promis
   const timing: TimingOptions = o.quick ? { minSampleMs: 30, samples: 3 } : { minSampleMs: 200, samples: 5 };
   const peak = await checked(ctx.device, 'peak', () => measurePeak(ctx, o.quick, timing, say('peak')));
   const peakGflops = peak.fmaGflops.median;
-  const shapes = (o.matmulSizes ?? (o.quick ? ['tiny'] : ['base', 'small'])).flatMap((s) => modelMatmulShapes(s));
+  const matmulSizes: SizeName[] = o.matmulSizes ?? (o.quick ? ['tiny'] : ['base', 'small']);
+  const shapes = matmulSizes.flatMap((s) => modelMatmulShapes(s));
   if (o.cube ?? !o.quick) shapes.push(CUBE_1024);
   let peers: LoadedPeers | null = null;
   const peerResults: PeerResults = { info: [], matmul: [], checks: [], steps: [], errors: [] };
@@ -250,6 +257,9 @@ export async function runBenchSuite(ctx: KernelContext, o: SuiteOptions): Promis
   }
   const mm = await checked(ctx.device, 'matmul', () => measureMatmuls(ctx, shapes, peakGflops, timing, say('matmul'), peers ?? { matmul: [], tf: null, info: [], errors: [] }));
   peerResults.matmul = mm.peers;
+  const attention = o.attention === false ? [] : await checked(ctx.device, 'attention', () => measureAttentionVariants(ctx, matmulSizes, peakGflops, timing, say('matmul')));
+  // Row-reduction variants: memory-bound kernels, stated against the copy peak.
+  const rows = o.rows === false ? [] : await checked(ctx.device, 'row-reduction', () => measureRowVariants(ctx, matmulSizes, peak.copyGBps.median, timing, say('matmul')));
   const repeats = o.stepRepeats ?? (o.quick ? 3 : 5);
   const warmups = o.stepWarmups ?? (o.quick ? 1 : 2);
   const steps: StepBench[] = [];
@@ -266,7 +276,7 @@ export async function runBenchSuite(ctx: KernelContext, o: SuiteOptions): Promis
   return {
     version: 1, date, runtime: o.runtime, adapter: o.adapter, software: o.software,
     host: hostAtStart === undefined ? null : `start: ${hostAtStart}; end: ${o.host!()}`, quick: o.quick,
-    stepRepeats: repeats, stepWarmups: warmups, peak, matmul: mm.engine, steps, experiment,
+    stepRepeats: repeats, stepWarmups: warmups, peak, matmul: mm.engine, attention, rows, steps, experiment,
     ...(o.peers === false ? {} : { peers: peerResults }),
     notes: o.peers === false ? ['Peers (TensorFlow.js, onnxruntime-web) were switched off for this run.', ...NOT_MEASURED] : NOT_MEASURED,
     totalMs: performance.now() - t0,

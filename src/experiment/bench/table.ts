@@ -53,7 +53,7 @@ export function reportTables(r: BenchReport): Table[] {
       String(s.dispatchesPerStep), fmt(s.submitsPerStep, 2), fmt(s.gflops), pct(s.fractionOfPeak),
     ]),
   };
-  const out = [peak, matmul, steps];
+  const out = [peak, matmul, ...(r.attention?.length ? [attentionTable(r)] : []), ...(r.rows?.length ? [rowsTable(r)] : []), steps];
   if (r.peers) out.push(...peerTables(r.peers));
   if (r.experiment) {
     out.push({
@@ -63,6 +63,28 @@ export function reportTables(r: BenchReport): Table[] {
     });
   }
   return out;
+}
+
+function attentionTable(r: BenchReport): Table {
+  return {
+    title: 'Attention variants',
+    headers: ['size', 'entry', 'variant', 'B×T×H/Hkv×D', 'ms', 'GFLOP/s', 'of peak', 'vs thread'],
+    rows: (r.attention ?? []).map((a) => [
+      a.size, a.entry, a.variant, `${a.B}×${a.T}×${a.H}/${a.Hkv}×${a.D}`, withSpread(a.ms), fmt(a.gflops.median), pct(a.fractionOfPeak),
+      a.vsThread === null ? '' : `${fmt(a.vsThread, 2)}×`,
+    ]),
+  };
+}
+
+function rowsTable(r: BenchReport): Table {
+  return {
+    title: 'Row-reduction variants',
+    headers: ['size', 'kernel', 'variant', 'N×C', 'ms', 'GB/s', 'of copy peak', 'vs thread'],
+    rows: (r.rows ?? []).map((x) => [
+      x.size, x.kernel, x.variant, `${x.N}×${x.C}`, withSpread(x.ms), fmt(x.gbps.median), pct(x.fractionOfCopyPeak),
+      x.vsThread === null ? '' : `${fmt(x.vsThread, 2)}×`,
+    ]),
+  };
 }
 
 /** An engine/peer time ratio, e.g. "0.21×" (below 1: the engine takes less time). */
