@@ -27,8 +27,13 @@ export const CSP: Record<string, string> = {
   'form-action': "'none'",
 };
 
-/** Directives a <meta> policy may not carry (Chromium ignores them there, with a console error). */
-const HEADER_ONLY: Record<string, string> = { 'frame-ancestors': "'none'" };
+/**
+ * Directives a <meta> policy may not carry (Chromium ignores them there, with a console error).
+ * `frame-ancestors *`: any http(s) page may frame the playground, which is what embed mode is for
+ * (course pages iframe it); it holds no account or secret a framing page could trick a click into
+ * using. Everything else in the policy stays as strict inside a frame.
+ */
+const HEADER_ONLY: Record<string, string> = { 'frame-ancestors': '*' };
 
 export const cspText = (directives: Record<string, string>) => Object.entries(directives).map(([k, v]) => `${k} ${v}`).join('; ');
 

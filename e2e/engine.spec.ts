@@ -4,7 +4,7 @@
 import { expect, test } from './fixtures';
 
 test('training in a Worker lowers the loss for pretraining, full fine-tuning and LoRA', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?view=diagnostics');
   const demo = page.getByRole('region', { name: /Engine check/ });
   await demo.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(demo.getByRole('status')).toContainText('Done.', { timeout: 170_000 });

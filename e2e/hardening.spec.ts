@@ -118,10 +118,14 @@ test('Copy link after opening a saved run shares that run, and the engine check 
   await expect.poll(() => Number(new URL(page.url()).searchParams.get('full.lr'))).toBe(0.002);
   expect(new URL(page.url()).searchParams.get('steps')).toBe('2');
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await button('Copy link').click();
+  // Copy link is in the top bar's share menu.
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  await page.getByRole('button', { name: 'Copy link', exact: true }).click();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(Number(new URL(copied).searchParams.get('full.lr'))).toBe(0.002);
 
+  // The engine check is in the Diagnostics tab; switching tabs keeps the page (and its Worker).
+  await page.getByRole('tab', { name: 'Diagnostics' }).click();
   const demo = page.getByRole('region', { name: /Engine check/ });
   await demo.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(demo.locator('tr[data-method="base"]')).toBeVisible({ timeout: 120_000 });

@@ -335,3 +335,12 @@ describe('hostile and malformed links', () => {
     }
   });
 });
+
+describe('page parameters', () => {
+  it('embed mode\'s embed and hide are not reported as unknown settings', () => {
+    const r = decodeShare('?v=1&preset=english-code&steps=37&embed=1&hide=controls,text');
+    expect(r.problems).toEqual([]);
+    expect(r.config.steps).toBe(37);
+    expect(decodeShare('?v=1&preset=english-code&embedded=1').problems).toEqual(['unknown setting embedded ignored']);
+  });
+});

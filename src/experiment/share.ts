@@ -406,8 +406,12 @@ function readMethod(r: Reader, id: string, preset: ExperimentConfig, report: Rep
   return method as MethodConfig;
 }
 
+/** Parameters of the page, not of the experiment (embed mode: src/ui/embed.ts): read elsewhere, never reported. */
+export const PAGE_PARAMS: ReadonlySet<string> = new Set(['embed', 'hide']);
+
 function reportUnread(r: Reader, methods: readonly MethodConfig[], report: Report): void {
   for (const key of r.unread()) {
+    if (PAGE_PARAMS.has(key)) continue;
     const dot = key.indexOf('.');
     const id = dot > 0 ? key.slice(0, dot) : '';
     const method = methods.find((m) => m.id === id);

@@ -17,7 +17,7 @@
 
 import { ConfigError } from './config';
 import {
-  applyField, differs, field, finish, formatNumber, getAt, KINDS, MAX_QUERY_LENGTH, METHOD_FIELDS, NEW_METHOD, parseNumber,
+  applyField, differs, field, finish, formatNumber, getAt, KINDS, MAX_QUERY_LENGTH, METHOD_FIELDS, NEW_METHOD, PAGE_PARAMS, parseNumber,
   quote, Reader, SHARE_VERSION, show, textCodec, TOP, type Codec, type Field, type Obj, type Report,
 } from './share';
 import { fullFamilySchema, LIMITS_SWEEP, parseSweep, type SweepConfig, type SweepFamily } from './sweep';
@@ -143,6 +143,7 @@ function capCells(families: SweepFamily[], report: Report): void {
 
 function reportUnread(r: Reader, families: readonly SweepFamily[], report: Report): void {
   for (const key of r.unread()) {
+    if (PAGE_PARAMS.has(key)) continue;
     const dot = key.indexOf('.');
     const id = dot > 0 ? key.slice(0, dot) : '';
     const family = families.find((f) => f.id === id);

@@ -7,8 +7,10 @@ import type { DemoMethod, WorkerEvent } from '../../experiment/protocol';
 import { onWorkerEvent, runActions } from '../store/client';
 import { useExperiment } from '../store/experiment';
 import { ViewLink } from '../views/sweep/ViewTabs';
+import { BASE_COLOR, methodColor } from './charts/colors';
 
-const COLORS: Record<string, string> = { base: '#6c757d', full: '#d1495b', lora8: '#00798c' };
+/** The base model in grey, the two fine-tuned copies in the first two method colours (as on the experiment's charts). */
+const COLORS: Record<string, string> = { base: BASE_COLOR, full: methodColor(0), lora8: methodColor(1) };
 
 type MethodInfo = DemoMethod & { trainableParams: number; dispatchesPerStep: number };
 type Point = { step: number } & Record<string, number>;
@@ -74,7 +76,7 @@ export function EngineDemo({ pretrainSteps = 15, steps = 15 }: { pretrainSteps?:
 
   return (
     <section aria-labelledby="demo-title">
-      <h2 id="demo-title">Engine check: train a tiny model</h2>
+      <h3 id="demo-title">Engine check: train a tiny model</h3>
       <p>
         Pretrains a 2-layer model from scratch on an English passage for {pretrainSteps} steps,
         then fine-tunes two copies of it on a snippet of code for {steps} steps: one with full
@@ -89,14 +91,14 @@ export function EngineDemo({ pretrainSteps = 15, steps = 15 }: { pretrainSteps?:
         {adapter && state !== 'idle' ? `Training on ${adapter}. ` : ''}{message}{state === 'done' ? 'Done.' : ''}
       </p>
       {methods.length > 0 && (
-        <table>
+        <div className="ll-table-wrap" tabIndex={0}><table>
           <thead>
             <tr><th scope="col">Method</th><th scope="col">Trainable parameters</th><th scope="col">First loss</th><th scope="col">Latest loss</th><th scope="col">ms / step</th><th scope="col">Dispatches / step</th></tr>
           </thead>
           <tbody>
             {methods.map((m) => (
               <tr key={m.id} data-method={m.id}>
-                <th scope="row" style={{ color: COLORS[m.id] }}>{m.label}</th>
+                <th scope="row"><span className="ll-swatch" style={{ background: COLORS[m.id] }} aria-hidden="true" />{m.label}</th>
                 <td>{m.trainableParams.toLocaleString('en-US')}</td>
                 <td data-testid={`first-loss-${m.id}`}>{first(m.id)?.toFixed(4) ?? '–'}</td>
                 <td data-testid={`loss-${m.id}`}>{latest(m.id)?.toFixed(4) ?? '–'}</td>
@@ -105,13 +107,13 @@ export function EngineDemo({ pretrainSteps = 15, steps = 15 }: { pretrainSteps?:
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
       {points.length > 0 && (
-        <LineChart width={640} height={280} data={points} margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
+        <LineChart className="ll-demo-chart" responsive style={{ width: '100%', maxWidth: 720, height: 280 }} data={points} margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="step" label={{ value: 'step', position: 'insideBottom', offset: -12 }} />
-          <YAxis domain={['auto', 'auto']} label={{ value: 'training loss (nats)', angle: -90, position: 'insideLeft' }} />
+          <YAxis domain={['auto', 'auto']} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'training loss (nats/byte)', angle: -90, position: 'insideLeft', dy: 70 }} />
           <Tooltip />
           <Legend verticalAlign="top" />
           {methods.map((m) => (

@@ -1,11 +1,12 @@
-// Experiment panel: a control column (preset, shared settings, one card per method) beside
-// the run buttons, the learning / forgetting / trade-off (and math accuracy) charts and each
-// method's status. Every control edits `config` through `update`, which keeps only changes
+// Experiment panel: a sticky toolbar (preset, run buttons, status), a column of collapsible
+// settings (shared settings, one card per method) beside the learning / forgetting / trade-off
+// (and math accuracy) charts and each method's status; the share menu is in the page's top bar. Every control edits `config` through `update`, which keeps only changes
 // that validate, and the URL always mirrors `config` relative to the preset.
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { parseExperiment, PRESETS, type ExperimentConfig } from '../../experiment/config';
 import { encodeShare } from '../../experiment/share';
+import { withEmbedParams } from '../embed';
 import { runActions } from '../store/client';
 import { RunHistory } from './RunHistory';
 import { StorageBanner } from './StorageBanner';
@@ -40,13 +41,12 @@ function domainName(d: ExperimentConfig['source']): string {
 
 export function ExperimentPanel() {
   const { preset, config, linkProblems } = useExperiment((x) => x.form);
-  const [copied, setCopied] = useState('');
   const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config, resumable: x.resumable, compare: x.compare, devicePeak: x.devicePeak })));
 
   // The URL always holds the experiment (only values that differ from the preset); replaceState
   // so typing in a field does not add a history entry per keystroke.
   useEffect(() => {
-    const url = `${window.location.pathname}?${encodeShare(config, preset).toString()}`;
+    const url = `${window.location.pathname}?${withEmbedParams(encodeShare(config, preset), window.location.search).toString()}`;
     window.history.replaceState(null, '', url);
   }, [config, preset]);
 
@@ -61,25 +61,20 @@ export function ExperimentPanel() {
     return r !== null;
   };
 
-  async function copyLink() {
-    try {
-      await navigator.clipboard.writeText(window.location.href);
-      setCopied('Link copied.');
-    } catch {
-      setCopied(`Copy this link: ${window.location.href}`);
-    }
-  }
-
+  // On a phone the settings start folded, so the charts follow the toolbar; wider, they start open.
+  const [groupsOpen] = useState(() => !window.matchMedia?.('(max-width: 600px)').matches);
   const running = s.state === 'running';
   const shown = s.config ?? config;
   return (
     <section className="ll-panel" aria-labelledby="exp-title">
-      <h2 id="exp-title">Experiment: what does each method learn and forget?</h2>
-      <p className="ll-intro">
-        One base model, the same batches, several methods: a small-scale replay of Biderman et al. 2024,{' '}
-        <a href={PAPER_URL} target="_blank" rel="noreferrer">“LoRA Learns Less and Forgets Less”</a>.
-      </p>
-      <div className="ll-controls">
+      <div className="ll-panel-head">
+        <h2 id="exp-title">Experiment: what does each method learn and forget?</h2>
+        <p className="ll-intro">
+          One base model, the same batches, several methods: a small-scale replay of Biderman et al. 2024,{' '}
+          <a href={PAPER_URL} target="_blank" rel="noreferrer">“LoRA Learns Less and Forgets Less”</a>.
+        </p>
+      </div>
+      <div className="ll-toolbar">
         <div className="ll-preset">
           <label htmlFor="exp-preset">Preset</label>
           <select id="exp-preset" value={preset} onChange={(e) => setPreset(e.target.value)} disabled={running}>
@@ -87,15 +82,7 @@ export function ExperimentPanel() {
               <option key={k} value={k}>{p.title}</option>
             ))}
           </select>
-          <p className="ll-hint">{PRESETS[preset].description}</p>
         </div>
-        {running && <p className="ll-hint"><b>Settings are locked while training runs.</b> Pause or stop to edit; changes apply at the next Start.</p>}
-        <fieldset className="ll-bare" disabled={running}>
-          <SharedSettings config={config} update={update} />
-          <MethodList config={config} update={update} />
-        </fieldset>
-      </div>
-      <div className="ll-main">
         <div className="ll-runbar">
           <button type="button" onClick={() => runActions.start(config, preset)} disabled={running}>Start</button>
           <button type="button" onClick={runActions.pause} disabled={!running}>Pause</button>
@@ -103,9 +90,27 @@ export function ExperimentPanel() {
           <button type="button" onClick={runActions.stepOnce} disabled={s.state !== 'paused' || s.resumable !== null}>Step once</button>
           <button type="button" onClick={runActions.stop} disabled={!running && s.state !== 'paused'}>Stop</button>
           <button type="button" onClick={runActions.reset} disabled={s.state === 'idle'}>Reset</button>
-          <button type="button" onClick={copyLink}>Copy link</button>
-          {copied && <span>{copied}</span>}
         </div>
+        <p className="ll-status" role="status" aria-live="polite" data-state={s.state}>
+          {s.state === 'idle' ? 'Ready: press Start to train every method.' : `${s.state} at step ${s.step}${s.config ? ` of ${s.config.steps}` : ''}.`}
+          {s.error ? ` ${s.error}` : ''}
+        </p>
+      </div>
+      <div className="ll-controls" role="group" aria-label="Settings">
+        <p className="ll-hint">{PRESETS[preset].description}</p>
+        {running && <p className="ll-hint"><b>Settings are locked while training runs.</b> Pause or stop to edit; changes apply at the next Start.</p>}
+        <fieldset className="ll-bare" disabled={running}>
+          <details className="ll-group" open={groupsOpen}>
+            <summary>Shared settings</summary>
+            <SharedSettings config={config} update={update} />
+          </details>
+          <details className="ll-group" open={groupsOpen}>
+            <summary>Methods</summary>
+            <MethodList config={config} update={update} />
+          </details>
+        </fieldset>
+      </div>
+      <div className="ll-main">
         {linkProblems.length > 0 && (
           <div role="alert" data-testid="link-problems" className="ll-alert">
             <p>Some settings in this link could not be used; the rest were applied:</p>
@@ -113,10 +118,6 @@ export function ExperimentPanel() {
           </div>
         )}
         <StorageBanner />
-        <p className="ll-status" role="status" aria-live="polite" data-state={s.state}>
-          {s.state === 'idle' ? 'Ready: press Start to train every method.' : `${s.state} at step ${s.step}${s.config ? ` of ${s.config.steps}` : ''}.`}
-          {s.error ? ` ${s.error}` : ''}
-        </p>
         {/* One grid for the experiment's charts and the analysis charts over training (analysis.css). */}
         <div className="ll-chart-area">
           <MetricCharts

@@ -9,10 +9,9 @@ import type { GenerationsResult, ModelGenerations } from '../../../experiment/pr
 import { useAnalysis } from '../../store/analysis';
 import { analysisActions } from '../../store/client';
 import { useExperiment } from '../../store/experiment';
-import { methodColor } from '../charts/colors';
+import { BASE_COLOR, methodColor } from '../charts/colors';
 import { fix, pct } from './common';
 
-const BASE_COLOR = '#333';
 
 /** A first prompt in the target domain's style. */
 function defaultPrompt(config: ExperimentConfig | null): string {

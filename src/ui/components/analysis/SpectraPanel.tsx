@@ -9,11 +9,11 @@ import type { MethodSpectra, SpectraResult } from '../../../experiment/protocol'
 import { useAnalysis } from '../../store/analysis';
 import { analysisActions } from '../../store/client';
 import { useExperiment } from '../../store/experiment';
-import { methodColor } from '../charts/colors';
+import { BASE_COLOR, methodColor } from '../charts/colors';
 import { fix } from './common';
 import { ExplainedChart, SingularValuesChart, ZERO_SHARE, type SpectrumSeries } from './SpectraCharts';
 
-const REF_COLOR = '#666';
+const REF_COLOR = BASE_COLOR;
 
 function matrixLabel(s: { name: string; layer: number | null; proj: string; rows: number; cols: number }): string {
   return s.layer === null ? `embedding ${s.proj} (${s.rows}×${s.cols}, full fine-tuning only)` : `layer ${s.layer} · ${s.proj} (${s.rows}×${s.cols})`;
@@ -43,7 +43,7 @@ function SummaryTable({ r, colorOf }: { r: SpectraResult; colorOf: (id: string) 
     return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
   };
   return (
-    <table className="ll-table" data-testid="rank-table">
+    <div className="ll-table-wrap" tabIndex={0}><table className="ll-table" data-testid="rank-table">
       <caption className="ll-hint">Mean rank@90% over all projection matrices of each kind (embeddings excluded); intruder dimensions summed over them (top {r.intruderTopK} singular vectors, |cos| &lt; {r.intruderThreshold}).</caption>
       <thead>
         <tr><th scope="col">method</th><th scope="col">attention</th><th scope="col">MLP</th><th scope="col">all</th><th scope="col">possible rank</th><th scope="col">intruders (attn / MLP)</th></tr>
@@ -67,7 +67,7 @@ function SummaryTable({ r, colorOf }: { r: SpectraResult; colorOf: (id: string) 
           </tr>
         )}
       </tbody>
-    </table>
+    </table></div>
   );
 }
 

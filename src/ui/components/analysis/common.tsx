@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import type { EvalPoint } from '../../../experiment/protocol';
 
 export const HEIGHT = 210;
-export const TICK = { fontSize: 14, fill: '#222' };
+export const TICK = { fontSize: 14, fill: 'currentColor' };
 export const MARGIN = { top: 4, right: 12, bottom: 22, left: 8 };
 
 export const fix = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');

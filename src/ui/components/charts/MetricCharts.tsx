@@ -42,7 +42,7 @@ export interface ChartDomains {
 }
 
 const HEIGHT = 210;
-const TICK = { fontSize: 14, fill: '#222' };
+const TICK = { fontSize: 14, fill: 'currentColor' };
 const MARGIN = { top: 4, right: 12, bottom: 22, left: 8 };
 const num4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
 const pct = (v: number) => `${Math.round(v * 100)}%`;
@@ -124,7 +124,7 @@ function divergedEnds(series: Series[], evals: EvalPoint[], x: [number, number] 
     if (!last) return [];
     return [(
       <ReferenceDot
-        key={`diverged-${m.id}`} x={clamp(last.targetLoss, x)} y={clamp(last.sourceLoss, y)} r={7} fill="#fff" stroke={m.color} strokeWidth={3}
+        key={`diverged-${m.id}`} x={clamp(last.targetLoss, x)} y={clamp(last.sourceLoss, y)} r={7} fill="#fff" stroke={m.color} strokeWidth={3} className="ll-diverged-dot"
         label={{ value: `✕ diverged (step ${m.divergedAt})`, position: 'right', fill: m.color, fontSize: 13 }}
       />
     )];
@@ -150,7 +150,7 @@ export function LearnForgetChart({ series, evals: all }: Props) {
           line={{ strokeWidth: m.dashed ? 1.5 : 2.5, strokeDasharray: m.dashed ? '6 4' : undefined }} isAnimationActive={false}
         />
       ))}
-      {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} />}
+      {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} className="ll-base-dot" />}
       {divergedEnds(series, evals, x, y)}
     </ScatterChart>
   );

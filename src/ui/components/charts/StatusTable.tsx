@@ -39,10 +39,11 @@ function rate(m: MethodInfo, point: StepPoint | undefined, peak: DevicePeak | nu
   if (!point || m.flopsPerStep === undefined) return '–';
   const r = achievedRate(m.flopsPerStep, point.ms, peak?.gflops ?? null);
   if (!r) return '–';
-  const g = r.gflops >= 100 ? r.gflops.toFixed(0) : r.gflops.toPrecision(2);
+  const g = r.gflops >= 99.5 ? r.gflops.toFixed(0) : r.gflops.toPrecision(2);
   if (r.shareOfPeak === null) return g;
   const pct = 100 * r.shareOfPeak;
-  return `${g} (${pct >= 10 ? pct.toFixed(0) : pct.toPrecision(1)}%)`;
+  // toPrecision(1) writes 9.5–9.99 as "1e+1" and tiny shares in exponents: whole percents from 9.5, "<0.01" below.
+  return `${g} (${pct >= 9.5 ? pct.toFixed(0) : pct < 0.01 ? '<0.01' : pct.toPrecision(1)}%)`;
 }
 
 /**
@@ -74,7 +75,7 @@ export function StatusTable({ methods, lastStep, diverged, config, evals: all, d
   const evals = drawnEvals(all, diverged);
   return (
     <>
-    <table className="ll-table">
+    <div className="ll-table-wrap" tabIndex={0}><table className="ll-table">
       <caption style={{ textAlign: 'left', fontWeight: 650 }}>Methods in this run</caption>
       <thead>
         <tr><th scope="col">Method</th><th scope="col">Settings</th><th scope="col">Step</th><th scope="col">Tokens/s</th><th scope="col" title="Model FLOPs of a step (matmuls) per second, and their share of the device's measured FMA peak">GFLOP/s (of peak)</th><th scope="col">Target loss</th><th scope="col">Source loss</th><th scope="col">Trainable params</th><th scope="col">Weights / grads / optimizer</th><th scope="col">Status</th></tr>
@@ -94,13 +95,13 @@ export function StatusTable({ methods, lastStep, diverged, config, evals: all, d
             <td data-testid={`source-${m.id}`}>{lossChange(evals, m.id, 'sourceLoss')}</td>
             <td>{m.trainableParams.toLocaleString('en-US')}{share(m)}</td>
             <td>{kib(m.memory.weightBytes)} / {kib(m.memory.gradientBytes)} / {kib(m.memory.optimizerBytes)}</td>
-            <td data-testid={`status-${m.id}`} style={diverged[m.id] !== undefined ? { color: '#b00020', fontWeight: 650 } : undefined}>
+            <td data-testid={`status-${m.id}`} className={diverged[m.id] !== undefined ? 'll-diverged' : undefined}>
               {diverged[m.id] !== undefined ? `diverged at step ${diverged[m.id]}` : 'ok'}
             </td>
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></div>
     <p className="ll-hint" data-testid="peak-note">
       {devicePeak
         ? `Share of peak: against ${devicePeak.gflops.toPrecision(3)} GFLOP/s, this device's rate on a compute-bound FMA kernel (measured before the run). `

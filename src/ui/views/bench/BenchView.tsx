@@ -36,7 +36,7 @@ function Report({ report }: { report: BenchReport }) {
       <button type="button" onClick={() => download(fileName(report), 'application/json', JSON.stringify(report, null, 2))}>
         Download JSON
       </button>
-      {reportTables(report).map((t) => <BenchTable key={t.title} table={t} />)}
+      {reportTables(report).map((t) => <div key={t.title} className="ll-table-wrap" tabIndex={0}><BenchTable table={t} /></div>)}
       <ul className="ll-bench-notes">{report.notes.map((n) => <li key={n}>{n}</li>)}</ul>
     </section>
   );
@@ -47,8 +47,9 @@ export function BenchView() {
   const [quick, setQuick] = useState(true);
   const running = status === 'running';
   return (
-    <section className="ll-bench" aria-label="Benchmark">
-      <p>
+    <section className="ll-bench" aria-labelledby="bench-title">
+      <h2 id="bench-title">Benchmark</h2>
+      <p className="ll-prose">
         Measures this browser’s GPU: its FMA and copy peaks, the engine’s matmul kernels at the model’s layer shapes, and
         training steps of full fine-tuning and LoRA (r = 1, 8, 64), each also as a share of the measured FMA peak. In the same
         run it times two peers on this GPU: TensorFlow.js (tf.matMul on its WebGPU backend, and the same model trained with its

@@ -38,7 +38,7 @@ export function SavedSweeps({ onOpen }: { onOpen: (s: SweepSummary) => void }) {
   return (
     <section aria-labelledby="saved-sweeps-title">
       <h3 id="saved-sweeps-title">Saved sweeps</h3>
-      <table className="ll-table">
+      <div className="ll-table-wrap" tabIndex={0}><table className="ll-table">
         <thead>
           <tr><th scope="col">Started</th><th scope="col">Preset</th><th scope="col">Runs</th><th scope="col">Progress</th><th scope="col" aria-label="Actions" /></tr>
         </thead>
@@ -64,7 +64,7 @@ export function SavedSweeps({ onOpen }: { onOpen: (s: SweepSummary) => void }) {
             );
           })}
         </tbody>
-      </table>
+      </table></div>
     </section>
   );
 }

@@ -11,7 +11,7 @@ import { lossDomain } from '../../components/charts/divergence';
 import { fmtLr, fullReferences, moduleBars, planePoints, rankPoints } from './model';
 
 const HEIGHT = 230;
-const TICK = { fontSize: 13, fill: '#222' };
+const TICK = { fontSize: 13, fill: 'currentColor' };
 const MARGIN = { top: 4, right: 14, bottom: 22, left: 8 };
 const f2 = (v: number) => v.toFixed(2);
 const num4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
@@ -116,7 +116,7 @@ export function RankCharts({ best, colors }: Props) {
       {points.map((p) => <Scatter key={p.family} name={p.label} data={[p]} fill={colors[p.family]} isAnimationActive={false} />)}
       {fulls.map((f) => (
         <ReferenceLine key={f.family} y={f[metric]} stroke={colors[f.family]} strokeWidth={2} strokeDasharray="6 4"
-          label={{ value: f.label, position: 'insideTopRight', fill: '#222', fontSize: 12 }} />
+          label={{ value: f.label, position: 'insideTopRight', fill: 'currentColor', fontSize: 12 }} />
       ))}
     </ScatterChart>
   );
@@ -183,7 +183,7 @@ export function PlaneChart({ cells, colors, baseSource, families }: Props & { fa
       chart="plane" wide title="The learn–forget plane: every checkpoint" empty={points.length === 0}
       hint={<>
         Every evaluation after step 0 of every run in the sweep (x reversed: right = learned more; up = forgot more), from the base model (●{baseSource !== null ? `, source ${f2(baseSource)}` : ''}).
-        The black line is the Pareto front: checkpoints no other one beats on both losses.
+        The heavy line without markers is the Pareto front: checkpoints no other one beats on both losses.
         {front.length ? ` On the front (${front.length} checkpoints): ${share}.` : ''}
       </>}
     >
@@ -198,7 +198,7 @@ export function PlaneChart({ cells, colors, baseSource, families }: Props & { fa
           <Scatter key={f.id} name={f.label} data={points.filter((p) => p.family === f.id)} fill={colors[f.id]} fillOpacity={0.8} isAnimationActive={false} />
         ))}
         <Scatter name="Pareto front" className="ll-front" data={front} fill="#111" line={{ stroke: '#111', strokeWidth: 2 }} shape={NoDot} isAnimationActive={false} />
-        {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} ifOverflow="extendDomain" />}
+        {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} ifOverflow="extendDomain" className="ll-base-dot" />}
       </ScatterChart>
     </ChartPanel>
   );

@@ -21,7 +21,7 @@ interface Props {
 
 export function BestLrTable({ best, colors, baseSource }: Props) {
   return (
-    <table className="ll-table" data-testid="best-lr-table">
+    <div className="ll-table-wrap" tabIndex={0}><table className="ll-table" data-testid="best-lr-table">
       <caption>
         <b>At each method’s best learning rate</b> (the paper’s comparison): the run of each method whose held-out target
         loss went lowest, at that evaluation.
@@ -44,7 +44,7 @@ export function BestLrTable({ best, colors, baseSource }: Props) {
           );
         })}
       </tbody>
-    </table>
+    </table></div>
   );
 }
 
@@ -58,7 +58,7 @@ export function EqualLearningTable({ best, colors }: Omit<Props, 'baseSource'>) 
   const level = picked ?? fallback;
   const rows = level === null ? [] : equalLearning(series, level);
   return (
-    <table className="ll-table" data-testid="equal-learning-table">
+    <div className="ll-table-wrap" tabIndex={0}><table className="ll-table" data-testid="equal-learning-table">
       <caption>
         <b>At equal learning</b>: the source loss each method (at its best learning rate) had when its held-out target loss first
         reached{' '}
@@ -89,6 +89,6 @@ export function EqualLearningTable({ best, colors }: Omit<Props, 'baseSource'>) 
         ))}
         {rows.length === 0 && <tr><td colSpan={5}>No LoRA run has been evaluated yet, so there is no level to compare at: pick one above.</td></tr>}
       </tbody>
-    </table>
+    </table></div>
   );
 }

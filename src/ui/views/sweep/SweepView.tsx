@@ -120,27 +120,20 @@ export function SweepView() {
 
   return (
     <section className="ll-panel ll-sweep" aria-labelledby="sweep-title">
-      <h2 id="sweep-title">Sweep: learning rates × methods, read the way the paper reads them</h2>
-      <p className="ll-intro">
-        Every method at several learning rates, trained group by group from the same base model on the same batches. Then compare
-        each method at its best learning rate, and at equal learning.
-      </p>
-      <div className="ll-controls">
+      <div className="ll-panel-head">
+        <h2 id="sweep-title">Sweep: learning rates × methods, read the way the paper reads them</h2>
+        <p className="ll-intro">
+          Every method at several learning rates, trained group by group from the same base model on the same batches. Then compare
+          each method at its best learning rate, and at equal learning.
+        </p>
+      </div>
+      <div className="ll-toolbar">
         <div className="ll-preset">
           <label htmlFor="sweep-preset">Sweep preset</label>
           <select id="sweep-preset" value={Object.hasOwn(SWEEP_PRESETS, preset) ? preset : ''} onChange={(e) => setPreset(e.target.value)} disabled={running}>
             {Object.entries(SWEEP_PRESETS).map(([k, p]) => <option key={k} value={k}>{p.title}</option>)}
           </select>
-          {info && <p className="ll-hint">{info.description} <b>Findings {info.findings.join(', ')}.</b></p>}
         </div>
-        <p className="ll-hint" data-testid="sweep-size">
-          {runs} runs in {groups} group{groups === 1 ? '' : 's'} (up to {LIMITS.methods} train side by side): {(runs * sweep.steps).toLocaleString('en-US')} training steps in all.
-        </p>
-        <fieldset className="ll-bare" disabled={running}>
-          <GridEditor sweep={sweep} update={update} colors={familyColors(sweep)} />
-        </fieldset>
-      </div>
-      <div className="ll-main">
         <div className="ll-runbar">
           <button type="button" onClick={() => sweepActions.start(sweep, preset)} disabled={running}>Start</button>
           <button type="button" onClick={sweepActions.pause} disabled={!running}>Pause</button>
@@ -150,6 +143,18 @@ export function SweepView() {
           <button type="button" onClick={copyLink}>Copy link</button>
           {copied && <span data-testid="copied">{copied}</span>}
         </div>
+        <p className="ll-status" role="status" aria-live="polite" data-state={s.state}>{statusText(s.state, s.error)}</p>
+      </div>
+      <div className="ll-controls">
+        {info && <p className="ll-hint">{info.description} <b>Findings {info.findings.join(', ')}.</b></p>}
+        <p className="ll-hint" data-testid="sweep-size">
+          {runs} runs in {groups} group{groups === 1 ? '' : 's'} (up to {LIMITS.methods} train side by side): {(runs * sweep.steps).toLocaleString('en-US')} training steps in all.
+        </p>
+        <fieldset className="ll-bare" disabled={running}>
+          <GridEditor sweep={sweep} update={update} colors={familyColors(sweep)} />
+        </fieldset>
+      </div>
+      <div className="ll-main">
         {runState === 'running' && <p className="ll-hint"><b>An experiment run is training now:</b> Start stops it (one thing trains at a time).</p>}
         {linkProblems.length > 0 && (
           <div role="alert" data-testid="link-problems" className="ll-alert">
@@ -157,7 +162,6 @@ export function SweepView() {
             <ul>{linkProblems.map((p) => <li key={p}>{p}</li>)}</ul>
           </div>
         )}
-        <p className="ll-status" role="status" aria-live="polite" data-state={s.state}>{statusText(s.state, s.error)}</p>
         <ProgressBar />
         <div className="ll-charts">
           <LrCharts {...props} />

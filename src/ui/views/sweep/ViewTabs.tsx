@@ -1,21 +1,22 @@
-// The page's view switch: the experiment (one run, several methods) or a sweep (a grid of
-// runs). The URL says which (`view=sweep`; no `view` is the experiment), and each view owns
+// The page's view switch: the experiment (one run, several methods), a sweep (a grid of
+// runs), the benchmark and the diagnostics (the engine check). The URL says which (`view=sweep`;
+// no `view` is the experiment), and each view owns
 // the rest of the query while it is shown, so switching remembers the query the other view
 // left behind and puts it back (replaceState: switching adds no history entries).
-import { useEffect, type ReactNode } from 'react';
+import { useEffect, type KeyboardEvent, type ReactNode } from 'react';
 import './sweep.css';
 
-export type View = 'experiment' | 'sweep' | 'bench';
+export type View = 'experiment' | 'sweep' | 'bench' | 'diagnostics';
 
 export function viewFromUrl(): View {
   const v = new URLSearchParams(window.location.search).get('view');
-  return v === 'sweep' || v === 'bench' ? v : 'experiment';
+  return v === 'sweep' || v === 'bench' || v === 'diagnostics' ? v : 'experiment';
 }
 
 /** The query each view last had, so switching back restores its settings. */
-const left: Record<View, string> = { experiment: '', sweep: '?view=sweep', bench: '?view=bench' };
+const left: Record<View, string> = { experiment: '', sweep: '?view=sweep', bench: '?view=bench', diagnostics: '?view=diagnostics' };
 
-const TABS: ReadonlyArray<readonly [View, string]> = [['experiment', 'Experiment'], ['sweep', 'Sweep'], ['bench', 'Benchmark']];
+const TABS: ReadonlyArray<readonly [View, string]> = [['experiment', 'Experiment'], ['sweep', 'Sweep'], ['bench', 'Benchmark'], ['diagnostics', 'Diagnostics']];
 
 /** The mounted tabs' switch, for links elsewhere on the page (null while no tabs are shown). */
 let switchTo: ((v: View) => void) | null = null;
@@ -54,18 +55,24 @@ export function ViewTabs({ view, onChange }: { view: View; onChange: (v: View) =
       switchTo = null;
     };
   });
+  // Arrow keys move between tabs (the WAI-ARIA tabs pattern); Tab leaves the list from the selected one.
+  const onKey = (e: KeyboardEvent) => {
+    const i = TABS.findIndex(([v]) => v === view);
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    e.preventDefault();
+    const next = TABS[(i + step + TABS.length) % TABS.length][0];
+    go(next);
+    requestAnimationFrame(() => document.getElementById(`ll-tab-${next}`)?.focus());
+  };
   return (
-    <>
-      <div className="ll-tabs" role="tablist" aria-label="Views">
-        {TABS.map(([v, name]) => (
-          <button key={v} type="button" role="tab" aria-selected={v === view} onClick={() => go(v)}>{name}</button>
-        ))}
-      </div>
-      <p className="ll-tabs-note">
-        <b>Experiment</b>: several methods side by side in one run. <b>Sweep</b>: a grid of methods × learning rates, to compare each
-        method at its best learning rate. One thing trains at a time: starting one stops the other. <b>Benchmark</b>: this
-        GPU’s speed with the engine’s kernels.
-      </p>
-    </>
+    <div className="ll-tabs" role="tablist" aria-label="Views" onKeyDown={onKey}>
+      {TABS.map(([v, name]) => (
+        <button
+          key={v} id={`ll-tab-${v}`} type="button" role="tab" aria-selected={v === view} tabIndex={v === view ? 0 : -1}
+          onClick={() => go(v)}
+        >{name}</button>
+      ))}
+    </div>
   );
 }
