@@ -23,7 +23,8 @@ describe('shipped base models', () => {
   it('include the schema default and every preset\'s base', () => {
     expect(DEFAULT_BASE).toBe(experimentSchema.shape.base.parse(undefined));
     for (const p of Object.values(PRESETS)) expect(isShippedBase(p.config.base)).toBe(true);
-    expect(isShippedBase('small')).toBe(false);
-    expect(shippedBasesNote()).toBe('the only shipped base model is "base"');
+    expect(isShippedBase('small')).toBe(true);
+    expect(isShippedBase('medium')).toBe(false);
+    expect(shippedBasesNote()).toBe('the shipped base models are: "base", "small"');
   });
 });

@@ -3,7 +3,7 @@
 // one when the link is opened, and lets the loaders say which bases exist when a file is missing.
 
 /** Every shipped base model, the default first. bases.test.ts checks this against public/models/. */
-export const SHIPPED_BASES: readonly string[] = ['base'];
+export const SHIPPED_BASES: readonly string[] = ['base', 'small'];
 
 /** The base a link falls back to (the config schema's default). */
 export const DEFAULT_BASE = SHIPPED_BASES[0];
