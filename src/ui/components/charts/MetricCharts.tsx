@@ -4,6 +4,7 @@
 // targets, exact-match accuracy vs step. Before a run each panel shows what it will draw.
 // A diverged method's line ends at the state it stopped in, with a marker and "(diverged at step
 // N)" in the legend; its blow-up runs off the top instead of flattening the other lines.
+import { lossTickFormatter } from './ticks';
 import type { ReactNode } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { EvalPoint, MethodInfo } from '../../../experiment/protocol';
@@ -89,7 +90,7 @@ function divergedMarks(series: Series[]) {
 
 function StepChart({ series, evals, metric, yLabel }: Props & { metric: Metric; yLabel: string }) {
   const accuracy = metric === 'targetAccuracy';
-  const fmt = accuracy ? pct : (v: number) => v.toFixed(2);
+  const fmt = accuracy ? pct : lossTickFormatter(evals.map((e) => e[metric as 'targetLoss' | 'sourceLoss']));
   return (
     <LineChart responsive style={{ width: '100%', height: HEIGHT }} data={byStep(series, evals, metric)} margin={MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
@@ -139,8 +140,8 @@ export function LearnForgetChart({ series, evals: all }: Props) {
   return (
     <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="targetLoss" name="target loss" type="number" domain={x} allowDataOverflow reversed tick={TICK} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'target loss (learned more →)', position: 'insideBottom', offset: -14 }} />
-      <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={y} allowDataOverflow width={60} tick={TICK} tickFormatter={(v: number) => v.toFixed(2)} label={{ value: 'source loss (forgot ↑)', angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }} />
+      <XAxis dataKey="targetLoss" name="target loss" type="number" domain={x} allowDataOverflow reversed tick={TICK} tickFormatter={lossTickFormatter(evals.map((e) => e.targetLoss))} label={{ value: 'target loss (learned more →)', position: 'insideBottom', offset: -14 }} />
+      <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={y} allowDataOverflow width={60} tick={TICK} tickFormatter={lossTickFormatter(evals.map((e) => e.sourceLoss))} label={{ value: 'source loss (forgot ↑)', angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }} />
       <ZAxis range={[36, 36]} />
       <Tooltip formatter={num4} />
       <Legend verticalAlign="top" />
