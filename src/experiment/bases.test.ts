@@ -1,8 +1,8 @@
 // The list of shipped base models matches public/models/ exactly, and every preset uses one of them.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BASE, isShippedBase, SHIPPED_BASES, shippedBasesNote } from './bases';
+import { BASE_FACTS, baseLabel, DEFAULT_BASE, isShippedBase, SHIPPED_BASES, shippedBasesNote } from './bases';
 import { experimentSchema, PRESETS } from './config';
 
 const MODELS = fileURLToPath(new URL('../../public/models/', import.meta.url));
@@ -26,5 +26,14 @@ describe('shipped base models', () => {
     expect(isShippedBase('small')).toBe(true);
     expect(isShippedBase('medium')).toBe(false);
     expect(shippedBasesNote()).toBe('the shipped base models are: "base", "small"');
+  });
+
+  it('are described by their manifests\' numbers', () => {
+    for (const name of SHIPPED_BASES) {
+      const m = JSON.parse(readFileSync(`${MODELS}${name}.json`, 'utf8'));
+      expect(BASE_FACTS[name]).toEqual({ params: m.elements, dModel: m.config.dModel, nLayers: m.config.nLayers, steps: m.training.steps });
+    }
+    expect(baseLabel('small')).toBe('small: 820k parameters (d_model 128, 4 layers), pretrained 1000 steps');
+    expect(baseLabel('nope')).toBe('nope');
   });
 });

@@ -5,6 +5,19 @@
 /** Every shipped base model, the default first. bases.test.ts checks this against public/models/. */
 export const SHIPPED_BASES: readonly string[] = ['base', 'small'];
 
+/** What a student needs to choose between the shipped bases; bases.test.ts checks it against the manifests. */
+export const BASE_FACTS: Readonly<Record<string, { params: number; dModel: number; nLayers: number; steps: number }>> = {
+  base: { params: 115008, dModel: 64, nLayers: 2, steps: 3000 },
+  small: { params: 820352, dModel: 128, nLayers: 4, steps: 1000 },
+};
+
+/** "small: 820k parameters (d_model 128, 4 layers), pretrained 1000 steps", or the bare name. */
+export function baseLabel(name: string): string {
+  const f = BASE_FACTS[name];
+  if (!f) return name;
+  return `${name}: ${Math.round(f.params / 1000)}k parameters (d_model ${f.dModel}, ${f.nLayers} layers), pretrained ${f.steps} steps`;
+}
+
 /** The base a link falls back to (the config schema's default). */
 export const DEFAULT_BASE = SHIPPED_BASES[0];
 

@@ -3,6 +3,7 @@
 // Each control edits the experiment through `update`, which applies a change only when the
 // whole experiment still validates.
 import { useId } from 'react';
+import { baseLabel, SHIPPED_BASES } from '../../../experiment/bases';
 import { LIMITS, type ExperimentConfig } from '../../../experiment/config';
 import { Hint, NumberField, SelectField } from './NumberField';
 
@@ -81,9 +82,15 @@ export function SharedSettings({ config, update }: { config: ExperimentConfig; u
       <fieldset>
         <legend>Data</legend>
         <Hint>
-          The base model was pretrained on English. Each method is fine-tuned on the <b>target</b>;
-          forgetting is measured on held-out <b>source</b> text.
+          Each base model was pretrained on English; a larger one is slower per step. Each method is
+          fine-tuned on the <b>target</b>; forgetting is measured on held-out <b>source</b> text.
         </Hint>
+        <SelectField
+          label="Base model"
+          value={config.base}
+          options={SHIPPED_BASES.map((b) => [b, baseLabel(b)] as const)}
+          onChange={(base) => update((c) => ({ ...c, base }))}
+        />
         <DomainField label="Source (keep)" which="source" config={config} update={update} />
         <DomainField label="Target (learn)" which="target" config={config} update={update} />
       </fieldset>
