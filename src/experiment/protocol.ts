@@ -4,6 +4,7 @@
 import type { DevicePeak } from './device-peak';
 import type { MatrixSpectrum } from './analysis/spectra';
 import type { ExperimentConfig } from './config';
+import type { KernelVariantSettings } from './kernel-settings';
 import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from './history';
 import type { SweepConfig, SweepEvent } from './sweep';
 import type { UploadFile } from './export/bundle';
@@ -104,6 +105,8 @@ export type WorkerCommand =
   | { type: 'ping'; n: number }
   /** Measure the device's FMA peak once (answered by 'device-peak', from a cache after the first time). */
   | { type: 'measure-peak' }
+  /** Force kernel variants (or 'auto') for everything built after it; runs already built keep their dispatches. */
+  | { type: 'set-kernel-variants'; variants: KernelVariantSettings }
   | { type: 'debug-fault'; fault: DebugFault; bytes?: number }
   | { type: 'start'; config: ExperimentConfig; preset: string; runId: string }
   | { type: 'pause' }

@@ -4,7 +4,7 @@
 // queue, so commands never interleave. `ping` is answered at once (the page's liveness check);
 // test builds' fault hooks arrive as `debug-fault` (see client.ts).
 
-import { acquireDevice, adapterKey, Autotuner, createKernelContext, type KernelContext } from '../engine/index';
+import { acquireDevice, adapterKey, Autotuner, createKernelContext, type KernelContext, type KernelVariants } from '../engine/index';
 import { IdbAutotuneCache } from './autotune-cache';
 import { loadCheckpoint } from './checkpoint';
 import { CommandQueue } from './command-queue';
@@ -34,6 +34,9 @@ let memoryBudget: number | null = null;
 /** Set by the 'lose-device' test hook: its device.destroy() is then a loss, not a clean shutdown. */
 let simulatedLoss = false;
 
+/** Forced kernel variants ('set-kernel-variants'); the context holds this object, so a change reaches later runs. */
+const kernelVariants: KernelVariants = {};
+
 function context(): Promise<KernelContext> {
   ctxPromise ??= acquireDevice().then((gpu) => {
     const a = gpu.adapterInfo;
@@ -51,7 +54,7 @@ function context(): Promise<KernelContext> {
     });
     // Kernel choices timed on this adapter persist in IndexedDB, so reloads skip the timing.
     const autotune = new Autotuner({ adapterKey: adapterKey(gpu.adapterInfo), cache: new IdbAutotuneCache() });
-    return { ...createKernelContext(gpu.device), autotune };
+    return { ...createKernelContext(gpu.device), autotune, variants: kernelVariants };
   });
   return ctxPromise;
 }
@@ -167,6 +170,9 @@ async function execute(cmd: WorkerCommand): Promise<void> {
       break;
     case 'measure-peak':
       await devicePeak();
+      break;
+    case 'set-kernel-variants':
+      Object.assign(kernelVariants, cmd.variants);
       break;
   }
 }

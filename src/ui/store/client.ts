@@ -13,6 +13,8 @@ import { applySweepEvent, resetSweep, useSweep } from './sweep';
 import { ANALYSIS_EVENTS, applyAnalysisEvent, markBusy, useAnalysis } from './analysis';
 import { applyBenchEvent, BENCH_EVENTS, benchLost, markBenchRunning } from './bench';
 import type { BenchEvent } from '../../experiment/protocol';
+import type { KernelVariantSettings } from '../../experiment/kernel-settings';
+import { loadKernelVariants, storeKernelVariants } from './kernel-variants';
 
 /** A Worker that has not answered a ping for this long is taken for hung. */
 export const HANG_MS = 10_000;
@@ -97,8 +99,16 @@ function send(cmd: WorkerCommand): void {
   if (!worker) {
     worker = startWorker();
     document.addEventListener('visibilitychange', onVisibility);
+    // A new Worker (first command, or a restart) starts with the Diagnostics view's kernel setting.
+    worker.postMessage({ type: 'set-kernel-variants', variants: loadKernelVariants() } satisfies WorkerCommand);
   }
   worker.postMessage(cmd);
+}
+
+/** Keeps the kernel-variant setting and hands it to the Worker for what it builds next. */
+export function setKernelVariants(s: KernelVariantSettings): void {
+  storeKernelVariants(s);
+  send({ type: 'set-kernel-variants', variants: s });
 }
 
 /** Fault hooks for browser tests: only when the page was started with `window.__LORALAB_FAULTS__ = true`. */

@@ -1,7 +1,8 @@
 // The Diagnostics view (`?view=diagnostics`): for developers and for "does my GPU work?": the
 // adapter this page trains on, the engine check (a tiny model trained in the page's Worker) and
-// a link to the Benchmark view.
+// a link to the Benchmark view, and the setting that forces kernel variants.
 import { EngineDemo } from '../EngineDemo';
+import { KernelSettings } from '../diagnostics/KernelSettings';
 import { ViewLink } from '../../views/sweep/ViewTabs';
 import type { GpuStatus } from './GpuStatus';
 
@@ -15,6 +16,7 @@ export function DiagnosticsView({ status }: { status: GpuStatus }) {
         <dt>Speed</dt>
         <dd>device peak, matmuls and training steps: <ViewLink to="bench">open the Benchmark view</ViewLink></dd>
       </dl>
+      <KernelSettings />
       <EngineDemo />
     </section>
   );
