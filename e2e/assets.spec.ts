@@ -14,14 +14,14 @@ async function startAndReadStatus(page: Page) {
 
 test('a link naming a base model that is not shipped says so, and trains on the shipped base', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto(`/?${TINY}&base=small`);
+  await page.goto(`/?${TINY}&base=medium`);
   const problems = page.getByTestId('link-problems');
-  await expect(problems).toContainText('base model "small" is not shipped with this page (shipped: base); keeping base');
+  await expect(problems).toContainText('base model "medium" is not shipped with this page (shipped: base, small); keeping base');
   const status = await startAndReadStatus(page);
   await expect(status).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
   await expect(page.locator('[data-chart="targetLoss"] .recharts-line')).toHaveCount(1);
   // The link now names only what is used: no unknown base.
-  await expect(page).not.toHaveURL(/base=small/);
+  await expect(page).not.toHaveURL(/base=medium/);
 });
 
 const garbage = (route: Route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.alloc(1000, 7) });

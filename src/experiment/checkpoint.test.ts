@@ -85,12 +85,12 @@ describe('loading a base model over fetch: every problem names the file', () => 
   });
 
   it('an unknown base (the server answers with its index page) is not found, and the shipped bases are named', async () => {
-    await expect(loadCheckpoint(fakeServer(files), 'small.json')).rejects.toThrow(
-      'models/small.json not found: the server sent a web page in its place. "small" is not a shipped base model; the only shipped base model is "base".',
+    await expect(loadCheckpoint(fakeServer(files), 'medium.json')).rejects.toThrow(
+      'models/medium.json not found: the server sent a web page in its place. "medium" is not a shipped base model; the shipped base models are: "base", "small".',
     );
-    await expect(loadBaseModel(fakeServer(files), 'small')).rejects.toThrow('base model "small" is not shipped with this page; the only shipped base model is "base".');
-    await expect(loadCheckpoint(fakeServer(files, { 'small.json': () => new Response('', { status: 404 }) }), 'small.json'))
-      .rejects.toThrow('models/small.json not found (HTTP 404). "small" is not a shipped base model');
+    await expect(loadBaseModel(fakeServer(files), 'medium')).rejects.toThrow('base model "medium" is not shipped with this page; the shipped base models are: "base", "small".');
+    await expect(loadCheckpoint(fakeServer(files, { 'medium.json': () => new Response('', { status: 404 }) }), 'medium.json'))
+      .rejects.toThrow('models/medium.json not found (HTTP 404). "medium" is not a shipped base model');
   });
 
   it('a manifest that is not a model manifest says so', async () => {

@@ -216,14 +216,14 @@ const hostile: [string, string, Check?][] = [
   ['script as a label', 'v=1&preset=english-code&r8.label=<script>alert(1)</script>', (r) => expect(r.config.methods[2].label).toBe('LoRA r=8')],
   ['javascript: label', 'v=1&preset=english-code&r8.label=javascript:alert(1)'],
   ['javascript: base', 'v=1&preset=english-code&base=javascript:alert(1)', (r) => expect(r.config.base).toBe('base')],
-  ['unknown base model', 'v=1&preset=english-code&base=small&steps=50', (r) => {
+  ['unknown base model', 'v=1&preset=english-code&base=medium&steps=50', (r) => {
     expect(r.config.base).toBe('base');
     expect(r.config.steps).toBe(50);
-    expect(r.problems).toEqual(['base model "small" is not shipped with this page (shipped: base); keeping base']);
+    expect(r.problems).toEqual(['base model "medium" is not shipped with this page (shipped: base, small); keeping base']);
   }],
   ['unknown base model named like a prototype', 'v=1&preset=english-math&base=__proto__', (r) => {
     expect(r.config.base).toBe('base');
-    expect(r.problems).toEqual(['base model "__proto__" is not shipped with this page (shipped: base); keeping base']);
+    expect(r.problems).toEqual(['base model "__proto__" is not shipped with this page (shipped: base, small); keeping base']);
   }],
   ['script as a preset', 'v=1&preset=<script>alert(1)</script>', (r) => expect(r.preset).toBe(DEFAULT_PRESET)],
   ['script as a method id', 'v=1&preset=english-code&m=<script>,r8', (r) => expect(r.config.methods.map((m) => m.id)).toEqual(['r8'])],

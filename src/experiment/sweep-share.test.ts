@@ -36,7 +36,7 @@ function randomSweep(rng: SplitMix32): SweepConfig {
     }
   }
   return parseSweep({
-    version: 1, base: 'base' /* the only shipped base (bases.ts); others are refused */, source: { domain: 'english', ...(r() < 0.3 ? { genres: ['fiction'] } : {}) },
+    version: 1, base: 'base' /* a shipped base (bases.ts); others are refused */, source: { domain: 'english', ...(r() < 0.3 ? { genres: ['fiction'] } : {}) },
     target: pick([{ domain: 'code' }, { domain: 'math', level: 'hard', answerOnly: true }, { domain: 'english', genres: ['learned', 'news'] }]),
     steps: 1 + Math.floor(r() * 500), batchSize: pick([1, 2, 8, 32]), seqLen: pick([8, 16, 64, 256]),
     schedule: { kind: pick(['constant', 'cosine']), warmupSteps: Math.floor(r() * 20) }, maxGradNorm: pick([0, 1, 0.5]),

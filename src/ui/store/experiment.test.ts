@@ -63,13 +63,13 @@ describe('experiment store', () => {
 
   it('a saved run from a base the page does not ship opens with a message and no resume', () => {
     const run = {
-      id: 'x', preset: 'english-code', config: { ...config, base: 'small' }, createdAt: 1, updatedAt: 1, state: 'paused' as const,
+      id: 'x', preset: 'english-code', config: { ...config, base: 'medium' }, createdAt: 1, updatedAt: 1, state: 'paused' as const,
       step: 2, methods: [], evals: [point('full', 0)], checkpointStep: 2,
     };
     applyEvent({ type: 'run-opened', run, resumable: true });
     const s = useExperiment.getState();
     expect(s.resumable).toBeNull();
-    expect(s.error).toMatch(/base model "small", which this page does not have/);
+    expect(s.error).toMatch(/base model "medium", which this page does not have/);
     expect(s.form.config.base).toBe('base');
     expect(s.evals).toHaveLength(1);
   });
