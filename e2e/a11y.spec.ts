@@ -1,7 +1,8 @@
 // Accessibility: axe-core (through @axe-core/playwright) finds no serious or critical violation
 // (WCAG 2.1 A/AA rules and best practices: contrast, labels, landmarks, roles, focusable names)
 // on every view, in the light and the dark theme (emulated prefers-color-scheme), with the share
-// menu open on the experiment view and with a finished run's charts and status table on screen.
+// menu open on the experiment view, with a finished run's charts and status table on screen, and with
+// the guided tour open.
 // Keyboard: the view tabs move with the arrow keys and every control shows a focus ring.
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
@@ -10,6 +11,7 @@ import { expect, test } from './fixtures';
 const VIEWS = [
   { name: 'experiment', url: '/', ready: (p: Page) => p.getByRole('region', { name: /Experiment/ }).getByRole('button', { name: 'Start', exact: true }) },
   { name: 'sweep', url: '/?view=sweep', ready: (p: Page) => p.getByRole('region', { name: /Sweep:/ }) },
+  { name: 'pretrain', url: '/?view=pretrain', ready: (p: Page) => p.getByRole('region', { name: 'Pretrain a base model' }) },
   { name: 'benchmark', url: '/?view=bench', ready: (p: Page) => p.getByRole('button', { name: 'Run benchmark' }) },
   { name: 'diagnostics', url: '/?view=diagnostics', ready: (p: Page) => p.getByRole('region', { name: /Engine check/ }) },
 ] as const;
@@ -44,6 +46,15 @@ test('a finished run (charts, legend, status table) has no serious violations in
   await page.getByRole('region', { name: /Experiment/ }).getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.locator('p.ll-status')).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
   await expect(page.locator('[data-chart="targetLoss"] .recharts-line')).toHaveCount(2);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    expect(await seriousViolations(page), scheme).toEqual([]);
+  }
+});
+
+test('the open tour (a step with its measured numbers and probes) has no serious violations in either theme', async ({ page }) => {
+  await page.goto('/?tour=forgets-less');
+  await expect(page.getByTestId('tour-claim')).toBeVisible();
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     expect(await seriousViolations(page), scheme).toEqual([]);

@@ -68,3 +68,30 @@ test('screenshots of embed mode and the open share menu', async ({ page }) => {
   await page.getByRole('button', { name: 'Copy embed code' }).click();
   await page.screenshot({ path: `${DIR}/share-menu-1280x800-light.png` });
 });
+
+test('screenshots of every tour step', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/?tour=setup');
+  const tour = page.getByTestId('tour');
+  for (let i = 1; ; i++) {
+    await expect(tour.getByTestId('tour-measured')).toHaveAttribute('data-source', 'file');
+    await expect(tour.getByTestId('tour-claim')).toBeVisible();
+    const id = await tour.getAttribute('data-step');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    for (const scheme of SCHEMES) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.waitForTimeout(200);
+      await page.screenshot({ path: `${DIR}/tour-${i}-${id}-1280x800-${scheme}.png` });
+    }
+    const next = tour.getByRole('button', { name: 'Next →' });
+    if (await next.isDisabled()) break;
+    await next.click();
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/?tour=one-curve');
+  await expect(tour.getByTestId('tour-measured')).not.toContainText('Loading the stored numbers');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.screenshot({ path: `${DIR}/tour-one-curve-390x844-dark.png`, fullPage: true });
+  expect.soft(overflow, 'the tour scrolls sideways on a phone').toBeLessThanOrEqual(0);
+});

@@ -9,6 +9,8 @@ import { acquireDevice, createKernelContext } from '../engine/index';
 import { loadCheckpoint } from '../experiment/checkpoint';
 import { ConfigError, parseExperiment, PRESETS, type ExperimentConfig } from '../experiment/config';
 import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-assets';
+import { customTargetFromFile } from '../experiment/data/custom-node';
+import type { CustomTextAssets } from '../experiment/data/custom-text';
 import { ExperimentRunner } from '../experiment/runner';
 import { metricsCsv, summaryTable } from './metrics';
 import { printProgress, progressLine } from './progress';
@@ -29,6 +31,7 @@ Options (override the preset):
   --alpha id=A         LoRA alpha of one method
   --only id,id         keep only these methods
   --config FILE.json   a whole experiment config (JSON) instead of a preset
+  --target-file FILE   train on your own text (UTF-8 .txt, .md or source file) as the target
   --out PREFIX         output prefix (default: results/<preset>), writes PREFIX.json and PREFIX.csv
   --help               this text`;
 
@@ -46,6 +49,7 @@ const { values: a } = parseArgs({
     rank: { type: 'string', multiple: true },
     alpha: { type: 'string', multiple: true },
     only: { type: 'string' },
+    'target-file': { type: 'string' },
     out: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -61,7 +65,7 @@ function pairs(list: string[] | undefined, what: string): Map<string, number> {
   return out;
 }
 
-async function buildConfig(): Promise<{ name: string; config: ExperimentConfig }> {
+async function buildConfig(): Promise<{ name: string; config: ExperimentConfig; customAssets?: CustomTextAssets }> {
   let name = a.preset ?? 'custom';
   let raw: Record<string, unknown>;
   if (a.config) {
@@ -102,6 +106,11 @@ async function buildConfig(): Promise<{ name: string; config: ExperimentConfig }
     if (alpha.has(id)) m.alpha = alpha.get(id);
   }
   raw.methods = methods;
+  if (a['target-file']) {
+    const own = customTargetFromFile(a['target-file'], { batchSize: Number(raw.batchSize), seqLen: Number(raw.seqLen) });
+    raw.target = own.target;
+    return { name, config: parseExperiment(raw), customAssets: own.assets };
+  }
   return { name, config: parseExperiment(raw) };
 }
 
@@ -110,7 +119,7 @@ async function main() {
     console.log(HELP);
     return;
   }
-  const { name, config } = await buildConfig();
+  const { name, config, customAssets } = await buildConfig();
   const [assets, base] = await Promise.all([
     loadAssetsFromDisk(),
     loadCheckpoint(fsAssetSource(new URL('../../public/models/', import.meta.url).pathname), `${config.base}.json`),
@@ -119,12 +128,16 @@ async function main() {
   const ctx = createKernelContext(gpu.device);
   const t0 = performance.now();
   let last = '';
-  const runner = new ExperimentRunner(ctx, config, { config: base.manifest.config, params: base.params }, assets, (e) => {
+  const diverged: Record<string, number> = {};
+  const runner = new ExperimentRunner(ctx, config, { config: base.manifest.config, params: base.params }, { ...assets, ...customAssets }, (e) => {
     if (e.type === 'eval') last = `eval@${e.point.step} ${e.point.method}: target ${e.point.targetLoss.toFixed(3)} source ${e.point.sourceLoss.toFixed(3)}`;
     if (e.type === 'step' && e.point.method === config.methods[config.methods.length - 1].id) {
       printProgress(progressLine(e.point.step, config.steps, t0, last));
     }
-    if (e.type === 'diverged') console.log(`\n${e.method} diverged at step ${e.step} (${e.reason ?? 'non-finite'}; loss ${e.loss})`);
+    if (e.type === 'diverged') {
+      diverged[e.method] = e.step;
+      console.log(`\n${e.method} diverged at step ${e.step} (${e.reason ?? 'non-finite'}; loss ${e.loss})`);
+    }
   });
   await runner.init();
   console.log(`${name}: ${config.methods.map((m) => m.label ?? m.id).join(', ')}; ${config.steps} steps of ${config.batchSize}×${config.seqLen}`);
@@ -133,7 +146,7 @@ async function main() {
   const out = a.out ?? `results/${name}`;
   mkdirSync(dirname(out), { recursive: true });
   const methods = runner.methodInfo();
-  writeFileSync(`${out}.json`, JSON.stringify({ name, config, methods, evals: runner.evals, steps: runner.stepLog }, null, 2));
+  writeFileSync(`${out}.json`, JSON.stringify({ name, config, methods, evals: runner.evals, diverged, steps: runner.stepLog }, null, 2));
   writeFileSync(`${out}.csv`, metricsCsv(runner.evals));
   console.log(summaryTable(config, methods, runner.evals));
   console.log(`wrote ${out}.json and ${out}.csv`);

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { PROJECTIONS } from '../engine/index';
+import { CUSTOM_TEXT_MAX_BYTES, minCustomTextBytes } from './data/custom-text';
 
 // Before any schema exists (every other zod schema's module imports this one): zod would otherwise probe
 // `new Function` to compile fast parsers, which the page's Content Security Policy (vite.config.ts) refuses
@@ -30,6 +31,22 @@ const domain = z.object({
   /** math only: which problem set (see data/math.ts); absent = 'easy'. */
   level: z.enum(['easy', 'hard']).optional(),
 });
+
+/**
+ * A student's own target text (data/custom-text.ts), named by its SHA-256: the text itself is
+ * not in the config (it can be megabytes) but in the browser's custom-text store, and the Worker
+ * fetches it by hash before the run starts.
+ */
+export const customDomainSchema = z.object({
+  domain: z.literal('custom'),
+  /** File name, or "pasted text": shown wherever the run is described. */
+  name: z.string().min(1, 'the custom text needs a name').max(120, 'the custom text name has at most 120 characters'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be the text’s SHA-256 (64 lowercase hex digits)'),
+  bytes: z.number().int().min(1).max(CUSTOM_TEXT_MAX_BYTES, `a custom text has at most ${CUSTOM_TEXT_MAX_BYTES} bytes (2 MiB)`),
+});
+
+/** The target: one of the built-in domains, or the student's own text (the source stays a built-in domain). */
+const targetDomain = z.discriminatedUnion('domain', [domain, customDomainSchema]);
 
 const common = {
   id: z.string().regex(/^[a-z0-9_-]{1,24}$/, 'method ids are 1-24 lowercase letters, digits, - or _'),
@@ -62,7 +79,7 @@ export const experimentSchema = z
     version: z.literal(1).default(1),
     base: z.string().regex(/^[a-z0-9_-]{1,32}$/).default('base'),
     source: domain,
-    target: domain,
+    target: targetDomain,
     methods: z.array(methodSchema).min(1).max(LIMITS.methods),
     steps: z.number().int().min(1).max(LIMITS.steps),
     batchSize: z.number().int().min(1).max(LIMITS.batchSize),
@@ -88,12 +105,24 @@ export const experimentSchema = z
       if (ids.has(m.id)) ctx.addIssue({ code: 'custom', path: ['methods', i, 'id'], message: `duplicate method id "${m.id}"` });
       ids.add(m.id);
     });
+    if (c.target.domain === 'custom') {
+      const min = minCustomTextBytes(c);
+      if (c.target.bytes < min) {
+        ctx.addIssue({
+          code: 'custom', path: ['target', 'bytes'],
+          message: `the text "${c.target.name}" has ${c.target.bytes} bytes; at batch size ${c.batchSize} and sequence length ${c.seqLen} it needs at least ${min}`,
+        });
+      }
+    }
   });
 
 export type MethodConfig = z.infer<typeof methodSchema>;
 export type LoraMethodConfig = z.infer<typeof loraMethodSchema>;
 export type ExperimentConfig = z.infer<typeof experimentSchema>;
 export type ExperimentInput = z.input<typeof experimentSchema>;
+export type CustomDomainConfig = z.infer<typeof customDomainSchema>;
+/** A built-in domain (english, code, math): what the source always is and the target usually is. */
+export type BuiltinDomainConfig = ExperimentConfig['source'];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

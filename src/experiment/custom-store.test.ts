@@ -1,8 +1,9 @@
-// Tests of the custom text store on fake-indexeddb: round trip, dedup by hash, integrity.
+// Tests of the custom text store on fake-indexeddb: round trip, dedup by hash, integrity, and
+// what a run gets from it (the text by hash, or a message that says to paste it again).
 
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { CustomTextStore } from './custom-store';
+import { CustomTextStore, customTextsInUse, withCustomText } from './custom-store';
 
 const bytes = new TextEncoder().encode('abc');
 // SHA-256("abc"), FIPS 180-2 appendix B.1.
@@ -29,5 +30,24 @@ describe('CustomTextStore', () => {
     await expect(s.put({ name: 'x', bytes, sha256: ABC.replace('b', 'c') })).rejects.toThrow('does not match');
     expect(await s.get('0'.repeat(64))).toBeNull();
     s.close();
+  });
+});
+
+describe('custom texts for a run', () => {
+  const config = { target: { domain: 'custom' as const, name: 'abc.txt', sha256: ABC, bytes: 3 } };
+  it('adds the stored text to the assets, or says to paste it again', async () => {
+    const s = await CustomTextStore.open(`custom-${Math.random()}`);
+    await expect(withCustomText({ x: 1 }, config, s)).rejects.toThrow('The target text "abc.txt" (SHA-256 ba7816bf8f01…) is not stored in this browser. Paste the same text again');
+    await expect(withCustomText({ x: 1 }, config, null)).rejects.toThrow('not stored in this browser');
+    await s.put({ name: 'abc.txt', bytes, sha256: ABC });
+    const a = await withCustomText({ x: 1 }, config, s);
+    expect(a.x).toBe(1);
+    expect(a.customTexts?.get(ABC)?.bytes).toEqual(bytes);
+    // A built-in target needs nothing from the store.
+    expect(await withCustomText({ x: 1 }, { target: { domain: 'code' } }, null)).toEqual({ x: 1 });
+    s.close();
+  });
+  it('lists the texts saved runs refer to', () => {
+    expect([...customTextsInUse([config, { target: { domain: 'code' } }, config])]).toEqual([ABC]);
   });
 });

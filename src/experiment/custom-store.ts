@@ -2,9 +2,13 @@
 // reloaded, reopened or resumed after a reload, and a link that names a text by its hash can
 // restore it once the student has pasted it here before. A database of its own: the runs
 // database (history.ts) keeps its version, and a text used by several runs is stored once.
+// A text stays while any saved run refers to it: deleting the last such run deletes it too
+// (worker-run.ts), and the page stores it again whenever a run starts with it.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { sha256Hex } from './data/sha256';
+import { customTextMissingMessage, type CustomTextAssets } from './data/custom-text';
+import type { ExperimentConfig } from './config';
 
 export const CUSTOM_DB_NAME = 'lora-lab-custom-texts';
 const CUSTOM_DB_VERSION = 1;
@@ -62,4 +66,26 @@ export class CustomTextStore {
   close(): void {
     this.db.close();
   }
+}
+
+/** The store's part a run needs: reading by hash, and saving the text a run starts with. */
+export type CustomTextReader = Pick<CustomTextStore, 'get' | 'put'>;
+
+/**
+ * The data assets plus the custom target text of `config`, read from the store by its SHA-256.
+ * Throws customTextMissingMessage (what to do, with the file's name) when the store lacks it.
+ */
+export async function withCustomText<A extends object>(
+  assets: A, config: Pick<ExperimentConfig, 'target'>, store: CustomTextReader | null,
+): Promise<A & CustomTextAssets> {
+  const t = config.target;
+  if (t.domain !== 'custom') return assets;
+  const rec = store ? await store.get(t.sha256) : null;
+  if (!rec) throw new Error(customTextMissingMessage(t));
+  return { ...assets, customTexts: new Map([[t.sha256, { name: t.name, bytes: rec.bytes }]]) };
+}
+
+/** Hashes of the custom texts a list of configs refers to (texts still in use are never pruned). */
+export function customTextsInUse(configs: readonly Pick<ExperimentConfig, 'target'>[]): Set<string> {
+  return new Set(configs.flatMap((c) => (c.target.domain === 'custom' ? [c.target.sha256] : [])));
 }

@@ -1,6 +1,8 @@
 // Typed messages between the page and the training Worker (and the events the runner emits
 // in Node). The Worker owns the GPU device; the page only sends commands and renders events.
 
+import type { SavedBaseManifest } from './saved-bases';
+import type { PretrainEvent, PretrainSettings } from './tab-pretrain';
 import type { DevicePeak } from './device-peak';
 import type { MatrixSpectrum } from './analysis/spectra';
 import type { ExperimentConfig } from './config';
@@ -108,7 +110,8 @@ export type WorkerCommand =
   /** Force kernel variants (or 'auto') for everything built after it; runs already built keep their dispatches. */
   | { type: 'set-kernel-variants'; variants: KernelVariantSettings }
   | { type: 'debug-fault'; fault: DebugFault; bytes?: number }
-  | { type: 'start'; config: ExperimentConfig; preset: string; runId: string }
+  // customText: the student's own target text, when config.target is 'custom' (stored with the run).
+  | { type: 'start'; config: ExperimentConfig; preset: string; runId: string; customText?: { name: string; sha256: string; bytes: Uint8Array } }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'step-once' }
@@ -121,7 +124,22 @@ export type WorkerCommand =
   | SweepCommand
   | ExportCommand
   | AnalysisCommand
-  | BenchCommand;
+  | BenchCommand
+  | PretrainCommand;
+
+/** Pretraining a base in the tab (worker-base-pretrain.ts) and the bases saved in this browser. */
+export type PretrainCommand =
+  | { type: 'pretrain-start'; settings: PretrainSettings }
+  | { type: 'pretrain-stop' }
+  | { type: 'list-bases' }
+  | { type: 'delete-base'; id: string };
+
+export type PretrainWorkerEvent =
+  | { type: 'pretrain-event'; event: PretrainEvent }
+  | { type: 'pretrain-state'; state: 'running' | 'done' | 'stopped' | 'error' }
+  | { type: 'pretrain-saved'; manifest: SavedBaseManifest }
+  | { type: 'bases'; bases: SavedBaseManifest[] }
+  | { type: 'pretrain-error'; message: string };
 
 /** The benchmark suite (worker-bench.ts, src/experiment/bench/) on this page's adapter; quick: tiny shapes, seconds. */
 export type BenchCommand = { type: 'bench'; quick: boolean };
@@ -156,6 +174,7 @@ export type SweepWorkerEvent =
 
 export type WorkerEvent =
   | RunWorkerEvent
+  | PretrainWorkerEvent
   | { type: 'ready'; adapter: string; software: boolean }
   | { type: 'pong'; n: number }
   | { type: 'device-peak'; peak: DevicePeak }

@@ -15,6 +15,7 @@ import type { ExperimentConfig, MethodConfig } from './config';
 import type { DataAssets } from './data/assets';
 import { Batcher, heldOutBatches, type Batch, type BatcherState } from './data/batching';
 import { domainSource, type DomainSpec } from './data/domains';
+import { customTextFor, type CustomTextAssets } from './data/custom-text';
 import { mathEvalSet, type MathProblem } from './data/math';
 import { SplitMix32 } from './data/rng';
 import { addEvalExtras, evalExtrasSetup, type EvalExtrasSetup } from './eval-extras';
@@ -37,7 +38,9 @@ export interface ExperimentCheckpoint {
   steps: StepPoint[];
 }
 
-function toDomainSpec(d: ExperimentConfig['source'], seed: number): DomainSpec {
+function toDomainSpec(d: ExperimentConfig['target'], seed: number, assets: CustomTextAssets = {}): DomainSpec {
+  // A custom text comes from the assets by its hash; a missing one fails here, before anything is allocated.
+  if (d.domain === 'custom') return { domain: 'custom', custom: customTextFor(assets, d) };
   return { domain: d.domain, genres: d.genres, math: d.domain === 'math' ? { seed, answerOnly: d.answerOnly, level: d.level } : undefined };
 }
 
@@ -117,7 +120,7 @@ export class ExperimentRunner {
     private readonly ctx: KernelContext,
     readonly config: ExperimentConfig,
     private readonly base: BaseModel,
-    private readonly assets: DataAssets,
+    private readonly assets: DataAssets & CustomTextAssets,
     private readonly emit: (e: RunnerEvent) => void = () => {},
     private readonly options: RunnerOptions = {},
   ) {
@@ -127,9 +130,9 @@ export class ExperimentRunner {
 
   async init(): Promise<void> {
     const c = this.config;
-    const train = domainSource(this.assets, toDomainSpec(c.target, c.seed), 'train');
+    const train = domainSource(this.assets, toDomainSpec(c.target, c.seed, this.assets), 'train');
     this.batcher = new Batcher(train, { batchSize: c.batchSize, seqLen: c.seqLen, seed: c.seed });
-    this.heldTarget = heldOutBatches(domainSource(this.assets, toDomainSpec(c.target, 0), 'heldout'), c.batchSize, c.seqLen, c.evalBatches);
+    this.heldTarget = heldOutBatches(domainSource(this.assets, toDomainSpec(c.target, 0, this.assets), 'heldout'), c.batchSize, c.seqLen, c.evalBatches);
     this.heldSource = heldOutBatches(domainSource(this.assets, toDomainSpec(c.source, 0), 'heldout'), c.batchSize, c.seqLen, c.evalBatches);
     if (c.target.domain === 'math') this.mathProblems = mathEvalSet(c.evalBatches * c.batchSize, c.target.level);
     for (const m of c.methods) this.runs.push(await TrainingRun.create(this.ctx, { ...methodRunOptions(m, c, this.base.config), baseParams: this.base.params }));
@@ -156,7 +159,7 @@ export class ExperimentRunner {
   private extrasSetup(): EvalExtrasSetup {
     const c = this.config;
     this.extras ??= evalExtrasSetup(
-      this.base.config, this.base.params, domainSource(this.assets, toDomainSpec(c.target, 0), 'heldout').bytes, c.seed,
+      this.base.config, this.base.params, domainSource(this.assets, toDomainSpec(c.target, 0, this.assets), 'heldout').bytes, c.seed,
     );
     return this.extras;
   }

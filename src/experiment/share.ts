@@ -15,6 +15,9 @@
 //   srcGenres tgtGenres       comma list of Brown genres or groups; empty = all genres
 //   srcAnswerOnly tgtAnswerOnly  1 | 0; empty = unset
 //   srcLevel tgtLevel         math problem set: easy | hard; empty = unset
+//   tgt=custom tgtName tgtSha tgtBytes [tgtText]
+//                             the student's own target text (data/custom-share.ts): its name, SHA-256 and
+//                             size; the text itself only when it is small (CUSTOM_LINK_MAX_CHARS)
 //   div divLen divTemp        diversity.samples, .length, .temperature
 //   m=full,r8,r64             method ids in order (only when they differ from the preset's)
 //   <id>.kind                 full | lora (only for a method that the preset lacks, or whose
@@ -35,7 +38,10 @@ import {
   ConfigError, type ExperimentConfig, type MethodConfig,
 } from './config';
 import { isShippedBase, SHIPPED_BASES } from './bases';
+import { isSavedBaseName } from './saved-bases';
 import { BROWN_GENRES, BROWN_GENRE_GROUPS } from './data/brown';
+import { decodeCustomLink, encodeCustomLink } from './data/custom-share';
+import { CUSTOM_TEXT_MAX_BYTES, minCustomTextBytes, type CustomText } from './data/custom-text';
 
 export const SHARE_VERSION = 1;
 /** Longer queries are rejected unread: no real config needs a tenth of this. */
@@ -47,6 +53,8 @@ export interface SharedExperiment {
   config: ExperimentConfig;
   preset: string;
   problems: string[];
+  /** The student's own target text, when the link carries it (and it matches the link's SHA-256). */
+  customText?: CustomText;
 }
 
 export type Obj = Record<string, unknown>;
@@ -225,7 +233,8 @@ export function baseCodec(schema: z.ZodType): Codec {
     write: text.write,
     read(raw, ctx) {
       const r = text.read(raw, ctx);
-      if (r === null || isShippedBase(r.value as string)) return r;
+      // A base pretrained in a browser (u-…) is taken as named: the Worker says at Start if this browser lacks it.
+      if (r === null || isShippedBase(r.value as string) || isSavedBaseName(r.value as string)) return r;
       return ctx.reject(`base model ${quote(raw)} is not shipped with this page (shipped: ${SHIPPED_BASES.join(', ')})`);
     },
   };
@@ -241,8 +250,8 @@ export const num = (key: string, path: readonly string[], schema: z.ZodType) => 
 const S = experimentSchema.shape;
 const D = S.source.shape;
 const GENRES = [...new Set([...BROWN_GENRES.map((g) => g.id), ...Object.keys(BROWN_GENRE_GROUPS)])]; // 'fiction' is both
-const domainFields = (prefix: string, path: string): Field[] => [
-  field(prefix, [path, 'domain'], D.domain, choiceCodec(D.domain.options)),
+const domainFields = (prefix: string, path: string, extra: readonly string[] = []): Field[] => [
+  field(prefix, [path, 'domain'], D.domain, choiceCodec([...D.domain.options, ...extra])),
   field(`${prefix}Genres`, [path, 'genres'], D.genres, listCodec(inner(D.genres), GENRES, 'genre', true)),
   field(`${prefix}AnswerOnly`, [path, 'answerOnly'], D.answerOnly, flagCodec),
   field(`${prefix}Level`, [path, 'level'], D.level, choiceCodec(D.level.unwrap().options)),
@@ -264,7 +273,7 @@ export const TOP: readonly Field[] = [
   num('divLen', ['diversity', 'length'], S.diversity.unwrap().shape.length),
   num('divTemp', ['diversity', 'temperature'], S.diversity.unwrap().shape.temperature),
   ...domainFields('src', 'source'),
-  ...domainFields('tgt', 'target'),
+  ...domainFields('tgt', 'target', ['custom']),
 ];
 
 const F = fullMethodSchema.shape;
@@ -309,11 +318,17 @@ export const differs = (f: Field, a: unknown, b: unknown) => f.codec.write(getAt
 // ---- encode -----------------------------------------------------------------------------
 
 /** The query parameters for `config`, relative to `preset` (the default preset when unknown). */
-export function encodeShare(config: ExperimentConfig, preset: string): URLSearchParams {
+export function encodeShare(config: ExperimentConfig, preset: string, customText?: Pick<CustomText, 'name' | 'bytes' | 'sha256'>): URLSearchParams {
   const name = Object.hasOwn(PRESETS, preset) ? preset : DEFAULT_PRESET;
   const base = PRESETS[name].config;
   const out = new URLSearchParams({ v: String(SHARE_VERSION), preset: name });
-  for (const f of TOP) if (differs(f, config, base)) out.set(f.key, f.codec.write(getAt(config, f.path)));
+  const custom = config.target.domain === 'custom' ? config.target : null;
+  for (const f of TOP) {
+    // A custom target has none of the built-in domains' settings.
+    if (custom && f.path[0] === 'target' && f.key !== 'tgt') continue;
+    if (differs(f, config, base)) out.set(f.key, f.codec.write(getAt(config, f.path)));
+  }
+  if (custom) encodeCustomTarget(custom, customText, out);
   const ids = config.methods.map((m) => m.id);
   if (ids.join(',') !== base.methods.map((m) => m.id).join(',')) out.set('m', ids.join(','));
   for (const m of config.methods) {
@@ -325,6 +340,16 @@ export function encodeShare(config: ExperimentConfig, preset: string): URLSearch
     }
   }
   return out;
+}
+
+/** tgtName, tgtSha, tgtBytes, and tgtText when the text is at hand and small enough. */
+function encodeCustomTarget(
+  t: Extract<ExperimentConfig['target'], { domain: 'custom' }>, text: Pick<CustomText, 'name' | 'bytes' | 'sha256'> | undefined, out: URLSearchParams,
+): void {
+  out.set('tgtName', t.name);
+  out.set('tgtSha', t.sha256);
+  out.set('tgtBytes', String(t.bytes));
+  if (text && text.sha256 === t.sha256) encodeCustomLink({ ...text, name: t.name }, out);
 }
 
 // ---- decode -----------------------------------------------------------------------------
@@ -407,7 +432,7 @@ function readMethod(r: Reader, id: string, preset: ExperimentConfig, report: Rep
 }
 
 /** Parameters of the page, not of the experiment (embed mode: src/ui/embed.ts): read elsewhere, never reported. */
-export const PAGE_PARAMS: ReadonlySet<string> = new Set(['embed', 'hide']);
+export const PAGE_PARAMS: ReadonlySet<string> = new Set(['embed', 'hide', 'tour']);
 
 function reportUnread(r: Reader, methods: readonly MethodConfig[], report: Report): void {
   for (const key of r.unread()) {
@@ -430,6 +455,41 @@ export function finish(reported: string[]): string[] {
 }
 
 const presetConfig = (name: string) => parseExperiment(PRESETS[name].config);
+
+const CUSTOM_KEYS = ['tgtName', 'tgtSha', 'tgtText', 'tgtBytes'] as const;
+
+/**
+ * With tgt=custom, replaces the target by the link's own text (name, SHA-256, size) and returns the text when the
+ * link carries it; an unusable reference keeps the preset's target. Without it, the custom keys are reported unused.
+ */
+function readCustomTarget(r: Reader, config: Obj, start: ExperimentConfig, report: Report): CustomText | null {
+  const raw = new URLSearchParams();
+  for (const k of CUSTOM_KEYS) {
+    const v = r.take(k);
+    if (v !== undefined) raw.set(k, v);
+  }
+  if ((config.target as Obj).domain !== 'custom') {
+    for (const k of raw.keys()) report(`${k} ignored: the target is not your own text (tgt=custom)`);
+    return null;
+  }
+  const keep = (why: string) => {
+    report(`${why}; keeping the preset's target (${start.target.domain})`);
+    config.target = structuredClone(start.target);
+    return null;
+  };
+  const link = decodeCustomLink(raw);
+  link.problems.forEach(report);
+  if (!link.ref) return keep('tgt=custom names no usable text (tgtSha)');
+  const bytes = link.text ? link.text.bytes.length : parseNumber(raw.get('tgtBytes') ?? '');
+  if (bytes === undefined || !Number.isInteger(bytes) || bytes < 1 || bytes > CUSTOM_TEXT_MAX_BYTES) {
+    return keep(`tgtBytes=${quote(raw.get('tgtBytes') ?? '')} is not a text size (1 to ${CUSTOM_TEXT_MAX_BYTES} bytes)`);
+  }
+  // Checked here, not only by the schema: a text too small for the link's batch would otherwise discard the whole link.
+  const min = minCustomTextBytes({ batchSize: config.batchSize as number, seqLen: config.seqLen as number });
+  if (bytes < min) return keep(`the text "${link.ref.name}" has ${bytes} bytes; at batch size ${config.batchSize} and sequence length ${config.seqLen} it needs at least ${min}`);
+  config.target = { domain: 'custom', name: link.ref.name, sha256: link.ref.sha256, bytes };
+  return link.text;
+}
 
 /** The experiment a link describes. Never throws; whatever the link holds, `config` passes parseExperiment. */
 export function decodeShare(params: URLSearchParams | string): SharedExperiment {
@@ -459,12 +519,14 @@ export function decodeShare(params: URLSearchParams | string): SharedExperiment 
   const start = PRESETS[preset].config;
   const config = structuredClone(start) as unknown as Obj;
   for (const f of TOP) applyField(r, f, f.key, config, report);
+  const customText = readCustomTarget(r, config, start, report);
   const methods = readIds(r, start, report).map((id) => readMethod(r, id, start, report));
   config.methods = methods;
   reportUnread(r, methods, report);
 
   try {
-    return { config: parseExperiment(config), preset, problems: finish(problems) };
+    const parsed = parseExperiment(config);
+    return { config: parsed, preset, problems: finish(problems), ...(customText && parsed.target.domain === 'custom' ? { customText } : {}) };
   } catch (e) {
     const why = e instanceof ConfigError ? e.issues[0] : String(e);
     report(`the link's settings do not form a valid experiment (${quote(why ?? '')}); using preset ${preset}`);

@@ -4,10 +4,15 @@
 // and offering a resume. Commands arrive one at a time through the Worker's command queue;
 // the training loop runs detached (it must not hold the queue), and pause and stop also act at
 // once so they reach a loop that is running.
+// A run on the student's own text (a 'custom' target) gets it from the custom-text store by its
+// SHA-256 before anything else happens; a missing text is an error that says to paste it again.
 
 import type { KernelContext } from '../engine/index';
 import type { ExperimentConfig } from './config';
 import type { DataAssets } from './data/assets';
+import { customTextMissingMessage, type CustomTextAssets } from './data/custom-text';
+import { sha256Hex } from './data/sha256';
+import { customTextsInUse, withCustomText, type CustomTextStore } from './custom-store';
 import type { HistoryStore, SavedRun } from './history';
 import type { RunnerEvent, WorkerCommand, WorkerEvent } from './protocol';
 import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from './runner';
@@ -24,7 +29,12 @@ export interface RunHostDeps {
   checkFits(config: ExperimentConfig, base: BaseModel, ctx: KernelContext): void;
   /** Holds the run for this tab (null: another tab holds it); the returned function lets go. */
   lockRun(id: string): Promise<(() => void) | null>;
+  /** Students' own target texts (null or absent: no storage, so only a text sent with Start is known). */
+  customTexts?(): Promise<Pick<CustomTextStore, 'get' | 'put' | 'delete'> | null>;
 }
+
+/** The text a Start carries (see protocol.ts), kept in memory for the run even when storage fails. */
+type CarriedText = { name: string; sha256: string; bytes: Uint8Array };
 
 export type RunCommand = Extract<WorkerCommand, {
   type: 'start' | 'pause' | 'resume' | 'step-once' | 'stop' | 'list-runs' | 'open-run' | 'compare-run' | 'resume-run' | 'delete-run';
@@ -80,7 +90,7 @@ export class RunHost {
         await this.launch(cmd.config, {
           id: cmd.runId, preset: cmd.preset, config: cmd.config, createdAt: now, updatedAt: now, state: 'running', step: 0,
           methods: [], evals: [], checkpointStep: null,
-        });
+        }, undefined, cmd.customText);
         break;
       }
       case 'pause':
@@ -117,8 +127,11 @@ export class RunHost {
         // Deleting the run this Worker holds ends it first, so nothing saves it again afterwards.
         if (this.saved?.id === cmd.id) await this.dispose();
         const h = await this.deps.history();
+        const gone = await h.get(cmd.id);
         await h.delete(cmd.id);
-        this.deps.post({ type: 'runs', runs: await h.list() });
+        const left = await h.list();
+        this.deps.post({ type: 'runs', runs: left });
+        if (gone) await this.pruneCustomText(gone.config, left.map((r) => r.config));
         break;
       }
     }
@@ -199,7 +212,37 @@ export class RunHost {
     this.deps.post({ type: 'error', message: e instanceof Error ? e.message : String(e), runId: run.id });
   }
 
-  async launch(config: ExperimentConfig, run: SavedRun, checkpoint?: ExperimentCheckpoint): Promise<void> {
+  /** Deletes a deleted run's custom text once no other saved run or sweep refers to it. */
+  private async pruneCustomText(config: ExperimentConfig, others: ExperimentConfig[]): Promise<void> {
+    if (config.target.domain !== 'custom' || !this.deps.customTexts) return;
+    const sweeps = await (await this.deps.history()).listSweeps();
+    const inUse = customTextsInUse([...others, ...sweeps.map((s) => s.sweep)]);
+    if (inUse.has(config.target.sha256)) return;
+    await (await this.deps.customTexts())?.delete(config.target.sha256);
+  }
+
+  /**
+   * The data assets with the run's custom target text: the one Start carried (stored first, so the run is saved
+   * with its text) or the one in the store. Before anything is stopped or allocated, so a missing text changes nothing.
+   */
+  private async customAssets(config: ExperimentConfig, runId: string, carried?: CarriedText): Promise<CustomTextAssets> {
+    const t = config.target;
+    if (t.domain !== 'custom') return {};
+    const store = this.deps.customTexts ? await this.deps.customTexts() : null;
+    if (carried && carried.sha256 === t.sha256 && sha256Hex(carried.bytes) === t.sha256) {
+      // A full or missing store does not stop the run; only a reload would then need the text again.
+      await store?.put(carried).catch(() => undefined);
+      return { customTexts: new Map([[t.sha256, { name: t.name, bytes: carried.bytes }]]) };
+    }
+    try {
+      return await withCustomText({}, config, store);
+    } catch (e) {
+      throw new RunError(runId, e instanceof Error ? e.message : customTextMissingMessage(t));
+    }
+  }
+
+  async launch(config: ExperimentConfig, run: SavedRun, checkpoint?: ExperimentCheckpoint, customText?: CarriedText): Promise<void> {
+    const custom = await this.customAssets(config, run.id, customText);
     await this.deps.haltSweep();
     await this.dispose();
     const release = await this.deps.lockRun(run.id);
@@ -208,7 +251,7 @@ export class RunHost {
     this.saved = run;
     this.deps.post({ type: 'active-run', id: run.id });
     const [ctx, assets, base, h] = await Promise.all([this.deps.context(), this.deps.assets(), this.deps.baseModel(config.base), this.deps.history()]);
-    const r = new ExperimentRunner(ctx, config, base, assets, (e) => this.track(run, r, e));
+    const r = new ExperimentRunner(ctx, config, base, { ...assets, ...custom }, (e) => this.track(run, r, e));
     this.runner = r;
     this.runnerCtx = ctx;
     try {

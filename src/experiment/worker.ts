@@ -1,6 +1,6 @@
 // The training Worker's entry: owns the GPU device (re-acquired after a loss), the shipped base
 // models and data assets (same files as the CLI, over fetch) and storage, and hands every command
-// from the page to its host (experiment run, sweep, export, analysis, engine check) through one
+// from the page to its host (experiment run, sweep, export, analysis, engine check, pretraining) through one
 // queue, so commands never interleave. `ping` is answered at once (the page's liveness check);
 // test builds' fault hooks arrive as `debug-fault` (see client.ts).
 
@@ -12,6 +12,7 @@ import { fetchAssetSource, loadAssets, type DataAssets } from './data/assets';
 import { runDemo } from './demo';
 import { checkExperimentFits, checkSweepFits, DEFAULT_MEMORY_BUDGET, type FitResult } from './memory-check';
 import { SafeHistory } from './storage';
+import { CustomTextStore } from './custom-store';
 import { lockRun } from './run-lock';
 import type { DebugFault, WorkerCommand, WorkerEvent } from './protocol';
 import type { BaseModel } from './runner';
@@ -20,12 +21,16 @@ import { ExportHost } from './worker-export';
 import { AnalysisHost } from './worker-analysis';
 import { isRunCommand, RunHost } from './worker-run';
 import { BenchHost } from './worker-bench';
+import { PretrainHost } from './worker-base-pretrain';
+import { isSavedBaseName } from './saved-bases';
 import { measureDevicePeak, type DevicePeak } from './device-peak';
 
 const post = (e: WorkerEvent) => (self as unknown as Worker).postMessage(e);
 const baseUrl = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 
 let ctxPromise: Promise<KernelContext> | null = null;
+/** The adapter in words (set with the context), for the manifests of bases pretrained here. */
+let adapterName = '';
 let assetsPromise: Promise<DataAssets> | null = null;
 let historyPromise: Promise<SafeHistory> | null = null;
 const bases = new Map<string, Promise<BaseModel>>();
@@ -40,6 +45,7 @@ const kernelVariants: KernelVariants = {};
 function context(): Promise<KernelContext> {
   ctxPromise ??= acquireDevice().then((gpu) => {
     const a = gpu.adapterInfo;
+    adapterName = `${[a.vendor, a.architecture, a.description].filter(Boolean).join(' ')}${gpu.isSoftware ? ' (CPU emulation)' : ''}, in a browser Worker`;
     post({ type: 'ready', adapter: [a.vendor, a.architecture, a.description].filter(Boolean).join(' '), software: gpu.isSoftware });
     gpu.device.addEventListener('uncapturederror', (e) => {
       post({ type: 'error', message: `GPU error: ${(e as GPUUncapturedErrorEvent).error.message}` });
@@ -65,10 +71,20 @@ function history(): Promise<SafeHistory> {
   return historyPromise;
 }
 
+let customPromise: Promise<CustomTextStore | null> | null = null;
+/** Students' own target texts; null where IndexedDB is unusable (a text sent with Start still trains). */
+function customTexts(): Promise<CustomTextStore | null> {
+  customPromise ??= CustomTextStore.open().catch(() => null);
+  return customPromise;
+}
+
 function baseModel(name: string): Promise<BaseModel> {
   let p = bases.get(name);
   if (!p) {
-    p = loadCheckpoint(fetchAssetSource(`${baseUrl}models/`), `${name}.json`).then((c) => ({ config: c.manifest.config, params: c.params }));
+    // A base pretrained in this browser comes from its own database; a shipped one is a file.
+    p = isSavedBaseName(name)
+      ? pretrains.load(name)
+      : loadCheckpoint(fetchAssetSource(`${baseUrl}models/`), `${name}.json`).then((c) => ({ config: c.manifest.config, params: c.params }));
     bases.set(name, p);
     p.catch(() => bases.delete(name));
   }
@@ -103,6 +119,7 @@ const runs: RunHost = new RunHost({
   haltSweep: () => sweeps.halt(),
   checkFits: (config, base, ctx) => refuseUnlessFits(checkExperimentFits(config, base.config, ctx.device.limits, memoryBudget ?? DEFAULT_MEMORY_BUDGET)),
   lockRun: lockRunPatiently,
+  customTexts,
 });
 const sweeps: SweepHost = new SweepHost({
   post, context, assets, baseModel, history,
@@ -119,6 +136,10 @@ const bench = new BenchHost({
     runs.interrupt({ type: 'pause' });
     sweeps.interrupt({ type: 'sweep-pause' });
   },
+});
+const pretrains = new PretrainHost({
+  post, context, assets, device: async () => (await context(), adapterName), memoryBudget: () => memoryBudget ?? undefined,
+  forget: (id) => bases.delete(id),
 });
 const queue = new CommandQueue();
 
@@ -170,6 +191,15 @@ async function execute(cmd: WorkerCommand): Promise<void> {
       break;
     case 'measure-peak':
       await devicePeak();
+      break;
+    case 'pretrain-start':
+    case 'pretrain-stop':
+    case 'list-bases':
+      await pretrains.handle(cmd);
+      break;
+    case 'delete-base':
+      bases.delete(cmd.id);
+      await pretrains.handle(cmd);
       break;
     case 'set-kernel-variants':
       Object.assign(kernelVariants, cmd.variants);

@@ -1,6 +1,7 @@
 // The page: a compact top bar (name, WebGPU badge, view tabs, share menu, theme), a one-line
 // pitch, and the view the tabs and the URL pick: the experiment, the sweep, the benchmark or the
 // diagnostics (the engine check). Without WebGPU the page says how to turn it on instead.
+// The guided tour sits above the experiment and sweep views; its buttons start runs in either.
 // Embed mode (`embed=1&hide=…`, embed.ts) marks <html> so theme.css drops margins and the hidden
 // parts, and reports the page's height to the course page around the iframe.
 import { useEffect, useState } from 'react';
@@ -12,7 +13,12 @@ import { TopBar } from './components/layout/TopBar';
 import { parseEmbed } from './embed';
 import { SweepView } from './views/sweep/SweepView';
 import { BenchView } from './views/bench/BenchView';
-import { ViewTabs, viewFromUrl, type View } from './views/sweep/ViewTabs';
+import { PretrainView } from './views/basetab/PretrainView';
+import { TourPanel } from './components/tour/TourPanel';
+import { startTourRun } from './components/tour/start-run';
+import { useExperiment } from './store/experiment';
+import { useSweep } from './store/sweep';
+import { showView, ViewTabs, viewFromUrl, type View } from './views/sweep/ViewTabs';
 
 /** Read once: the experiment rewrites the query as settings change, but keeps embed's parameters. */
 const EMBED = parseEmbed(window.location.search);
@@ -20,7 +26,17 @@ const EMBED = parseEmbed(window.location.search);
 export function App() {
   const [status, setStatus] = useState<GpuStatus>({ kind: 'checking' });
   const [view, setView] = useState<View>(viewFromUrl);
+  // The Sweep view reads its grid from the URL when it mounts: a tour step that starts a sweep remounts it.
+  const [sweepKey, setSweepKey] = useState(0);
+  const runTraining = useExperiment((s) => s.state === 'running');
+  const sweepTraining = useSweep((s) => s.state === 'running');
+  const training = runTraining || sweepTraining;
   useEmbedHeight(EMBED.embed);
+  // As a click on the tab would (the other view's query is remembered); the Sweep view remounts to read its new grid.
+  const showTab = (v: 'experiment' | 'sweep') => {
+    if (!showView(v)) setView(v);
+    if (v === 'sweep') setSweepKey((k) => k + 1);
+  };
 
   useEffect(() => {
     const root = document.documentElement;
@@ -50,10 +66,19 @@ export function App() {
           </p>
         )}
         <GpuMessage status={status} />
+        {ready && (view === 'experiment' || view === 'sweep') && !EMBED.hide.includes('tour') && (
+          <TourPanel
+            busy={training ? 'A run is training: pause or stop it first.' : ''}
+            view={view}
+            onView={showTab}
+            onRun={(r) => startTourRun(r, showTab)}
+          />
+        )}
         {ready && (
           <div {...(EMBED.embed ? {} : { role: 'tabpanel', 'aria-labelledby': `ll-tab-${view}` })}>
             {view === 'experiment' && <ExperimentPanel />}
-            {view === 'sweep' && <SweepView />}
+            {view === 'sweep' && <SweepView key={sweepKey} />}
+            {view === 'pretrain' && <PretrainView />}
             {view === 'bench' && <BenchView />}
             {view === 'diagnostics' && <DiagnosticsView status={status} />}
           </div>

@@ -32,4 +32,7 @@ describe('withEmbedParams', () => {
     expect(q.toString()).toBe('v=1&preset=english-math&embed=1&hide=controls');
     expect(withEmbedParams(new URLSearchParams('v=1'), '?v=1&steps=3').toString()).toBe('v=1');
   });
+  it('keeps the tour step, so a copied address opens the same step', () => {
+    expect(withEmbedParams(new URLSearchParams('v=1'), '?v=1&steps=3&tour=one-curve').toString()).toBe('v=1&tour=one-curve');
+  });
 });

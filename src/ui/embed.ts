@@ -36,10 +36,13 @@ export function embedCode(href: string, hide: readonly EmbedPart[], size = { wid
   return `<iframe src="${src}" width="${size.width}" height="${size.height}" title="LoRA Lab: LoRA vs full fine-tuning" style="border:0" loading="lazy" allow="clipboard-write"></iframe>`;
 }
 
-/** A view's own query plus embed mode's parameters from `search`, so rewriting the URL keeps the page embedded. */
+/**
+ * A view's own query plus the page's parameters from `search` (embed mode's, and the tour step), so
+ * rewriting the URL keeps the page embedded and a copied address still opens the same tour step.
+ */
 export function withEmbedParams(query: URLSearchParams, search: string): URLSearchParams {
   const from = new URLSearchParams(search);
-  for (const k of ['embed', 'hide']) {
+  for (const k of ['embed', 'hide', 'tour']) {
     const v = from.get(k);
     if (v !== null && !query.has(k)) query.set(k, v);
   }

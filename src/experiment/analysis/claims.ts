@@ -4,6 +4,7 @@
 // finding the data cannot speak to says what to run instead. Diverged methods are named and left
 // out of the comparisons (their checkpoints still count on the learn–forget front).
 
+import type { MethodConfig } from '../config';
 import type { EvalPoint } from '../protocol';
 import { bestPerFamily, type SweepCellResult } from './front';
 import { claim, fmtLr, list, sane, type Claim, type Verdict } from './claims-text';
@@ -24,6 +25,14 @@ export interface ClaimMethod {
   targets?: string[];
   weightDecay?: number;
   dropout?: number;
+}
+
+/** A config's methods as the claims describe them. */
+export function claimMethodsOf(config: { methods: readonly MethodConfig[] }): ClaimMethod[] {
+  return config.methods.map((m) => ({
+    id: m.id, label: m.label ?? m.id, kind: m.kind, lr: m.lr, weightDecay: m.weightDecay, dropout: m.dropout,
+    ...(m.kind === 'lora' ? { rank: m.rank, targets: [...m.targets] } : {}),
+  }));
 }
 
 const stats = (contenders: readonly Series[], all: readonly Series[]): Stat[] =>

@@ -223,3 +223,22 @@ export function customSource(text: Pick<CustomText, 'name' | 'bytes'>, split: 't
   const s = splitCustomText(text.bytes);
   return { name: `custom/${split} (${text.name})`, bytes: split === 'train' ? s.train : s.heldout };
 }
+
+/** Custom texts a run may train on, by SHA-256 (given to the runner beside the data assets). */
+export interface CustomTextAssets {
+  customTexts?: ReadonlyMap<string, { name: string; bytes: Uint8Array }>;
+}
+
+/** What the page says when a run, link or saved run names a text this browser does not have. */
+export function customTextMissingMessage(ref: { name: string; sha256: string }): string {
+  return `The target text "${ref.name}" (SHA-256 ${ref.sha256.slice(0, 12)}…) is not stored in this browser. `
+    + 'Paste the same text again (or drop the same file) under Data → Target → "Your own text…", then start again.';
+}
+
+/** A stored text that no longer hashes to the name it is stored under is refused (changed or damaged). */
+export function customTextFor(assets: CustomTextAssets, ref: { name: string; sha256: string }): { name: string; bytes: Uint8Array } {
+  const t = assets.customTexts?.get(ref.sha256);
+  if (!t) throw new Error(customTextMissingMessage(ref));
+  if (sha256Hex(t.bytes) !== ref.sha256) throw new Error(`The target text "${ref.name}" does not match its SHA-256 (it changed). Paste it again.`);
+  return { name: ref.name, bytes: t.bytes };
+}

@@ -2,10 +2,13 @@
 // code (source files) and math (generated problems at an easy or hard level, optionally
 // answer-only targets).
 // Each has a train and a held-out split that never share a document or a problem.
+// A student's own text ('custom', data/custom-text.ts) can be the target: its bytes come with the
+// spec (the page stores them; the Worker fetches them before a run), split by splitCustomText.
 
 import type { DataAssets, DocSplit, SplitId } from './assets';
 import type { TokenSource } from './batching';
 import { BROWN_GENRE_GROUPS, BROWN_GENRES, type BrownGenre } from './brown';
+import { customSource } from './custom-text';
 import { answerMask, mathStream, mathTemplates, type MathLevel, type MathTemplate } from './math';
 
 export type DomainId = 'english' | 'code' | 'math';
@@ -25,10 +28,13 @@ export interface MathSourceOptions {
 }
 
 export interface DomainSpec {
-  domain: DomainId;
+  /** A built-in domain, or 'custom' (a student's own text, given in `custom`). */
+  domain: DomainId | 'custom';
   /** English only: genre ids or group names (see BROWN_GENRE_GROUPS); default all. */
   genres?: readonly string[];
   math?: MathSourceOptions;
+  /** custom only: the normalised text (see validateCustomText) and its name for messages. */
+  custom?: { name: string; bytes: Uint8Array };
 }
 
 /** Default math stream sizes and the fixed seed of the held-out stream. */
@@ -84,6 +90,10 @@ export function mathSource(split: SplitId, opts: MathSourceOptions = {}): TokenS
 /** The token source for a domain spec and split. `assets` is needed for english and code. */
 export function domainSource(assets: DataAssets | null, spec: DomainSpec, split: SplitId): TokenSource {
   if (spec.domain === 'math') return mathSource(split, spec.math);
+  if (spec.domain === 'custom') {
+    if (!spec.custom) throw new Error('the custom target needs its text loaded');
+    return customSource(spec.custom, split);
+  }
   if (!assets) throw new Error(`the ${spec.domain} domain needs the data assets loaded`);
   if (spec.domain === 'english') return englishSource(assets.english[split], spec.genres);
   return { name: `code/${split}`, bytes: assets.code[split].bytes };

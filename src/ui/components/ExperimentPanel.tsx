@@ -21,6 +21,7 @@ import './analysis/analysis.css';
 import { StatusTable } from './charts/StatusTable';
 import { MethodList } from './controls/MethodList';
 import { SharedSettings, type Update } from './controls/SharedSettings';
+import { useCustomTexts } from './controls/CustomTextState';
 import './controls/panel.css';
 
 function parseExperimentSafe(input: unknown): ExperimentConfig | null {
@@ -32,7 +33,8 @@ function parseExperimentSafe(input: unknown): ExperimentConfig | null {
 }
 
 /** How the charts' explanations name a domain. */
-function domainName(d: ExperimentConfig['source']): string {
+function domainName(d: ExperimentConfig['target']): string {
+  if (d.domain === 'custom') return `your text “${d.name}”`;
   if (d.domain === 'code') return 'code';
   if (d.domain === 'math') return 'math problems';
   const g = d.genres ?? [];
@@ -43,12 +45,15 @@ export function ExperimentPanel() {
   const { preset, config, linkProblems } = useExperiment((x) => x.form);
   const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config, resumable: x.resumable, compare: x.compare, devicePeak: x.devicePeak })));
 
+  // The student's own target text, when the page holds it: a small one goes into the link, and Start sends it.
+  const ownText = useCustomTexts((x) => (config.target.domain === 'custom' ? x.texts[config.target.sha256] : undefined));
+
   // The URL always holds the experiment (only values that differ from the preset); replaceState
   // so typing in a field does not add a history entry per keystroke.
   useEffect(() => {
-    const url = `${window.location.pathname}?${withEmbedParams(encodeShare(config, preset), window.location.search).toString()}`;
+    const url = `${window.location.pathname}?${withEmbedParams(encodeShare(config, preset, ownText), window.location.search).toString()}`;
     window.history.replaceState(null, '', url);
-  }, [config, preset]);
+  }, [config, preset, ownText]);
 
   function setPreset(p: string) {
     setForm(p, PRESETS[p].config);
@@ -84,7 +89,7 @@ export function ExperimentPanel() {
           </select>
         </div>
         <div className="ll-runbar">
-          <button type="button" onClick={() => runActions.start(config, preset)} disabled={running}>Start</button>
+          <button type="button" onClick={() => runActions.start(config, preset, ownText)} disabled={running}>Start</button>
           <button type="button" onClick={runActions.pause} disabled={!running}>Pause</button>
           <button type="button" onClick={runActions.resume} disabled={s.state !== 'paused'}>Resume</button>
           <button type="button" onClick={runActions.stepOnce} disabled={s.state !== 'paused' || s.resumable !== null}>Step once</button>

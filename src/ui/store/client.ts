@@ -15,6 +15,9 @@ import { applyBenchEvent, BENCH_EVENTS, benchLost, markBenchRunning } from './be
 import type { BenchEvent } from '../../experiment/protocol';
 import type { KernelVariantSettings } from '../../experiment/kernel-settings';
 import { loadKernelVariants, storeKernelVariants } from './kernel-variants';
+import { applyPretrainEvent, PRETRAIN_EVENTS, resetPretrain, usePretrain } from './base-training';
+import type { PretrainWorkerEvent } from '../../experiment/protocol';
+import type { PretrainSettings } from '../../experiment/tab-pretrain';
 
 /** A Worker that has not answered a ping for this long is taken for hung. */
 export const HANG_MS = 10_000;
@@ -44,6 +47,7 @@ function route(e: WorkerEvent): void {
   if (SWEEP_EVENTS.has(e.type)) applySweepEvent(e as SweepWorkerEvent);
   else if (ANALYSIS_EVENTS.has(e.type)) applyAnalysisEvent(e as AnalysisEvent);
   else if (BENCH_EVENTS.has(e.type)) applyBenchEvent(e as BenchEvent);
+  else if (PRETRAIN_EVENTS.has(e.type)) applyPretrainEvent(e as PretrainWorkerEvent);
   else applyEvent(e);
 }
 
@@ -91,6 +95,7 @@ function restartWorker(why: string): void {
     if (busy[command]) applyAnalysisEvent({ type: 'analysis-error', command, message: `${why} Try again.` });
   }
   benchLost(why);
+  if (usePretrain.getState().state === 'running') applyPretrainEvent({ type: 'pretrain-error', message: `${why} The pretraining was lost; start it again.` });
   for (const l of listeners) l({ type: 'worker-restarted', message: why });
   send({ type: 'list-runs' });
 }
@@ -153,11 +158,12 @@ function ensureDevicePeak(): void {
 }
 
 export const runActions = {
-  start(config: ExperimentConfig, preset: string): void {
+  /** `customText`: the student's own target text when config.target is 'custom' (the Worker stores it with the run). */
+  start(config: ExperimentConfig, preset: string, customText?: { name: string; sha256: string; bytes: Uint8Array }): void {
     const runId = newRunId();
     resetExperiment(config, runId);
     ensureDevicePeak();
-    send({ type: 'start', config, preset, runId });
+    send({ type: 'start', config, preset, runId, ...(customText ? { customText } : {}) });
   },
   pause: () => send({ type: 'pause' }),
   resume(): void {
@@ -218,6 +224,17 @@ export const sweepActions = {
   list: () => send({ type: 'list-sweeps' }),
   open: (id: string) => send({ type: 'open-sweep', id }),
   delete: (id: string) => send({ type: 'delete-sweep', id }),
+};
+
+/** Pretraining a base in the tab, and the bases saved in this browser. */
+export const pretrainActions = {
+  start(settings: PretrainSettings): void {
+    resetPretrain();
+    send({ type: 'pretrain-start', settings });
+  },
+  stop: () => send({ type: 'pretrain-stop' }),
+  list: () => send({ type: 'list-bases' }),
+  delete: (id: string) => send({ type: 'delete-base', id }),
 };
 
 /** The benchmark suite in the page's Worker (it pauses whatever trains). */

@@ -8,7 +8,8 @@ import { create } from 'zustand';
 import { DEFAULT_PRESET, PRESETS, type ExperimentConfig } from '../../experiment/config';
 import type { RunSummary, SavedRun } from '../../experiment/history';
 import { isShippedBase, shippedBasesNote } from '../../experiment/bases';
-import { decodeShare } from '../../experiment/share';
+import { isSavedBaseName } from '../../experiment/saved-bases';
+import { decodeShare, PAGE_PARAMS } from '../../experiment/share';
 import type { EvalPoint, MethodInfo, RunState, StepPoint, WorkerEvent } from '../../experiment/protocol';
 import type { DevicePeak } from '../../experiment/device-peak';
 
@@ -57,7 +58,10 @@ export interface ExperimentState {
 /** The experiment in the page's URL (or the default preset), with any problems in the link. */
 function formFromUrl(): FormState {
   const q = typeof window === 'undefined' ? '' : window.location.search;
-  if (q.length <= 1) return { preset: DEFAULT_PRESET, config: PRESETS[DEFAULT_PRESET].config, linkProblems: [] };
+  // A link with only the page's own parameters (a tour step, embed mode) carries no experiment.
+  if ([...new URLSearchParams(q).keys()].every((k) => PAGE_PARAMS.has(k))) {
+    return { preset: DEFAULT_PRESET, config: PRESETS[DEFAULT_PRESET].config, linkProblems: [] };
+  }
   const { preset, config, problems } = decodeShare(q);
   return { preset, config, linkProblems: problems };
 }
@@ -178,7 +182,8 @@ export function applyEvent(e: WorkerEvent): void {
       if (useExperiment.getState().state === 'running' && useExperiment.getState().activeRunId !== r.id) break;
       const interrupted = r.state === 'running' || r.state === 'paused' || r.state === 'stopped' || r.state === 'error';
       // A run from a base this page does not ship (an older or newer version of it) can be viewed, not trained on.
-      const known = isShippedBase(r.config.base);
+      // A saved base (pretrained in this browser) loads from its database; the Worker says if it is gone.
+      const known = isShippedBase(r.config.base) || isSavedBaseName(r.config.base);
       const resumable = known && interrupted && e.resumable ? { id: r.id, checkpointStep: r.checkpointStep } : null;
       const error = known ? '' : `This run was trained from the base model "${r.config.base}", which this page does not have (${shippedBasesNote()}): its results are shown, but it cannot be resumed or trained again here.`;
       set((s) => ({

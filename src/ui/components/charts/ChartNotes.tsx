@@ -3,19 +3,12 @@
 // divergences), so no sentence here can disagree with the charts beside it. Before the run has
 // trained and been evaluated, it says what will be measured and claims nothing.
 import { useShallow } from 'zustand/react/shallow';
-import { runClaims, type ClaimMethod } from '../../../experiment/analysis/claims';
+import { claimMethodsOf, runClaims } from '../../../experiment/analysis/claims';
 import type { ExperimentConfig } from '../../../experiment/config';
 import { useExperiment } from '../../store/experiment';
 import { ClaimList, PaperSource } from './ClaimList';
 
 export { PAPER_URL } from './ClaimList';
-
-function claimMethods(config: ExperimentConfig): ClaimMethod[] {
-  return config.methods.map((m) => ({
-    id: m.id, label: m.label ?? m.id, kind: m.kind, lr: m.lr, weightDecay: m.weightDecay, dropout: m.dropout,
-    ...(m.kind === 'lora' ? { rank: m.rank, targets: [...m.targets] } : {}),
-  }));
-}
 
 function Plan({ config }: { config: ExperimentConfig | null }) {
   const diversity = config ? config.diversity.samples > 0 : true;
@@ -35,7 +28,7 @@ function Plan({ config }: { config: ExperimentConfig | null }) {
 export function ChartNotes() {
   const s = useExperiment(useShallow((x) => ({ config: x.config, evals: x.evals, diverged: x.diverged })));
   const trained = s.config !== null && s.evals.some((e) => e.step > 0);
-  const claims = trained ? runClaims(claimMethods(s.config!), s.evals, s.diverged) : [];
+  const claims = trained ? runClaims(claimMethodsOf(s.config!), s.evals, s.diverged) : [];
   return (
     <aside className="ll-notes ll-findings" aria-labelledby="ll-notes-title" data-testid="run-findings">
       <h3 id="ll-notes-title">What this run shows</h3>

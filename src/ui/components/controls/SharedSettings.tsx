@@ -1,11 +1,42 @@
 // Settings every method shares: the data (source and target domains), the training run
 // (steps, batch, length, seed, clipping), the learning-rate schedule and the evaluation.
 // Each control edits the experiment through `update`, which applies a change only when the
-// whole experiment still validates.
-import { useId } from 'react';
+// whole experiment still validates. The target may also be the student's own text (CustomText.tsx).
+import { useEffect, useId, useState } from 'react';
 import { baseLabel, SHIPPED_BASES } from '../../../experiment/bases';
 import { LIMITS, type ExperimentConfig } from '../../../experiment/config';
 import { Hint, NumberField, SelectField } from './NumberField';
+import { CustomText } from './CustomText';
+import { isSavedBaseName } from '../../../experiment/saved-bases';
+import { savedBaseLabel } from '../../../experiment/tab-pretrain';
+import { pretrainActions } from '../../store/client';
+import { usePretrain } from '../../store/base-training';
+
+/**
+ * The shipped bases, then those pretrained in this browser (the Pretrain tab); a saved base a link names
+ * that this browser does not have stays selected, marked, and the Worker says so at Start.
+ */
+function BaseSelect({ config, update }: { config: ExperimentConfig; update: Update }) {
+  const saved = usePretrain((s) => s.saved);
+  useEffect(() => pretrainActions.list(), []);
+  const options: Array<readonly [string, string]> = [
+    ...SHIPPED_BASES.map((b) => [b, baseLabel(b)] as const),
+    ...saved.map((m) => [m.id, savedBaseLabel(m)] as const),
+  ];
+  const missing = !options.some(([id]) => id === config.base);
+  if (missing) options.push([config.base, `${config.base} (not in this browser)`]);
+  return (
+    <>
+      <SelectField label="Base model" value={config.base} options={options} onChange={(base) => update((c) => ({ ...c, base }))} />
+      {missing && isSavedBaseName(config.base) && (
+        <p className="ll-alert" role="alert" data-testid="missing-base">
+          The base “{config.base}” was pretrained in another browser and is not saved in this one: pretrain a base in the Pretrain tab,
+          or pick another base.
+        </p>
+      )}
+    </>
+  );
+}
 
 export type Update = (change: (c: ExperimentConfig) => ExperimentConfig) => boolean;
 type Domain = ExperimentConfig['source'];
@@ -27,11 +58,19 @@ function domainKey(d: Domain): string {
   return 'custom';
 }
 
+/** The select's key for the student's own text (not 'custom': that one means a link's own English genre list). */
+const OWN_TEXT = 'own-text';
+
 function DomainField({ label, which, config, update }: { label: string; which: 'source' | 'target'; config: ExperimentConfig; update: Update }) {
-  const d = config[which];
-  const key = domainKey(d);
+  const target = config[which];
+  // Chosen, with no valid text yet: the config keeps its old target until a text is accepted.
+  const [pickingOwn, setPickingOwn] = useState(false);
+  const own = target.domain === 'custom' || (which === 'target' && pickingOwn);
+  const d: Domain = target.domain === 'custom' ? { domain: 'code' } : target;
+  const key = own ? OWN_TEXT : domainKey(d);
   const options: Array<readonly [string, string]> = Object.entries(DOMAINS).map(([k, v]) => [k, v.text] as const);
   if (key === 'custom') options.push(['custom', `English: ${(d.genres ?? []).join(', ')}`]);
+  if (which === 'target') options.push([OWN_TEXT, 'Your own text…']);
   const checkId = useId();
   return (
     <>
@@ -40,14 +79,16 @@ function DomainField({ label, which, config, update }: { label: string; which: '
         value={key}
         options={options}
         onChange={(k) => {
-          if (k === 'custom') return;
+          setPickingOwn(k === OWN_TEXT);
+          if (k === 'custom' || k === OWN_TEXT) return;
           const next: Domain = { ...DOMAINS[k].domain };
           if (next.domain === 'math' && d.answerOnly !== undefined) next.answerOnly = d.answerOnly;
           if (next.domain === 'math' && d.level !== undefined) next.level = d.level;
           update((c) => ({ ...c, [which]: next }));
         }}
       />
-      {d.domain === 'math' && (
+      {own && <CustomText config={config} update={update} />}
+      {!own && d.domain === 'math' && (
         <SelectField
           label={`Problems (${which})`}
           value={d.level ?? 'easy'}
@@ -55,7 +96,7 @@ function DomainField({ label, which, config, update }: { label: string; which: '
           onChange={(level) => update((c) => ({ ...c, [which]: { ...c[which], level } }))}
         />
       )}
-      {d.domain === 'math' && (
+      {!own && d.domain === 'math' && (
         <div className="ll-row">
           <span />
           <label htmlFor={checkId}>
@@ -85,12 +126,7 @@ export function SharedSettings({ config, update }: { config: ExperimentConfig; u
           Each base model was pretrained on English; a larger one is slower per step. Each method is
           fine-tuned on the <b>target</b>; forgetting is measured on held-out <b>source</b> text.
         </Hint>
-        <SelectField
-          label="Base model"
-          value={config.base}
-          options={SHIPPED_BASES.map((b) => [b, baseLabel(b)] as const)}
-          onChange={(base) => update((c) => ({ ...c, base }))}
-        />
+        <BaseSelect config={config} update={update} />
         <DomainField label="Source (keep)" which="source" config={config} update={update} />
         <DomainField label="Target (learn)" which="target" config={config} update={update} />
       </fieldset>

@@ -10,7 +10,9 @@ import { bestPerFamily } from '../../../experiment/analysis/front';
 import { LIMITS } from '../../../experiment/config';
 import { cellResults, expandSweep, parseSweep, sweepGroups, type SweepConfig } from '../../../experiment/sweep';
 import { DEFAULT_SWEEP_PRESET, SWEEP_PRESETS } from '../../../experiment/sweep-presets';
+import { PAGE_PARAMS } from '../../../experiment/share';
 import { decodeSweepShare, encodeSweepShare } from '../../../experiment/sweep-share';
+import { withEmbedParams } from '../../embed';
 import { sweepActions } from '../../store/client';
 import { useExperiment } from '../../store/experiment';
 import { useSweep } from '../../store/sweep';
@@ -35,7 +37,7 @@ function parseSweepSafe(input: unknown): SweepConfig | null {
 function fromUrl(): { preset: string; sweep: SweepConfig; problems: string[] } {
   const q = window.location.search;
   const keys = [...new URLSearchParams(q).keys()];
-  if (keys.every((k) => k === 'view')) return { preset: DEFAULT_SWEEP_PRESET, sweep: SWEEP_PRESETS[DEFAULT_SWEEP_PRESET].sweep, problems: [] };
+  if (keys.every((k) => k === 'view' || PAGE_PARAMS.has(k))) return { preset: DEFAULT_SWEEP_PRESET, sweep: SWEEP_PRESETS[DEFAULT_SWEEP_PRESET].sweep, problems: [] };
   return decodeSweepShare(q);
 }
 
@@ -76,7 +78,7 @@ export function SweepView() {
   const runState = useExperiment((x) => x.state);
 
   useEffect(() => {
-    window.history.replaceState(null, '', `${window.location.pathname}?${encodeSweepShare(sweep, preset).toString()}`);
+    window.history.replaceState(null, '', `${window.location.pathname}?${withEmbedParams(encodeSweepShare(sweep, preset), window.location.search).toString()}`);
   }, [sweep, preset]);
 
   const update: UpdateSweep = (change) => {

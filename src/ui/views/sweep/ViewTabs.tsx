@@ -1,25 +1,36 @@
 // The page's view switch: the experiment (one run, several methods), a sweep (a grid of
-// runs), the benchmark and the diagnostics (the engine check). The URL says which (`view=sweep`;
+// runs), pretraining a base, the benchmark and the diagnostics (the engine check). The URL says which (`view=sweep`;
 // no `view` is the experiment), and each view owns
 // the rest of the query while it is shown, so switching remembers the query the other view
 // left behind and puts it back (replaceState: switching adds no history entries).
 import { useEffect, type KeyboardEvent, type ReactNode } from 'react';
 import './sweep.css';
 
-export type View = 'experiment' | 'sweep' | 'bench' | 'diagnostics';
+export type View = 'experiment' | 'sweep' | 'pretrain' | 'bench' | 'diagnostics';
 
 export function viewFromUrl(): View {
   const v = new URLSearchParams(window.location.search).get('view');
-  return v === 'sweep' || v === 'bench' || v === 'diagnostics' ? v : 'experiment';
+  return v === 'sweep' || v === 'pretrain' || v === 'bench' || v === 'diagnostics' ? v : 'experiment';
 }
 
 /** The query each view last had, so switching back restores its settings. */
-const left: Record<View, string> = { experiment: '', sweep: '?view=sweep', bench: '?view=bench', diagnostics: '?view=diagnostics' };
+const left: Record<View, string> = {
+  experiment: '', sweep: '?view=sweep', pretrain: '?view=pretrain', bench: '?view=bench', diagnostics: '?view=diagnostics',
+};
 
-const TABS: ReadonlyArray<readonly [View, string]> = [['experiment', 'Experiment'], ['sweep', 'Sweep'], ['bench', 'Benchmark'], ['diagnostics', 'Diagnostics']];
+const TABS: ReadonlyArray<readonly [View, string]> = [
+  ['experiment', 'Experiment'], ['sweep', 'Sweep'], ['pretrain', 'Pretrain'], ['bench', 'Benchmark'], ['diagnostics', 'Diagnostics'],
+];
 
 /** The mounted tabs' switch, for links elsewhere on the page (null while no tabs are shown). */
 let switchTo: ((v: View) => void) | null = null;
+
+/** Switches the mounted tabs to `to` as a click on its tab would; false when no tabs are shown. */
+export function showView(to: View): boolean {
+  if (!switchTo) return false;
+  switchTo(to);
+  return true;
+}
 
 /**
  * A link to another view that switches tabs in place (a run in progress keeps training); with no tabs

@@ -1,0 +1,111 @@
+// Pretraining in the tab, on Dawn/SwiftShader with fake IndexedDB: a tiny base trains a few steps
+// with the loss falling, evaluations at the asked steps with samples, a manifest whose hash is the
+// weights' and whose facts are the settings'; the store keeps it across reopening, refuses damaged
+// weights and invalid manifests, and the worker host saves and lists it and stops on request.
+import 'fake-indexeddb/auto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createKernelContext, type KernelContext } from '../engine/index';
+import { testContext } from '../engine/testing/gpu';
+import type { DataAssets } from './data/assets';
+import { loadAssetsFromDisk } from './data/node-assets';
+import { sha256Hex } from './data/sha256';
+import type { PretrainWorkerEvent } from './protocol';
+import { checkSavedBase, isSavedBaseName, SavedBaseStore, savedBaseId, weightBytes } from './saved-bases';
+import { pretrainBase, pretrainFits, pretrainSettingsSchema, PRETRAIN_TAB_DEFAULTS, sizeLabel, type PretrainEvent } from './tab-pretrain';
+import { PretrainHost } from './worker-base-pretrain';
+
+let ctx: KernelContext;
+let assets: DataAssets;
+beforeAll(async () => {
+  ctx = createKernelContext((await testContext()).gpu.device);
+  assets = await loadAssetsFromDisk();
+});
+
+const tiny = pretrainSettingsSchema.parse({ ...PRETRAIN_TAB_DEFAULTS, name: 'Tiny Test', size: 'tiny', steps: 6, batch: 2, seq: 32, warmup: 0, evalEvery: 3, lr: 1e-2 });
+
+describe('saved base ids and settings', () => {
+  it('slug the name into an id the config schema accepts', () => {
+    expect(savedBaseId('My Base #2!')).toBe('u-my-base-2');
+    expect(savedBaseId('   ')).toBe('u-base');
+    expect(savedBaseId('x'.repeat(50))).toBe(`u-${'x'.repeat(30)}`);
+    expect(isSavedBaseName('u-my-base-2')).toBe(true);
+    expect(isSavedBaseName('base')).toBe(false);
+    expect(isSavedBaseName('u-')).toBe(false);
+  });
+
+  it('refuse settings outside the limits, and sizes that do not fit the memory budget', () => {
+    expect(pretrainSettingsSchema.safeParse({ ...tiny, steps: 0 }).success).toBe(false);
+    expect(pretrainSettingsSchema.safeParse({ ...tiny, size: 'huge' }).success).toBe(false);
+    expect(pretrainSettingsSchema.safeParse({ ...tiny, name: ' ' }).success).toBe(false);
+    expect(pretrainFits(tiny, ctx.device.limits, 1 << 30).ok).toBe(true);
+    const small = { ...tiny, size: 'small' as const, batch: 64, seq: 256 };
+    const fit = pretrainFits(small, ctx.device.limits, 8 << 20);
+    expect(fit.ok).toBe(false);
+    if (!fit.ok) expect(fit.message).toMatch(/MiB|GiB/);
+  });
+
+  it('label sizes with their parameter counts', () => {
+    expect(sizeLabel('base')).toBe('base: 115k parameters (d_model 64, 2 layers)');
+    expect(sizeLabel('small')).toBe('small: 820k parameters (d_model 128, 4 layers)');
+  });
+});
+
+describe('pretraining a tiny base', () => {
+  it('trains, evaluates with samples at the asked steps, and describes itself in its manifest', async () => {
+    const events: PretrainEvent[] = [];
+    const { manifest, params } = await pretrainBase(ctx, tiny, assets, 'test device', (e) => events.push(e), () => false);
+    const losses = events.flatMap((e) => (e.type === 'step' ? [e.loss] : []));
+    expect(losses).toHaveLength(6);
+    expect(losses[5]).toBeLessThan(losses[0]);
+    const evals = events.flatMap((e) => (e.type === 'eval' ? [e] : []));
+    expect(evals.map((e) => e.step)).toEqual([0, 3, 6]);
+    for (const e of evals) expect(e.sample.startsWith('The ')).toBe(true);
+    expect(evals[2].heldOut).toBeLessThan(evals[0].heldOut);
+    expect(manifest.id).toBe('u-tiny-test');
+    expect(manifest.training).toMatchObject({ steps: 6, batchSize: 2, seqLen: 32, lr: 1e-2, tokensSeen: 6 * 2 * 32, device: 'test device' });
+    expect(manifest.config.dModel).toBe(32);
+    expect(manifest.sha256).toBe(sha256Hex(weightBytes(params)));
+    expect(manifest.heldOutLoss.english).toBe(evals[2].heldOut);
+    expect(Number.isFinite(manifest.heldOutLoss.code)).toBe(true);
+    // A checked round trip through the store.
+    const store = await SavedBaseStore.open(`bases-${Math.random()}`);
+    await store.put(manifest, params);
+    const back = await store.get(manifest.id);
+    expect(back.params).toEqual(params);
+    expect((await store.list()).map((m) => m.id)).toEqual(['u-tiny-test']);
+    await store.delete(manifest.id);
+    await expect(store.get(manifest.id)).rejects.toThrow(/not in this browser: pretrain it in the Pretrain tab/);
+    // Damaged weights and manifests are refused with a message naming the base.
+    const bytes = weightBytes(params);
+    bytes[0] ^= 1;
+    expect(() => checkSavedBase(manifest, bytes)).toThrow('the saved base "Tiny Test" is damaged: its weights do not match their SHA-256');
+    expect(() => checkSavedBase(manifest, bytes.subarray(4))).toThrow(/damaged: \d+ bytes of weights/);
+    expect(() => checkSavedBase({ ...manifest, id: 'base' }, weightBytes(params))).toThrow(/manifest is not valid \(id:/);
+  }, 120_000);
+
+  it('stops early on request, and the Worker host saves what trained and lists it', async () => {
+    const posted: PretrainWorkerEvent[] = [];
+    let stopAfter = 2;
+    const host = new PretrainHost({
+      post: (e) => {
+        posted.push(e);
+        if (e.type === 'pretrain-event' && e.event.type === 'step' && e.event.step === stopAfter) void host.handle({ type: 'pretrain-stop' });
+      },
+      context: async () => ctx, assets: async () => assets, device: async () => 'test device', memoryBudget: () => undefined, forget: () => {},
+    });
+    await host.handle({ type: 'pretrain-start', settings: { ...tiny, name: 'Stopped Early' } });
+    await expect.poll(() => posted.some((e) => e.type === 'pretrain-state' && e.state !== 'running'), { timeout: 60_000 }).toBe(true);
+    expect(posted.find((e) => e.type === 'pretrain-state' && e.state !== 'running')).toEqual({ type: 'pretrain-state', state: 'stopped' });
+    const saved = posted.find((e) => e.type === 'pretrain-saved');
+    expect(saved?.type === 'pretrain-saved' && saved.manifest.training.steps).toBe(2);
+    await host.handle({ type: 'list-bases' });
+    const list = posted.filter((e) => e.type === 'bases').at(-1);
+    expect(list?.type === 'bases' && list.bases.map((b) => b.id)).toContain('u-stopped-early');
+    // A second start while one runs is refused; bad settings are refused with their field.
+    stopAfter = -1;
+    await host.handle({ type: 'pretrain-start', settings: { ...tiny, steps: 0 } });
+    expect(posted.at(-1)).toEqual({ type: 'pretrain-error', message: expect.stringContaining('steps') });
+    const loaded = await host.load('u-stopped-early');
+    expect(loaded.config.dModel).toBe(32);
+  }, 120_000);
+});

@@ -1,0 +1,211 @@
+// The guided tour's script: a first step that explains the setup, then one step per finding of the
+// paper, each with a short text, the experiment or sweep its button configures and starts, the charts
+// to look at, and the experiments that probe a disagreement. Nothing here states what this toy scale
+// measured: that comes from the results file (tour/results.ts, written by `npm run tour-results`) or
+// from the student's own finished run, so no sentence can be contradicted by the data.
+
+import { PROJECTIONS } from '../../engine/index';
+import { parseExperiment, PRESETS, type ExperimentConfig, type MethodConfig } from '../config';
+import { parseSweep, type SweepConfig } from '../sweep';
+import { SWEEP_PRESETS } from '../sweep-presets';
+
+/** What a tour button trains: an experiment (several methods in lockstep) or a sweep (a grid of runs). */
+export type TourRun =
+  | { id: string; kind: 'experiment'; title: string; preset: string; config: ExperimentConfig; measured: boolean }
+  | { id: string; kind: 'sweep'; title: string; preset: string; sweep: SweepConfig; measured: boolean };
+
+/** An experiment that asks why the toy scale disagrees with the paper. */
+export interface TourProbe {
+  run: string;
+  /** A measured run to set the probe's numbers beside (the same grid on the other base). */
+  compare?: string;
+  label: string;
+  why: string;
+}
+
+export interface TourStep {
+  id: string;
+  /** The finding of PAPER.md (1–8); null for the setup step. */
+  finding: number | null;
+  title: string;
+  /** Short paragraphs: what the finding means and how the page measures it. */
+  text: string[];
+  /** The run the step's button starts (a key of TOUR_RUNS). */
+  run: string;
+  /** Which charts to highlight (their data-chart names) and what to look for in them. */
+  look: { charts: string[]; what: string };
+  /** Offered when what was measured disagrees with the paper, or agrees only in part. */
+  probes: TourProbe[];
+}
+
+const r8 = (id: string, lr: number): MethodConfig => ({
+  id, kind: 'lora', label: `LoRA r=8 @ ${lr}`, rank: 8, alpha: 16, targets: [...PROJECTIONS], scaling: 'standard', dropout: 0, lr, weightDecay: 0,
+});
+const fullAt = (id: string, lr: number): MethodConfig => ({ id, kind: 'full', label: `Full @ ${lr}`, lr, weightDecay: 0, dropout: 0 });
+
+/** Two learning rates per method on one base: the same grid for every model size, so only the size changes. */
+function sizeRun(base: string): ExperimentConfig {
+  return parseExperiment({
+    ...PRESETS['english-code'].config, base, steps: 100, evalInterval: 25, evalBatches: 4,
+    diversity: { samples: 0, length: 24, temperature: 1 },
+    methods: [fullAt('fullm0p001', 0.001), fullAt('fullm0p003', 0.003), r8('r8-0p003', 0.003), r8('r8-0p01', 0.01)],
+  });
+}
+
+const presetRun = (id: string, measured = true): TourRun => ({
+  id, kind: 'experiment', title: PRESETS[id].title, preset: id, config: PRESETS[id].config, measured,
+});
+const sweepRun = (id: string, measured = true): TourRun => ({
+  id, kind: 'sweep', title: SWEEP_PRESETS[id].title, preset: id, sweep: SWEEP_PRESETS[id].sweep, measured,
+});
+
+/** Every run the tour can start; `measured` ones are in the results file. */
+export const TOUR_RUNS: Readonly<Record<string, TourRun>> = {
+  'english-code': presetRun('english-code'),
+  'lr-code': sweepRun('lr-code'),
+  'regularizers-code': sweepRun('regularizers-code'),
+  'modules-code': sweepRun('modules-code'),
+  'size-base': { id: 'size-base', kind: 'experiment', title: 'Learning rates on the 115k base (100 steps)', preset: 'english-code', config: sizeRun('base'), measured: true },
+  'size-small': { id: 'size-small', kind: 'experiment', title: 'Learning rates on the 820k small base (100 steps)', preset: 'english-code', config: sizeRun('small'), measured: true },
+  'rank-code': sweepRun('rank-code', false),
+  'long-code': {
+    id: 'long-code', kind: 'experiment', title: 'English → code, 1000 steps', preset: 'english-code',
+    config: parseExperiment({ ...PRESETS['english-code'].config, steps: 1000, evalInterval: 50 }), measured: false,
+  },
+  'lr-code-small': {
+    id: 'lr-code-small', kind: 'sweep', title: 'Learning rates, English → code, on the small base', preset: 'lr-code',
+    sweep: parseSweep({ ...SWEEP_PRESETS['lr-code'].sweep, base: 'small' }), measured: false,
+  },
+};
+
+const SIZE: TourProbe = {
+  run: 'size-small', compare: 'size-base', label: 'Same grid on the larger base',
+  why: 'The small base has 7× the parameters (d_model 128, 4 layers): does LoRA move along the front as the model grows?',
+};
+const LONG: TourProbe = {
+  run: 'long-code', label: 'Train 5× longer',
+  why: 'The paper trains for billions of tokens; here 200 steps see about 100k bytes. A longer run shows whether the gap closes or widens.',
+};
+const LRS: TourProbe = {
+  run: 'lr-code', label: 'Compare at each method’s best learning rate',
+  why: 'One learning rate per method can favour either side; the sweep compares each at its own best rate.',
+};
+const RANKS: TourProbe = {
+  run: 'rank-code', label: 'Try ranks 1 to 64',
+  why: 'At d_model 64, rank 64 can change any square matrix in any direction; the rank sweep shows where rank stops mattering.',
+};
+const LR_SMALL: TourProbe = {
+  run: 'lr-code-small', label: 'The whole learning-rate sweep on the small base',
+  why: 'Nine runs on the larger model: each method at its best rate, at the larger size (slow on a CPU emulator).',
+};
+
+export const TOUR_STEPS: readonly TourStep[] = [
+  {
+    id: 'setup', finding: null, title: 'The setup: one base model, two domains, two losses',
+    text: [
+      'A small Llama-style model was pretrained on English prose (the Brown Corpus): that is its source domain, what it already knows. ' +
+        'We fine-tune it on JavaScript source code, the target domain, with full fine-tuning (every weight trains) and with LoRA ' +
+        '(the weights stay frozen; a low-rank update B·A of rank r is learned for each projection).',
+      'Every method trains on the same batches from the same start. Every few steps the page measures two held-out losses, in nats per byte ' +
+        '(lower is better): the loss on unseen code says how much a method has learned, and the loss on unseen English says how much it has ' +
+        'forgotten. The paper (Biderman et al. 2024) did the same with Llama-2-7B on billions of tokens of code and math.',
+    ],
+    run: 'english-code',
+    look: { charts: ['targetLoss', 'sourceLoss'], what: 'Both curves start at the base model (step 0). Code loss falls as a method learns; English loss rises as it forgets.' },
+    probes: [],
+  },
+  {
+    id: 'learns-less', finding: 1, title: 'Finding 1: LoRA learns less',
+    text: [
+      'Full fine-tuning can change every weight; LoRA only adds a low-rank change. The paper found that on code and math this costs LoRA ' +
+        'target-domain skill, most of all in continued pretraining on code.',
+    ],
+    run: 'english-code',
+    look: { charts: ['targetLoss'], what: 'Which curve ends lowest? Lower held-out code loss means the method learned more.' },
+    probes: [LRS, SIZE],
+  },
+  {
+    id: 'forgets-less', finding: 2, title: 'Finding 2: LoRA forgets less',
+    text: [
+      'The other side of the coin: with the base weights frozen, LoRA stays closer to the base model, so its skill on the source domain ' +
+        'degrades less. The paper measured forgetting on the source domain at the point of best target skill.',
+    ],
+    run: 'english-code',
+    look: { charts: ['sourceLoss'], what: 'How far does each curve rise above the base model’s English loss at step 0? Higher means more forgetting.' },
+    probes: [LRS, SIZE, LONG],
+  },
+  {
+    id: 'one-curve', finding: 3, title: 'Finding 3: one learn–forget trade-off',
+    text: [
+      'Put every checkpoint on one plane: learning (target loss) on one axis, forgetting (source loss) on the other. The paper found ' +
+        'LoRA and full fine-tuning on roughly one curve: LoRA is not a free lunch, it sits at the learns-less, forgets-less end.',
+      'The question to ask is: at equal learning, who forgot less? The points on the Pareto front are the best trade-offs measured.',
+    ],
+    run: 'lr-code',
+    look: { charts: ['plane'], what: 'Which method’s checkpoints lie on the Pareto front (the heavy line)? At the same target loss, which one sits lower (forgot less)?' },
+    probes: [SIZE, LR_SMALL, LONG],
+  },
+  {
+    id: 'regularizer', finding: 4, title: 'Finding 4: a stronger regularizer than weight decay or dropout',
+    text: [
+      'If LoRA forgets less because it constrains the update, do the usual regularizers do the same for full fine-tuning? ' +
+        'This sweep trains full fine-tuning plain, with weight decay 0.1 and with dropout 0.1, next to LoRA r=8.',
+    ],
+    run: 'regularizers-code',
+    look: { charts: ['plane', 'lr-source'], what: 'Compare the forgetting of the regularized full fine-tuning with LoRA’s at their best learning rates.' },
+    probes: [SIZE],
+  },
+  {
+    id: 'diversity', finding: 5, title: 'Finding 5: more diverse generations',
+    text: [
+      'The paper found that full fine-tuning collapses towards fewer distinct completions of a prompt, while LoRA keeps more of the base ' +
+        'model’s diversity. The page samples 8 completions of one prompt at every evaluation and measures how many are distinct and ' +
+        'their per-byte entropy.',
+    ],
+    run: 'english-code',
+    look: { charts: ['diversity', 'entropy'], what: 'Do full fine-tuning’s samples become less varied (fewer distinct, lower entropy) than LoRA’s? The Generations panel shows the text.' },
+    probes: [LONG, SIZE],
+  },
+  {
+    id: 'high-rank', finding: 6, title: 'Finding 6: full fine-tuning’s weight change is high-rank',
+    text: [
+      'Why can’t LoRA simply match full fine-tuning? Take the weight change ΔW of full fine-tuning and ask how many singular directions ' +
+        'it needs for 90% of its energy. The paper found ranks 10–100× larger than the ranks LoRA is used with, growing during training.',
+    ],
+    run: 'english-code',
+    look: { charts: ['rank90'], what: 'How many directions does full fine-tuning’s ΔW need, and does it grow over training? Open the spectra panel for each matrix.' },
+    probes: [SIZE, RANKS],
+  },
+  {
+    id: 'lr-sensitivity', finding: 7, title: 'Finding 7: LoRA wants a higher learning rate and is more sensitive to it',
+    text: [
+      'Every method has its own best learning rate. The paper found LoRA’s about 10× full fine-tuning’s, and LoRA’s results falling off ' +
+        'faster when the rate is off. A sweep trains each method at several rates.',
+    ],
+    run: 'lr-code',
+    look: { charts: ['lr-target', 'lr-source'], what: 'Where is each curve’s minimum, and how steeply does it rise on either side?' },
+    probes: [LR_SMALL],
+  },
+  {
+    id: 'best-practices', finding: 8, title: 'Finding 8: best practices — target every module',
+    text: [
+      'The paper’s advice: apply LoRA to every module (All > MLP > Attention), and the choice of modules matters more than the rank. ' +
+        'This sweep puts LoRA r=8 on the attention projections, on the MLP, or on all seven, each at three learning rates.',
+    ],
+    run: 'modules-code',
+    look: { charts: ['modules-target', 'modules-source'], what: 'Which modules learn most at equal rank, and what does each cost in forgetting?' },
+    probes: [RANKS],
+  },
+];
+
+export const TOUR_STEP_IDS: readonly string[] = TOUR_STEPS.map((s) => s.id);
+
+/** The step with this id, or null (an unknown `?tour=` value). */
+export function tourStep(id: string | null | undefined): TourStep | null {
+  return TOUR_STEPS.find((s) => s.id === id) ?? null;
+}
+
+/** The runs the results file must hold: every step's run and probe that is marked measured. */
+export function measuredRuns(): TourRun[] {
+  return Object.values(TOUR_RUNS).filter((r) => r.measured);
+}

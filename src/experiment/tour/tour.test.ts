@@ -1,0 +1,179 @@
+// The tour's data: one step per finding in the paper's order after the setup, every run and chart a
+// step names exists for the view it opens, configs hash the same whatever their key order, summaries
+// of hand-built runs give the numbers worked out here, and the shipped results file is valid and
+// belongs to the tour's current configs (a changed preset without `npm run tour-results` fails here).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../config';
+import type { EvalPoint } from '../protocol';
+import { parseSweep } from '../sweep';
+import { SWEEP_PRESETS } from '../sweep-presets';
+import {
+  canonicalJson, configHash, experimentSummary, hashConfig, offersProbes, parseTourResults, setupSentence, staleRuns,
+  stepMeasured, sweepSummary, tourProblems, type TourResults,
+} from './results';
+import { measuredRuns, TOUR_RUNS, TOUR_STEPS, tourStep } from './steps';
+
+/** Charts each view draws (data-chart of MetricCharts/TrainingCharts and SweepCharts). */
+const CHARTS = {
+  experiment: ['targetLoss', 'sourceLoss', 'tradeoff', 'targetAccuracy', 'diversity', 'entropy', 'rank90'],
+  sweep: ['lr-target', 'lr-source', 'rank-target', 'rank-source', 'modules-target', 'modules-source', 'plane'],
+};
+
+const e = (method: string, step: number, targetLoss: number, sourceLoss: number): EvalPoint => ({ method, step, targetLoss, sourceLoss });
+
+describe('tour steps', () => {
+  it('start with the setup, then findings 1 to 8 once each, in order', () => {
+    expect(TOUR_STEPS.map((s) => s.finding)).toEqual([null, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(new Set(TOUR_STEPS.map((s) => s.id)).size).toBe(9);
+    for (const s of TOUR_STEPS) expect(s.id).toMatch(/^[a-z0-9-]+$/);
+  });
+
+  it('name only runs the tour defines, and every measured run is shown', () => {
+    expect(tourProblems()).toEqual([]);
+  });
+
+  it('highlight charts that the view of their run draws', () => {
+    for (const s of TOUR_STEPS) {
+      const kind = TOUR_RUNS[s.run].kind;
+      expect(s.look.charts.length, s.id).toBeGreaterThan(0);
+      for (const c of s.look.charts) expect(CHARTS[kind], `${s.id}: ${c}`).toContain(c);
+    }
+  });
+
+  it('finds a step by id, and nothing for an unknown one', () => {
+    expect(tourStep('one-curve')?.finding).toBe(3);
+    expect(tourStep('nope')).toBeNull();
+    expect(tourStep(null)).toBeNull();
+  });
+
+  it('measure the diversity and rank findings with a run that samples and evaluates spectra', () => {
+    const run = TOUR_RUNS[tourStep('diversity')!.run];
+    expect(run.kind === 'experiment' && run.config.diversity.samples).toBeGreaterThan(0);
+  });
+
+  it('compare model sizes on the same grid, only the base differing', () => {
+    const [b, s] = [TOUR_RUNS['size-base'], TOUR_RUNS['size-small']];
+    if (b.kind !== 'experiment' || s.kind !== 'experiment') throw new Error('size runs are experiments');
+    expect(b.config.base).toBe('base');
+    expect(s.config.base).toBe('small');
+    expect({ ...b.config, base: 'x' }).toEqual({ ...s.config, base: 'x' });
+  });
+});
+
+describe('config hashes', () => {
+  it('sort keys at every depth', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}');
+  });
+
+  it('do not depend on key order or on defaults written out', () => {
+    const cfg = PRESETS['english-code'].config;
+    const reordered = Object.fromEntries(Object.entries(cfg).reverse());
+    expect(hashConfig('experiment', reordered)).toBe(hashConfig('experiment', cfg));
+    const { maxGradNorm: _dropped, ...withoutDefault } = cfg;
+    expect(hashConfig('experiment', withoutDefault)).toBe(hashConfig('experiment', cfg));
+    expect(hashConfig('experiment', { ...cfg, steps: 201 })).not.toBe(hashConfig('experiment', cfg));
+  });
+
+  it('tell sweeps apart by their grid', () => {
+    const s = SWEEP_PRESETS['lr-code'].sweep;
+    expect(hashConfig('sweep', s)).toBe(configHash(TOUR_RUNS['lr-code']));
+    expect(hashConfig('sweep', parseSweep({ ...s, seed: 2 }))).not.toBe(configHash(TOUR_RUNS['lr-code']));
+  });
+});
+
+describe('summaries', () => {
+  const cfg = {
+    ...PRESETS['english-code'].config, steps: 200,
+    methods: [PRESETS['english-code'].config.methods[0], PRESETS['english-code'].config.methods[2]],
+  };
+  const evals = [
+    e('full', 0, 5.004, 1.852), e('full', 100, 2.0, 2.4), e('full', 200, 1.65, 2.678),
+    e('r8', 0, 5.004, 1.852), e('r8', 100, 2.9, 2.2), e('r8', 200, 2.467, 2.47),
+  ];
+
+  it('of an experiment: base losses, last losses and the findings box claims', () => {
+    const s = experimentSummary('english-code', cfg, evals, {});
+    expect(s.baseline).toEqual({ targetLoss: 5.004, sourceLoss: 1.852 });
+    expect(s.finals).toEqual([
+      { label: 'Full fine-tuning', step: 200, targetLoss: 1.65, sourceLoss: 2.678 },
+      { label: 'LoRA r=8', step: 200, targetLoss: 2.467, sourceLoss: 2.47 },
+    ]);
+    expect(s.claims.map((c) => c.verdict).slice(0, 3)).toEqual(['agrees', 'agrees', 'disagrees']);
+    expect(setupSentence(s)).toBe(
+      'Before fine-tuning, the base model scores 5.00 nats/byte on held-out code and 1.85 on held-out English. ' +
+        'After 200 steps: Full fine-tuning 1.65 on code and 2.68 on English and LoRA r=8 2.47 on code and 2.47 on English.',
+    );
+  });
+
+  it('name the domains of the run they describe', () => {
+    const math = { ...cfg, target: { domain: 'math' as const, answerOnly: true } };
+    expect(setupSentence(experimentSummary('x', math, evals, {}))).toMatch(/^Before fine-tuning, the base model scores 5.00 nats\/byte on held-out math problems and 1.85 on held-out English\./);
+    const custom = { ...cfg, target: { domain: 'custom' as const, name: 'notes.md', sha256: 'a'.repeat(64), bytes: 5000 } };
+    expect(experimentSummary('x', custom, evals, {}).domains).toEqual({ source: 'English', target: 'your text “notes.md”' });
+  });
+
+  it('say so before the base model is evaluated', () => {
+    expect(setupSentence(experimentSummary('x', cfg, [], {}))).toBe('No evaluation of the base model yet.');
+  });
+
+  it('leave a diverged method out of the comparisons', () => {
+    const s = experimentSummary('english-code', cfg, evals.slice(0, 4), { r8: 100 });
+    expect(s.claims[0].measured).toContain('LoRA r=8 diverged at step 100');
+  });
+
+  it('of a sweep: each cell by family and learning rate', () => {
+    const [full, r8] = SWEEP_PRESETS['lr-code'].sweep.families;
+    const sweep = parseSweep({ ...SWEEP_PRESETS['lr-code'].sweep, families: [{ ...full, lrs: [1e-3, 3e-3] }, { ...r8, lrs: [1e-2, 3e-2] }] });
+    const evals = [['full-0', 2.0], ['full-1', 1.7], ['r8-0', 2.4], ['r8-1', 2.6]].flatMap(([id, t]) => [e(id as string, 0, 5, 1.8), e(id as string, 200, t as number, 2.5)]);
+    const s = sweepSummary('lr-code', sweep, evals, ['r8-1']);
+    expect(s.finals.map((f) => f.label)).toEqual(['Full FT @ 1e-3', 'Full FT @ 3e-3', 'LoRA r=8 @ 1e-2', 'LoRA r=8 @ 3e-2']);
+    expect(s.baseline).toEqual({ targetLoss: 5, sourceLoss: 1.8 });
+    expect(s.claims).toHaveLength(8);
+    // Best rates: full 3e-3 (1.7), LoRA 1e-2 (2.4; 3e-2 diverged), a ratio of 3.3.
+    expect(s.claims[6].measured).toContain("Full FT 3e-3 (at the top edge of its grid 1e-3–3e-3");
+    expect(s.claims[6].measured).toContain("LoRA's over full fine-tuning's: 3.3× for LoRA r=8");
+    expect(s.claims[0].verdict).toBe('agrees');
+  });
+
+  it("give a step its finding's sentence and verdict, probes only on disagreement", () => {
+    const s = experimentSummary('english-code', cfg, evals, {});
+    expect(stepMeasured(tourStep('learns-less')!, s)).toEqual({ text: s.claims[0].measured, verdict: 'agrees' });
+    expect(stepMeasured(tourStep('setup')!, s).verdict).toBeNull();
+    expect([offersProbes('agrees'), offersProbes('disagrees'), offersProbes('mixed'), offersProbes('not-measured')]).toEqual([false, true, true, false]);
+  });
+});
+
+describe('the results file', () => {
+  const file = (): TourResults => parseTourResults(JSON.parse(readFileSync(new URL('../../../public/tour/results.json', import.meta.url), 'utf8')));
+
+  it('is valid and was made for the tour as it is now (else run npm run tour-results)', () => {
+    const r = file();
+    expect(r.generatedBy).toBe('npm run tour-results');
+    expect(staleRuns(r)).toEqual([]);
+    expect(Object.keys(r.runs).sort()).toEqual(measuredRuns().map((x) => x.id).sort());
+  });
+
+  it('holds measured numbers for every step', () => {
+    const r = file();
+    for (const step of TOUR_STEPS) {
+      const m = stepMeasured(step, r.runs[step.run]);
+      expect(m.text, step.id).not.toMatch(/NaN|undefined/);
+      if (step.finding !== null) expect(m.verdict, step.id).not.toBe('not-measured');
+    }
+  });
+
+  it('rejects a file that is not one', () => {
+    const good = file();
+    expect(() => parseTourResults({ ...good, version: 2 })).toThrow(/not valid \(version/);
+    const run = Object.values(good.runs)[0];
+    expect(() => parseTourResults({ ...good, runs: { x: { ...run, claims: run.claims.slice(1) } } })).toThrow(/runs\.x\.claims/);
+    expect(() => parseTourResults('<html>')).toThrow(/not valid/);
+  });
+
+  it('marks a run stale when its config changes', () => {
+    const r = file();
+    const id = measuredRuns()[0].id;
+    expect(staleRuns({ ...r, runs: { ...r.runs, [id]: { ...r.runs[id], configHash: '0'.repeat(64) } } })).toEqual([id]);
+  });
+});

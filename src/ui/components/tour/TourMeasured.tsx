@@ -1,0 +1,111 @@
+// "What this playground measured" for one tour step: the student's own finished run or sweep when one
+// of the step's kind is on screen, else the results file's numbers (with the machine they came from),
+// and, where the toy scale disagrees with the paper, the experiments that probe why, with their own
+// measured numbers beside them. Every sentence comes from stepMeasured (the findings box's claims).
+import { useMemo, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { Verdict } from '../../../experiment/analysis/claims';
+import {
+  configHash, experimentSummary, hashConfig, offersProbes, stepMeasured, sweepSummary, type RunSummary,
+} from '../../../experiment/tour/results';
+import { TOUR_RUNS, type TourProbe, type TourRun, type TourStep } from '../../../experiment/tour/steps';
+import { useExperiment } from '../../store/experiment';
+import { useSweep } from '../../store/sweep';
+import { useTour } from '../../store/tour';
+
+const VERDICT: Record<Verdict, string> = {
+  agrees: 'Agrees with the paper', disagrees: 'Disagrees with the paper', mixed: 'Agrees in part', 'not-measured': 'Not measured',
+};
+
+type Yours = { summary: RunSummary; exact: boolean } | { training: string } | null;
+
+/** The student's run of the step's kind on screen: finished (a summary), training (a note), or none. */
+function useYours(run: TourRun): Yours {
+  const x = useExperiment(useShallow((s) => ({ config: s.config, evals: s.evals, diverged: s.diverged, state: s.state, step: s.step })));
+  const w = useSweep(useShallow((s) => ({ sweep: s.sweep, evals: s.evals, diverged: s.diverged, state: s.state, progress: s.progress })));
+  return useMemo(() => {
+    if (run.kind === 'experiment') {
+      if (!x.config) return null;
+      if (x.state === 'running' || x.state === 'paused') return { training: `Your run is training (step ${x.step} of ${x.config.steps}); its numbers replace these when it finishes.` };
+      if (x.state !== 'done') return null;
+      return { summary: experimentSummary('yours', x.config, x.evals, x.diverged), exact: hashConfig('experiment', x.config) === configHash(run) };
+    }
+    if (!w.sweep) return null;
+    if (w.state === 'running' || w.state === 'paused') {
+      const pct = w.progress && w.progress.total > 0 ? ` (${Math.round((100 * w.progress.done) / w.progress.total)}%)` : '';
+      return { training: `Your sweep is training${pct}; its numbers replace these when it finishes.` };
+    }
+    if (w.state !== 'done') return null;
+    return { summary: sweepSummary('yours', w.sweep, w.evals, Object.keys(w.diverged)), exact: hashConfig('sweep', w.sweep) === configHash(run) };
+  }, [run, x, w]);
+}
+
+function Verdict({ verdict }: { verdict: Verdict | null }) {
+  if (!verdict) return null;
+  return <span className={`ll-verdict ll-${verdict}`} data-testid="tour-verdict">{VERDICT[verdict]}.</span>;
+}
+
+function Probe({ probe, step, onRun, busy }: { probe: TourProbe; step: TourStep; onRun: (r: TourRun) => void; busy: string }) {
+  const results = useTour((s) => s.results);
+  const run = TOUR_RUNS[probe.run];
+  const measured = (id: string | undefined) => {
+    const r = id ? results?.runs[id] : undefined;
+    return r ? `${TOUR_RUNS[id!].title}: ${stepMeasured(step, r).text}` : null;
+  };
+  const lines = [measured(probe.run), measured(probe.compare)].filter((l): l is string => l !== null);
+  return (
+    <li>
+      <button type="button" onClick={() => onRun(run)} disabled={busy !== ''} title={busy || undefined}>{probe.label}</button>{' '}
+      {probe.why}
+      {lines.length > 0 && (
+        <ul className="ll-tour-probe-results" data-testid="tour-probe-results">
+          {lines.map((l) => <li key={l}>{l}</li>)}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r: TourRun) => void; busy: string }) {
+  const run = TOUR_RUNS[step.run];
+  const { results, resultsError } = useTour(useShallow((s) => ({ results: s.results, resultsError: s.resultsError })));
+  const yours = useYours(run);
+  const stored = results?.runs[step.run] ?? null;
+  const shown = yours && 'summary' in yours ? yours.summary : stored;
+  const m = shown ? stepMeasured(step, shown) : null;
+  let source: ReactNode;
+  if (yours && 'summary' in yours) {
+    source = yours.exact ? 'Your run, with this step’s settings:' : 'Your run, with settings of your own (not this step’s):';
+  } else if (stored && results) {
+    source = (
+      <>
+        Measured by <code>{results.generatedBy}</code> on {results.device}, {results.generatedAt.slice(0, 10)}
+        {stored.seconds ? ` (${Math.round(stored.seconds / 60)} min)` : ''}. Your own run replaces these numbers when it finishes.
+      </>
+    );
+  } else if (results) {
+    source = 'The results file has no numbers for this step’s run: regenerate it with npm run tour-results.';
+  } else {
+    source = resultsError ? `No stored numbers: ${resultsError}.` : 'Loading the stored numbers…';
+  }
+  // Two grid items of the tour's body: the measured numbers beside the text, the probes across both columns.
+  return (
+    <>
+      <section className="ll-tour-measured" aria-labelledby="ll-tour-measured-title" data-testid="tour-measured" data-source={yours && 'summary' in yours ? 'yours' : 'file'}>
+        <h4 id="ll-tour-measured-title">What this playground measured</h4>
+        {yours && 'training' in yours && <p className="ll-hint">{yours.training}</p>}
+        <p className="ll-hint">{source}</p>
+        {m && <p data-testid="tour-claim"><Verdict verdict={m.verdict} /> {m.text}</p>}
+      </section>
+      {m && offersProbes(m.verdict) && step.probes.length > 0 && (
+        <section className="ll-tour-probes" aria-label="Experiments that probe why">
+          <p>
+            <b>{m.verdict === 'disagrees' ? 'Here the toy scale disagrees with the paper.' : 'Here the toy scale agrees with the paper only in part.'}</b>{' '}
+            Experiments that probe why:
+          </p>
+          <ul>{step.probes.map((p) => <Probe key={p.run} probe={p} step={step} onRun={onRun} busy={busy} />)}</ul>
+        </section>
+      )}
+    </>
+  );
+}

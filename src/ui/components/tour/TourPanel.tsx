@@ -1,0 +1,129 @@
+// The guided tour: a card above the experiment and sweep views with one step per finding (plus the
+// setup), each with its text, the paper's number at 7B, a button that configures and starts the
+// step's experiment or sweep, what to look at (those charts are outlined while the step is shown),
+// and what this playground measured. Closed, it is a one-line bar that starts or continues the tour.
+// The whole card carries `ll-tour`, which embed mode's `hide=tour` removes.
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { PAPER } from '../../../experiment/analysis/claims-text';
+import { TOUR_RUNS, TOUR_STEPS, type TourRun } from '../../../experiment/tour/steps';
+import { closeTour, gotoStep, loadTourResults, stepLink, syncTourUrl, useTour } from '../../store/tour';
+import { TourMeasured } from './TourMeasured';
+import './tour.css';
+
+const SETUP_PAPER =
+  'Llama-2-7B, fine-tuned on code and on math, by continued pretraining (up to 20B tokens) and by instruction tuning; ' +
+  'learning measured by HumanEval and GSM8K, forgetting by HellaSwag, ARC-Challenge and WinoGrande.';
+
+/** What a run button trains, in a few words. */
+function runSize(r: TourRun): string {
+  if (r.kind === 'experiment') return `${r.config.methods.length} methods × ${r.config.steps} steps, base “${r.config.base}”`;
+  const cells = r.sweep.families.reduce((n, f) => n + f.lrs.length, 0);
+  return `${cells} runs × ${r.sweep.steps} steps, base “${r.sweep.base}”`;
+}
+
+/** Scrolls to the first chart the step highlights. */
+function showCharts(charts: readonly string[]): void {
+  const el = charts.map((c) => document.querySelector(`.ll-chart[data-chart="${c}"]`)).find((x) => x !== null);
+  el?.scrollIntoView({ behavior: 'smooth', block: 'center' });
+}
+
+function ClosedBar() {
+  const { step, visited } = useTour(useShallow((s) => ({ step: s.step, visited: s.visited })));
+  return (
+    <aside className="ll-tour ll-tour-bar" aria-label="Guided tour">
+      <span>
+        <b>Guided tour:</b> the paper’s eight findings, one step each, with the experiment that tests it.
+      </span>
+      <button type="button" onClick={() => gotoStep(visited ? step : 0)} data-testid="tour-open">
+        {visited && step > 0 ? `Continue at step ${step + 1}: ${TOUR_STEPS[step].title}` : 'Take the tour'}
+      </button>
+    </aside>
+  );
+}
+
+interface Props {
+  /** The view on screen, and a switch to another (as its tab would). */
+  view: string;
+  onView: (v: 'experiment' | 'sweep') => void;
+  onRun: (r: TourRun) => void;
+  /** Why the run buttons are disabled ('' when they are not). */
+  busy: string;
+}
+
+export function TourPanel({ view, onView, onRun, busy }: Props) {
+  const { open, step: i } = useTour(useShallow((s) => ({ open: s.open, step: s.step })));
+  const [copied, setCopied] = useState('');
+  const step = TOUR_STEPS[i];
+  useEffect(() => {
+    void loadTourResults();
+  }, []);
+  // Moving to a step (or opening its link) shows the view its charts are in; only when the step changes,
+  // so the tabs still switch freely.
+  const kind = TOUR_RUNS[step.run].kind;
+  useEffect(() => {
+    if (open && kind !== view) onView(kind);
+  }, [open, i]);
+  // Switching views rewrites the query; the step goes back into it (before the views' own effects, which keep it).
+  useEffect(syncTourUrl, [view, open, i]);
+  // The step's charts are outlined (theme.css) while the tour is open.
+  useEffect(() => {
+    const root = document.documentElement;
+    if (open) root.dataset.tourLook = step.look.charts.join(' ');
+    else delete root.dataset.tourLook;
+    return () => {
+      delete root.dataset.tourLook;
+    };
+  }, [open, step]);
+  useEffect(() => setCopied(''), [i]);
+  if (!open) return <ClosedBar />;
+  const run = TOUR_RUNS[step.run];
+  const copy = () => {
+    navigator.clipboard?.writeText(stepLink(step.id)).then(() => setCopied('Link copied'), () => setCopied(stepLink(step.id)));
+  };
+  return (
+    <section className="ll-tour ll-tour-card" aria-labelledby="ll-tour-title" data-testid="tour" data-step={step.id}>
+      <nav className="ll-tour-nav" aria-label="Tour steps">
+        <span className="ll-tour-count">Step {i + 1} of {TOUR_STEPS.length}</span>
+        <ol>
+          {TOUR_STEPS.map((s, k) => (
+            <li key={s.id}>
+              <a
+                href={stepLink(s.id)} aria-current={k === i ? 'step' : undefined} title={s.title}
+                onClick={(e) => {
+                  e.preventDefault();
+                  gotoStep(k);
+                }}
+              >{s.finding ?? '•'}</a>
+            </li>
+          ))}
+        </ol>
+        <button type="button" className="ll-tour-close" onClick={closeTour} aria-label="Close the tour">Close</button>
+      </nav>
+      <div className="ll-tour-body">
+        <div className="ll-tour-text">
+          <h3 id="ll-tour-title">{step.title}</h3>
+          {step.text.map((p) => <p key={p.slice(0, 40)}>{p}</p>)}
+          <p className="ll-paper"><b>Paper (Llama-2-7B):</b> {step.finding === null ? SETUP_PAPER : PAPER[step.finding]}</p>
+          <p className="ll-tour-run">
+            <button type="button" className="ll-primary" onClick={() => onRun(run)} disabled={busy !== ''} data-testid="tour-run">
+              Run this {run.kind}: {run.title}
+            </button>{' '}
+            <span className="ll-hint">{runSize(run)}{busy ? `. ${busy}` : ''}</span>
+          </p>
+          <p>
+            <b>Look at:</b> {step.look.what}{' '}
+            <button type="button" className="ll-link" onClick={() => showCharts(step.look.charts)}>Show me the chart</button>
+          </p>
+        </div>
+        <TourMeasured step={step} onRun={onRun} busy={busy} />
+      </div>
+      <div className="ll-tour-foot">
+        <button type="button" onClick={() => gotoStep(i - 1)} disabled={i === 0}>← Previous</button>
+        <button type="button" onClick={() => gotoStep(i + 1)} disabled={i === TOUR_STEPS.length - 1}>Next →</button>
+        <button type="button" className="ll-link" onClick={copy}>Copy a link to this step</button>
+        {copied && <span className="ll-hint" role="status">{copied}</span>}
+      </div>
+    </section>
+  );
+}

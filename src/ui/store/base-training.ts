@@ -1,0 +1,73 @@
+// zustand store of the Pretrain tab: the settings in its form, the pretraining on screen (state,
+// the training and held-out loss curves, the latest samples, speed) and the bases saved in this
+// browser, which the experiment's "Base model" select lists too. Worker events reach it through
+// applyPretrainEvent (routed by client.ts).
+import { create } from 'zustand';
+import type { PretrainWorkerEvent } from '../../experiment/protocol';
+import type { SavedBaseManifest } from '../../experiment/saved-bases';
+import { PRETRAIN_TAB_DEFAULTS, type PretrainSettings } from '../../experiment/tab-pretrain';
+
+export interface PretrainPoint {
+  step: number;
+  train?: number;
+  heldOut?: number;
+}
+
+export interface PretrainState {
+  settings: PretrainSettings;
+  state: 'idle' | 'running' | 'done' | 'stopped' | 'error';
+  params: number | null;
+  points: PretrainPoint[];
+  samples: Array<{ step: number; text: string }>;
+  step: number;
+  tokensPerSecond: number;
+  seconds: number;
+  error: string;
+  saved: SavedBaseManifest[];
+  /** The base this pretraining saved (null until it finishes). */
+  lastSaved: SavedBaseManifest | null;
+}
+
+export const PRETRAIN_EVENTS = new Set<string>(['pretrain-event', 'pretrain-state', 'pretrain-saved', 'bases', 'pretrain-error'] satisfies Array<PretrainWorkerEvent['type']>);
+
+const run = { state: 'idle' as const, params: null, points: [], samples: [], step: 0, tokensPerSecond: 0, seconds: 0, error: '', lastSaved: null };
+
+export const usePretrain = create<PretrainState>(() => ({ settings: PRETRAIN_TAB_DEFAULTS, saved: [], ...run }));
+
+export function setPretrainSettings(s: Partial<PretrainSettings>): void {
+  usePretrain.setState((x) => ({ settings: { ...x.settings, ...s } }));
+}
+
+/** A new pretraining on screen. */
+export function resetPretrain(): void {
+  usePretrain.setState({ ...run, state: 'running' });
+}
+
+export function applyPretrainEvent(e: PretrainWorkerEvent): void {
+  const set = usePretrain.setState;
+  switch (e.type) {
+    case 'pretrain-event': {
+      const ev = e.event;
+      if (ev.type === 'start') set({ params: ev.params });
+      else if (ev.type === 'step') {
+        set((s) => ({ step: ev.step, tokensPerSecond: ev.tokensPerSecond, seconds: ev.seconds, points: [...s.points, { step: ev.step, train: ev.loss }] }));
+      } else {
+        set((s) => ({ points: [...s.points, { step: ev.step, heldOut: ev.heldOut }], samples: [{ step: ev.step, text: ev.sample }, ...s.samples].slice(0, 6) }));
+      }
+      break;
+    }
+    case 'pretrain-state':
+      set({ state: e.state });
+      break;
+    case 'pretrain-saved':
+      set({ lastSaved: e.manifest });
+      break;
+    case 'bases':
+      set({ saved: e.bases });
+      break;
+    case 'pretrain-error':
+      // A refused start (settings, memory) ends the pretraining on screen; a failed list or delete does not.
+      set((s) => ({ error: e.message, state: s.state === 'running' ? 'error' : s.state }));
+      break;
+  }
+}
