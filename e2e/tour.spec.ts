@@ -29,6 +29,13 @@ test("a step's link opens it with the paper's figure and the results file's numb
     await expect(tour.getByRole('button', { name: 'Same grid on the larger base' })).toBeVisible();
     await expect(tour.getByTestId('tour-probe-results').first()).toContainText(results.runs['size-small'].claims[2].measured);
   }
+  // A sweep step shows the Sweep view with its own grid (not started), so the outlined chart is about it.
+  await expect(page.getByRole('tab', { name: 'Sweep' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByLabel('Sweep preset')).toHaveValue('lr-code');
+  await tour.getByRole('link', { name: '4' }).click();
+  await expect(page.getByLabel('Sweep preset')).toHaveValue('regularizers-code');
+  await expect(page.getByTestId('sweep-size')).toBeVisible();
+  await expect(page.getByTestId('link-problems')).toHaveCount(0);
 });
 
 test('the tour outlines the charts of its step and remembers where the student stopped', async ({ page }) => {

@@ -15,7 +15,7 @@ import { SweepView } from './views/sweep/SweepView';
 import { BenchView } from './views/bench/BenchView';
 import { PretrainView } from './views/basetab/PretrainView';
 import { TourPanel } from './components/tour/TourPanel';
-import { startTourRun } from './components/tour/start-run';
+import { showTourRun, startTourRun } from './components/tour/start-run';
 import { useExperiment } from './store/experiment';
 import { useSweep } from './store/sweep';
 import { showView, ViewTabs, viewFromUrl, type View } from './views/sweep/ViewTabs';
@@ -70,7 +70,7 @@ export function App() {
           <TourPanel
             busy={training ? 'A run is training: pause or stop it first.' : ''}
             view={view}
-            onView={showTab}
+            onView={(r) => showTourRun(r, showTab)}
             onRun={(r) => startTourRun(r, showTab)}
           />
         )}

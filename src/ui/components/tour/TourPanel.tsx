@@ -43,9 +43,9 @@ function ClosedBar() {
 }
 
 interface Props {
-  /** The view on screen, and a switch to another (as its tab would). */
+  /** The view on screen, and a switch to the view of a step's run (as its tab would). */
   view: string;
-  onView: (v: 'experiment' | 'sweep') => void;
+  onView: (r: TourRun) => void;
   onRun: (r: TourRun) => void;
   /** Why the run buttons are disabled ('' when they are not). */
   busy: string;
@@ -60,9 +60,9 @@ export function TourPanel({ view, onView, onRun, busy }: Props) {
   }, []);
   // Moving to a step (or opening its link) shows the view its charts are in; only when the step changes,
   // so the tabs still switch freely.
-  const kind = TOUR_RUNS[step.run].kind;
+  const run = TOUR_RUNS[step.run];
   useEffect(() => {
-    if (open && kind !== view) onView(kind);
+    if (open && (run.kind !== view || run.kind === 'sweep')) onView(run);
   }, [open, i]);
   // Switching views rewrites the query; the step goes back into it (before the views' own effects, which keep it).
   useEffect(syncTourUrl, [view, open, i]);
@@ -77,7 +77,6 @@ export function TourPanel({ view, onView, onRun, busy }: Props) {
   }, [open, step]);
   useEffect(() => setCopied(''), [i]);
   if (!open) return <ClosedBar />;
-  const run = TOUR_RUNS[step.run];
   const copy = () => {
     navigator.clipboard?.writeText(stepLink(step.id)).then(() => setCopied('Link copied'), () => setCopied(stepLink(step.id)));
   };
