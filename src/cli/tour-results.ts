@@ -78,12 +78,17 @@ function inferDiverged(evals: readonly EvalPoint[], steps: number): Record<strin
   return Object.fromEntries([...last].filter(([, s]) => s < steps));
 }
 
+/** The SHA-256 in a shipped base's manifest (the hash of its weights file). */
+function baseSha256(name: string): string {
+  return (JSON.parse(readFileSync(`public/models/${name}.json`, 'utf8')) as { sha256: string }).sha256;
+}
+
 function measure(r: TourRun, out: RunOutput, seconds: number | null): MeasuredRun {
   const command = `npm run ${r.kind} -- --config ${prefixOf(r)}.config.json --out ${prefixOf(r)}`;
   const summary = r.kind === 'experiment'
     ? experimentSummary(r.id, r.config, out.evals, out.diverged ?? inferDiverged(out.evals, r.config.steps))
     : sweepSummary(r.id, r.sweep, out.evals, Object.keys(out.divergedAt ?? {}));
-  return { ...summary, configHash: configHash(r), command, seconds };
+  return { ...summary, configHash: configHash(r), baseSha256: baseSha256(summary.base), command, seconds };
 }
 
 function storedSeconds(r: TourRun): number | null {
@@ -119,7 +124,7 @@ async function main() {
     let out = readOutput(r);
     if (only && !only.has(r.id)) {
       if (out) runs[r.id] = measure(r, out, storedSeconds(r));
-      else if (old?.runs[r.id]?.configHash === configHash(r)) runs[r.id] = old.runs[r.id];
+      else if (old?.runs[r.id]?.configHash === configHash(r) && old.runs[r.id].baseSha256 === baseSha256(old.runs[r.id].base)) runs[r.id] = old.runs[r.id];
       continue;
     }
     let seconds = storedSeconds(r);

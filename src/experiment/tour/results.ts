@@ -44,6 +44,8 @@ export interface RunSummary {
 export interface MeasuredRun extends RunSummary {
   /** SHA-256 of the run's config as JSON: the file's numbers belong to exactly this config. */
   configHash: string;
+  /** SHA-256 of the base model's weights it trained from (its manifest's): a retrained base makes the numbers stale. */
+  baseSha256: string;
   command: string;
   seconds: number | null;
 }
@@ -68,7 +70,8 @@ const runSchema = z.object({
   baseline: lossPair.nullable(),
   finals: z.array(lossPair.extend({ label: z.string(), step: z.number().int().min(0) })),
   claims: z.array(claimSchema).length(8),
-  configHash: z.string().regex(/^[0-9a-f]{64}$/), command: z.string(), seconds: z.number().nullable(),
+  configHash: z.string().regex(/^[0-9a-f]{64}$/), baseSha256: z.string().regex(/^[0-9a-f]{64}$/), command: z.string(),
+  seconds: z.number().nullable(),
 });
 const resultsSchema = z.object({
   version: z.literal(TOUR_RESULTS_VERSION), generatedBy: z.string(), generatedAt: z.string(), device: z.string(),
@@ -182,10 +185,16 @@ export function offersProbes(verdict: Claim['verdict'] | null): boolean {
   return verdict === 'disagrees' || verdict === 'mixed';
 }
 
-/** Runs whose stored numbers no longer match the tour's configs (the file is stale for them). */
-export function staleRuns(results: TourResults): string[] {
+/**
+ * Runs whose stored numbers no longer match the tour's configs or the base weights now shipped
+ * (`baseSha256`: each base's manifest hash), so the file is stale for them.
+ */
+export function staleRuns(results: TourResults, baseSha256: Readonly<Record<string, string>>): string[] {
   return Object.values(TOUR_RUNS)
-    .filter((r) => r.measured && (!results.runs[r.id] || results.runs[r.id].configHash !== configHash(r)))
+    .filter((r) => {
+      const m = results.runs[r.id];
+      return r.measured && (!m || m.configHash !== configHash(r) || m.baseSha256 !== baseSha256[m.base]);
+    })
     .map((r) => r.id);
 }
 

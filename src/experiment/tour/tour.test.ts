@@ -145,12 +145,14 @@ describe('summaries', () => {
 });
 
 describe('the results file', () => {
+  const shipped = (name: string) => (JSON.parse(readFileSync(new URL(`../../../public/models/${name}.json`, import.meta.url), 'utf8')) as { sha256: string }).sha256;
+  const BASES = { base: shipped('base'), small: shipped('small') };
   const file = (): TourResults => parseTourResults(JSON.parse(readFileSync(new URL('../../../public/tour/results.json', import.meta.url), 'utf8')));
 
-  it('is valid and was made for the tour as it is now (else run npm run tour-results)', () => {
+  it('is valid and was made for the tour and base models as they are now (else run npm run tour-results)', () => {
     const r = file();
     expect(r.generatedBy).toBe('npm run tour-results');
-    expect(staleRuns(r)).toEqual([]);
+    expect(staleRuns(r, BASES)).toEqual([]);
     expect(Object.keys(r.runs).sort()).toEqual(measuredRuns().map((x) => x.id).sort());
   });
 
@@ -171,9 +173,10 @@ describe('the results file', () => {
     expect(() => parseTourResults('<html>')).toThrow(/not valid/);
   });
 
-  it('marks a run stale when its config changes', () => {
+  it('marks a run stale when its config or its base model changes', () => {
     const r = file();
     const id = measuredRuns()[0].id;
-    expect(staleRuns({ ...r, runs: { ...r.runs, [id]: { ...r.runs[id], configHash: '0'.repeat(64) } } })).toEqual([id]);
+    expect(staleRuns({ ...r, runs: { ...r.runs, [id]: { ...r.runs[id], configHash: '0'.repeat(64) } } }, BASES)).toEqual([id]);
+    expect(staleRuns(r, { ...BASES, small: '1'.repeat(64) })).toEqual(['size-small']);
   });
 });
