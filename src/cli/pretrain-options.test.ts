@@ -12,6 +12,13 @@ import {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const shipped = JSON.parse(readFileSync(join(ROOT, 'public/models/base.json'), 'utf8'));
 
+describe('continuing a pretraining', () => {
+  it('takes --init as a checkpoint prefix, and none by default', () => {
+    expect(parsePretrainArgs(['--size', 'small', '--init', 'public/models/small']).init).toBe('public/models/small');
+    expect(parsePretrainArgs([]).init).toBeUndefined();
+  });
+});
+
 describe('pretrain defaults', () => {
   it('are the shipped base model\'s training settings and model config', () => {
     const { seconds: _s, device: _d, codeVersion: _c, ...recorded } = shipped.training;

@@ -27,6 +27,11 @@ export interface PretrainOptions {
   overwrite: boolean;
   /** Engine model size (MODEL_SIZES): 'base' is the shipped base; larger ones are other bases. */
   size: ModelSize;
+  /**
+   * Continue from a checkpoint (PREFIX.json + PREFIX.bin) of the same size instead of random weights: a
+   * long pretraining in pieces. The optimizer state starts fresh, with its own warmup and cosine.
+   */
+  init?: string;
 }
 
 export type ModelSize = keyof typeof MODEL_SIZES;
@@ -42,7 +47,7 @@ export const PRETRAIN_OPTIMIZER = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDe
 
 export const PRETRAIN_USAGE =
   'npm run pretrain -- [--steps N] [--batch B] [--seq T] [--lr LR] [--warmup N] [--min-ratio R] [--seed S] ' +
-  `[--eval-every N] [--eval-batches N] [--size ${Object.keys(MODEL_SIZES).join('|')}] [--out PATH-PREFIX] [--overwrite]\n` +
+  `[--eval-every N] [--eval-batches N] [--size ${Object.keys(MODEL_SIZES).join('|')}] [--init PATH-PREFIX] [--out PATH-PREFIX] [--overwrite]\n` +
   `defaults: ${Object.entries(PRETRAIN_DEFAULTS).map(([k, v]) => `${k} ${v}`).join(', ')}\n` +
   `--overwrite is needed to replace a file under ${SHIPPED_MODELS_DIR}/ (the shipped base model).`;
 
@@ -57,7 +62,7 @@ export function parsePretrainArgs(argv: string[]): PretrainOptions & { help: boo
   const strings = Object.fromEntries(Object.values(FLAG).map((f) => [f, { type: 'string' as const }]));
   const { values } = parseArgs({
     args: argv,
-    options: { ...strings, out: { type: 'string' }, size: { type: 'string' }, overwrite: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: { ...strings, out: { type: 'string' }, size: { type: 'string' }, init: { type: 'string' }, overwrite: { type: 'boolean' }, help: { type: 'boolean' } },
   });
   const v = values as Record<string, string | boolean | undefined>;
   const o: PretrainOptions = { ...PRETRAIN_DEFAULTS };
@@ -72,6 +77,7 @@ export function parsePretrainArgs(argv: string[]): PretrainOptions & { help: boo
     o[key] = x;
   }
   if (typeof v.out === 'string') o.out = v.out;
+  if (typeof v.init === 'string') o.init = v.init;
   if (typeof v.size === 'string') {
     if (!Object.hasOwn(MODEL_SIZES, v.size)) throw new Error(`--size ${v.size}: expected one of ${Object.keys(MODEL_SIZES).join(', ')}`);
     o.size = v.size as ModelSize;

@@ -3,6 +3,7 @@
 // bar and a periodic held-out loss, then writes the checkpoint and its manifest. The defaults
 // (pretrain-options.ts) are the shipped base model's settings; the output goes to
 // results/pretrain/base, and a shipped file under public/models is replaced only with --overwrite.
+// --init PREFIX continues from a checkpoint of the same size, so a long pretraining can run in pieces.
 // Usage: npm run pretrain -- --help
 
 import { execSync } from 'node:child_process';
@@ -10,11 +11,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { acquireDevice, createKernelContext, learningRate, TrainingRun } from '../engine/index';
-import { checkpointBytes, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type CheckpointManifest } from '../experiment/checkpoint';
+import { checkpointBytes, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, loadCheckpoint, type CheckpointManifest } from '../experiment/checkpoint';
 import { sha256Hex } from '../experiment/data/sha256';
 import { Batcher, heldOutBatches } from '../experiment/data/batching';
 import { domainSource } from '../experiment/data/domains';
-import { loadAssetsFromDisk } from '../experiment/data/node-assets';
+import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-assets';
 import { heldOutLoss } from '../experiment/evaluate';
 import {
   outputRefusal, parsePretrainArgs, PRETRAIN_OPTIMIZER, PRETRAIN_USAGE, pretrainModelConfig, pretrainSchedule, trainingSettings,
@@ -63,9 +64,14 @@ async function main() {
   const ctx = createKernelContext(gpu.device);
   const info = gpu.adapterInfo;
   const device = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ');
+  const init = a.init ? await loadCheckpoint(fsAssetSource(dirname(a.init)), `${basename(a.init)}.json`) : null;
+  if (init && JSON.stringify(init.manifest.config) !== JSON.stringify(config)) {
+    throw new Error(`--init ${a.init}: its model config ${JSON.stringify(init.manifest.config)} is not the one --size ${a.size} --seq ${T} trains`);
+  }
   const run = await TrainingRun.create(ctx, {
-    config, batchSize: B, seqLen: T, mode: 'full', seed, label: 'pretrain', optimizer: PRETRAIN_OPTIMIZER,
+    config, batchSize: B, seqLen: T, mode: 'full', seed, label: 'pretrain', optimizer: PRETRAIN_OPTIMIZER, baseParams: init?.params,
   });
+  if (init) console.log(`continuing from ${a.init} (${init.manifest.training.steps} steps, held-out english ${init.manifest.heldOutLoss.english})`);
   console.log(`pretraining ${run.memory().totalParams} parameters on english for ${steps} steps of ${B}×${T} bytes on ${device}`);
   const t0 = performance.now();
   let lastEval = await heldOutLoss(run, held.english);
@@ -94,7 +100,10 @@ async function main() {
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, file: `${basename(out)}.bin`, config,
     elements: params.length, bytes: bytes.length, sha256: sha256Hex(bytes),
-    training: { ...trainingSettings(a), seconds: Math.round(seconds), device, codeVersion: version },
+    training: {
+      ...trainingSettings(a), seconds: Math.round(seconds), device, codeVersion: version,
+      ...(init ? { initFrom: { file: init.manifest.file, sha256: init.manifest.sha256, steps: init.manifest.training.steps, tokensSeen: init.manifest.training.tokensSeen } } : {}),
+    },
     heldOutLoss: heldOut,
     createdAt: new Date().toISOString(),
   };

@@ -32,6 +32,8 @@ export interface CheckpointManifest {
     seconds: number;
     device: string;
     codeVersion: string;
+    /** A pretraining continued from another checkpoint (`npm run pretrain -- --init`): which, and how much it had seen. */
+    initFrom?: { file: string; sha256: string; steps: number; tokensSeen: number };
   };
   /** Mean held-out loss (nats per byte) on each domain. */
   heldOutLoss: Record<string, number>;
