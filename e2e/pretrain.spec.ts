@@ -1,5 +1,5 @@
-// Pretraining a base in the tab: a tiny base trains for a few steps with its loss chart and greedy
-// samples, is saved in this browser with its manifest, survives a reload, and an experiment fine-tunes
+// Pretraining a base in the tab: a tiny base trains for a few steps (paused and resumed once) with its
+// loss chart and greedy samples, is saved in this browser with its manifest, survives a reload, and an experiment fine-tunes
 // from it (from the "Fine-tune from this base" button and from a link naming it); a link naming a saved
 // base this browser lacks says so instead of failing.
 import { expect, test } from './fixtures';
@@ -15,6 +15,16 @@ test('a tiny base pretrains in the tab, is saved, and an experiment fine-tunes f
     await view.getByLabel(label, { exact: true }).blur();
   }
   await view.getByRole('button', { name: 'Start', exact: true }).click();
+  // Pause holds the loop between steps (the step on screen stays put), Resume trains on to the end.
+  await view.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(view.getByRole('status')).toHaveAttribute('data-state', 'paused', { timeout: 120_000 });
+  const pausedAt = /^Paused: step ([0-5]) of 6/.exec((await view.getByRole('status').textContent()) ?? '');
+  expect(pausedAt).not.toBeNull();
+  // Unpaused, the 6 tiny steps and their evaluations end within these 5 s here (SwiftShader on 2 cores).
+  await page.waitForTimeout(5000);
+  await expect(view.getByRole('status')).toContainText(`Paused: step ${pausedAt![1]} of 6`);
+  await expect(view.getByRole('status')).toHaveAttribute('data-state', 'paused');
+  await view.getByRole('button', { name: 'Resume', exact: true }).click();
   await expect(view.getByRole('status')).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
   await expect(view.locator('[data-chart="pretrain-loss"] .recharts-line')).toHaveCount(2);
   // Evaluations at steps 0, 3 and 6, each with a greedy sample of the prompt.
@@ -42,6 +52,9 @@ test('a tiny base pretrains in the tab, is saved, and an experiment fine-tunes f
   // Full fine-tuning trains every weight of the tiny model (26,784), not the shipped base's 115,008.
   await expect(page.locator('tr[data-method="full"]')).toContainText('26,784');
   await expect(page.locator('[data-chart="targetLoss"] .recharts-line')).toHaveCount(1);
+  // The run names its base where it is described: the status table and the saved runs.
+  await expect(page.getByTestId('run-base')).toContainText('base model Tiny E2E (saved in this browser): 27k parameters');
+  await expect(page.locator('tr[data-run]').first()).toContainText('english-code, base u-tiny-e2e');
 });
 
 test('a link naming a saved base this browser does not have says so', async ({ page }) => {

@@ -131,12 +131,14 @@ export type WorkerCommand =
 export type PretrainCommand =
   | { type: 'pretrain-start'; settings: PretrainSettings }
   | { type: 'pretrain-stop' }
+  | { type: 'pretrain-pause' }
+  | { type: 'pretrain-resume' }
   | { type: 'list-bases' }
   | { type: 'delete-base'; id: string };
 
 export type PretrainWorkerEvent =
   | { type: 'pretrain-event'; event: PretrainEvent }
-  | { type: 'pretrain-state'; state: 'running' | 'done' | 'stopped' | 'error' }
+  | { type: 'pretrain-state'; state: 'running' | 'paused' | 'done' | 'stopped' | 'error' }
   | { type: 'pretrain-saved'; manifest: SavedBaseManifest }
   | { type: 'bases'; bases: SavedBaseManifest[] }
   | { type: 'pretrain-error'; message: string };

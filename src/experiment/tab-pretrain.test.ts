@@ -47,7 +47,23 @@ describe('saved base ids and settings', () => {
   it('label sizes with their parameter counts', () => {
     expect(sizeLabel('base')).toBe('base: 115k parameters (d_model 64, 2 layers)');
     expect(sizeLabel('small')).toBe('small: 820k parameters (d_model 128, 4 layers)');
+    // 65,536 embedding + 4 × (2 × 256 + 2 × 256² + 2 × 256 × 128 + 3 × 256 × 768) + 256 final norm = 3,213,568.
+    expect(sizeLabel('medium')).toBe('medium: 3.2M parameters (d_model 256, 4 layers)');
   });
+});
+
+describe('the larger size', () => {
+  it('fits the default 1 GiB budget with the tab defaults and trains a step on this device', async () => {
+    const medium = { ...tiny, name: 'Medium', size: 'medium' as const, steps: 1, batch: 1, seq: 16, evalEvery: 1 };
+    expect(pretrainFits({ ...medium, batch: 8, seq: 64 }, ctx.device.limits, 1 << 30).ok).toBe(true);
+    const losses: number[] = [];
+    const { manifest, params } = await pretrainBase(ctx, medium, assets, 'test device', (e) => e.type === 'step' && losses.push(e.loss), () => false);
+    expect(params.length).toBe(3_213_568);
+    expect(manifest.config).toMatchObject({ dModel: 256, nLayers: 4, nHeads: 8, nKvHeads: 4 });
+    // Random weights predict 256 bytes about uniformly: ln 256 = 5.545 nats.
+    expect(losses[0]).toBeGreaterThan(5.3);
+    expect(losses[0]).toBeLessThan(5.8);
+  }, 240_000);
 });
 
 describe('pretraining a tiny base', () => {
@@ -107,5 +123,39 @@ describe('pretraining a tiny base', () => {
     expect(posted.at(-1)).toEqual({ type: 'pretrain-error', message: expect.stringContaining('steps') });
     const loaded = await host.load('u-stopped-early');
     expect(loaded.config.dModel).toBe(32);
+  }, 120_000);
+
+  it('pauses between steps and resumes to the end, and Stop ends a paused pretraining', async () => {
+    const posted: PretrainWorkerEvent[] = [];
+    const host = new PretrainHost({
+      post: (e) => {
+        posted.push(e);
+        if (e.type === 'pretrain-event' && e.event.type === 'step' && e.event.step === 2) void host.handle({ type: 'pretrain-pause' });
+      },
+      context: async () => ctx, assets: async () => assets, device: async () => 'test device', memoryBudget: () => undefined, forget: () => {},
+    });
+    const steps = () => posted.flatMap((e) => (e.type === 'pretrain-event' && e.event.type === 'step' ? [e.event.step] : []));
+    const states = () => posted.flatMap((e) => (e.type === 'pretrain-state' ? [e.state] : []));
+    const t0 = performance.now();
+    await host.handle({ type: 'pretrain-start', settings: { ...tiny, name: 'Paused Once' } });
+    await expect.poll(() => states().at(-1), { timeout: 60_000 }).toBe('paused');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(steps()).toEqual([1, 2]);
+    await host.handle({ type: 'pretrain-resume' });
+    await expect.poll(() => states().at(-1), { timeout: 60_000 }).toBe('done');
+    const wall = (performance.now() - t0) / 1000;
+    expect(steps()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(states()).toEqual(['running', 'paused', 'running', 'done']);
+    const saved = posted.find((e) => e.type === 'pretrain-saved');
+    expect(saved?.type === 'pretrain-saved' && saved.manifest.training.steps).toBe(6);
+    // The pause is not training time: the manifest's seconds leave its 1.5 s out.
+    expect(saved?.type === 'pretrain-saved' && saved.manifest.training.seconds).toBeLessThan(wall - 1.4);
+
+    posted.length = 0;
+    await host.handle({ type: 'pretrain-start', settings: { ...tiny, name: 'Paused Then Stopped' } });
+    await expect.poll(() => states().at(-1), { timeout: 60_000 }).toBe('paused');
+    await host.handle({ type: 'pretrain-stop' });
+    await expect.poll(() => states().at(-1), { timeout: 60_000 }).toBe('stopped');
+    expect(steps()).toEqual([1, 2]);
   }, 120_000);
 });

@@ -16,7 +16,16 @@ import { decode, encode } from './data/tokenizer';
 import { heldOutLoss } from './evaluate';
 import { savedBaseId, weightBytes, type SavedBaseManifest } from './saved-bases';
 
-export const PRETRAIN_SIZES = ['tiny', 'base', 'small'] as const;
+export const PRETRAIN_SIZES = ['tiny', 'base', 'small', 'medium'] as const;
+
+/**
+ * The engine's sizes and one larger (d_model 256, 4 layers, 3.2M parameters) for GPUs that train it in
+ * minutes; whether a size fits this device is pretrainFits's answer, not this list's.
+ */
+export const PRETRAIN_MODELS: Record<(typeof PRETRAIN_SIZES)[number], LlamaConfig> = {
+  ...MODEL_SIZES,
+  medium: { vocabSize: 256, dModel: 256, nLayers: 4, nHeads: 8, nKvHeads: 4, ffnDim: 768, seqLen: 128, tieEmbeddings: true },
+};
 
 export const pretrainSettingsSchema = z.object({
   name: z.string().trim().min(1, 'give the base a name').max(40, 'a base name has at most 40 characters'),
@@ -41,19 +50,24 @@ export const SAMPLE_PROMPT = 'The ';
 
 /** The model a size trains (room for the training sequence length). */
 export function pretrainModel(s: Pick<PretrainSettings, 'size' | 'seq'>): LlamaConfig {
-  const size = MODEL_SIZES[s.size];
+  const size = PRETRAIN_MODELS[s.size];
   return { ...size, seqLen: Math.max(size.seqLen, s.seq) };
+}
+
+/** "115k", "3.2M": parameter counts as a student reads them. */
+function paramText(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : `${Math.round(n / 1000)}k`;
 }
 
 /** "base: 115k parameters (d_model 64, 2 layers)": what a student picks a size by. */
 export function sizeLabel(size: (typeof PRETRAIN_SIZES)[number]): string {
-  const c = MODEL_SIZES[size];
-  return `${size}: ${Math.round(modelLayout(c).paramCount / 1000)}k parameters (d_model ${c.dModel}, ${c.nLayers} layers)`;
+  const c = PRETRAIN_MODELS[size];
+  return `${size}: ${paramText(modelLayout(c).paramCount)} parameters (d_model ${c.dModel}, ${c.nLayers} layers)`;
 }
 
 /** "my base (saved): 115k parameters (d_model 64, 2 layers), pretrained 500 steps here": how a saved base is shown. */
 export function savedBaseLabel(m: SavedBaseManifest): string {
-  return `${m.name} (saved in this browser): ${Math.round(modelLayout(m.config).paramCount / 1000)}k parameters ` +
+  return `${m.name} (saved in this browser): ${paramText(modelLayout(m.config).paramCount)} parameters ` +
     `(d_model ${m.config.dModel}, ${m.config.nLayers} layers), pretrained ${m.training.steps} steps here`;
 }
 
@@ -73,10 +87,13 @@ export type PretrainEvent =
   | { type: 'step'; step: number; loss: number; tokensPerSecond: number; seconds: number }
   | { type: 'eval'; step: number; heldOut: number; sample: string };
 
-/** Trains one base; `stopped()` is polled between steps. */
+/**
+ * Trains one base; `stopped()` is polled between steps, and `paused()` (when given) is awaited there too:
+ * it resolves with the milliseconds it held the loop, which the speed and the manifest's seconds leave out.
+ */
 export async function pretrainBase(
   ctx: KernelContext, s: PretrainSettings, assets: DataAssets, device: string,
-  emit: (e: PretrainEvent) => void, stopped: () => boolean,
+  emit: (e: PretrainEvent) => void, stopped: () => boolean, paused?: () => Promise<number>,
 ): Promise<{ manifest: SavedBaseManifest; params: Float32Array }> {
   const config = pretrainModel(s);
   const english = (split: 'train' | 'heldout') => domainSource(assets, { domain: 'english' }, split);
@@ -99,9 +116,11 @@ export async function pretrainBase(
       emit({ type: 'eval', step, heldOut, sample: SAMPLE_PROMPT + decode(g.tokens) });
     };
     await evaluate(0);
-    const t0 = performance.now();
+    let t0 = performance.now();
     let step = 0;
     while (step < s.steps && !stopped()) {
+      if (paused) t0 += await paused();
+      if (stopped()) break;
       const r = await run.step({ ...train.next(), lr: learningRate(schedule, step + 1) });
       step++;
       if (!Number.isFinite(r.loss)) throw new Error(`pretraining diverged at step ${step} (loss ${r.loss}): lower the learning rate`);

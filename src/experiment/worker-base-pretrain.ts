@@ -1,5 +1,5 @@
-// The Worker's side of the Pretrain tab: starts and stops pretraining (the loop runs detached, so
-// the command queue stays free for Stop), saves the finished base in the saved-bases database,
+// The Worker's side of the Pretrain tab: starts, pauses, resumes and stops pretraining (the loop runs
+// detached, so the command queue stays free for Pause and Stop), saves the finished base in the saved-bases database,
 // lists and deletes saved bases, and loads one for an experiment. Without usable IndexedDB a
 // finished base is refused with that reason (nothing else could train from it after a reload).
 
@@ -21,8 +21,16 @@ export interface PretrainHostDeps {
   forget(id: string): void;
 }
 
+/** A pretraining in progress: Stop and Pause set its flags; `wake` ends a pause's wait. */
+interface Active {
+  stop: boolean;
+  failed: boolean;
+  paused: boolean;
+  wake: (() => void) | null;
+}
+
 export class PretrainHost {
-  private active: { stop: boolean; failed: boolean } | null = null;
+  private active: Active | null = null;
   private store: Promise<SavedBaseStore> | null = null;
 
   constructor(private readonly deps: PretrainHostDeps) {}
@@ -46,7 +54,11 @@ export class PretrainHost {
           return await this.start(cmd.settings);
         case 'pretrain-stop':
           if (this.active) this.active.stop = true;
-          return;
+          return this.setPaused(false);
+        case 'pretrain-pause':
+          return this.setPaused(true);
+        case 'pretrain-resume':
+          return this.setPaused(false);
         case 'list-bases':
           return this.deps.post({ type: 'bases', bases: await (await this.bases()).list() });
         case 'delete-base':
@@ -58,6 +70,25 @@ export class PretrainHost {
     }
   }
 
+  private setPaused(paused: boolean): void {
+    const a = this.active;
+    if (!a || a.paused === paused) return;
+    a.paused = paused;
+    if (!paused) {
+      a.wake?.();
+      a.wake = null;
+    }
+    if (!a.stop) this.deps.post({ type: 'pretrain-state', state: paused ? 'paused' : 'running' });
+  }
+
+  /** Holds the loop between steps while paused; the milliseconds it held it. */
+  private async waitWhilePaused(a: Active): Promise<number> {
+    if (!a.paused) return 0;
+    const t = performance.now();
+    await new Promise<void>((resolve) => (a.wake = resolve));
+    return performance.now() - t;
+  }
+
   private async start(raw: unknown): Promise<void> {
     if (this.active) throw new Error('A base is already pretraining: stop it first.');
     const parsed = pretrainSettingsSchema.safeParse(raw);
@@ -67,11 +98,11 @@ export class PretrainHost {
     const fit = pretrainFits(s, ctx.device.limits, this.deps.memoryBudget() ?? DEFAULT_MEMORY_BUDGET);
     if (!fit.ok) throw new Error(fit.message);
     const [assets, device] = await Promise.all([this.deps.assets(), this.deps.device()]);
-    const flag = { stop: false, failed: false };
+    const flag: Active = { stop: false, failed: false, paused: false, wake: null };
     this.active = flag;
     this.deps.post({ type: 'pretrain-state', state: 'running' });
     // Detached: Stop must reach the loop through the queue while it trains.
-    void pretrainBase(ctx, s, assets, device, (event) => this.deps.post({ type: 'pretrain-event', event }), () => flag.stop)
+    void pretrainBase(ctx, s, assets, device, (event) => this.deps.post({ type: 'pretrain-event', event }), () => flag.stop, () => this.waitWhilePaused(flag))
       .then(async ({ manifest, params }) => {
         const store = await this.bases().catch(() => {
           throw new Error('This browser does not let the page store data (IndexedDB), so the base cannot be saved.');

@@ -194,6 +194,8 @@ async function execute(cmd: WorkerCommand): Promise<void> {
       break;
     case 'pretrain-start':
     case 'pretrain-stop':
+    case 'pretrain-pause':
+    case 'pretrain-resume':
     case 'list-bases':
       await pretrains.handle(cmd);
       break;

@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatBytes } from '../../experiment/storage';
 import { runActions } from '../store/client';
 import { useExperiment } from '../store/experiment';
+import { describeBase, usePretrain } from '../store/base-training';
 
 const when = (t: number) => new Date(t).toLocaleString();
 
@@ -15,6 +16,7 @@ export function RunHistory() {
   const { runs, activeRunId, state, compare } = useExperiment(
     useShallow((s) => ({ runs: s.runs, activeRunId: s.activeRunId, state: s.state, compare: s.compare })),
   );
+  const saved = usePretrain((s) => s.saved);
   const reopened = useRef(false);
 
   useEffect(() => {
@@ -58,7 +60,7 @@ export function RunHistory() {
               return (
                 <tr key={r.id} data-run={r.id} aria-current={r.id === activeRunId ? 'true' : undefined}>
                   <td>{when(r.createdAt)}</td>
-                  <td>{r.preset}</td>
+                  <td title={`base model ${describeBase(r.config.base, saved)}`}>{r.preset}, base {r.config.base}</td>
                   <td>{r.methodLabels.join(', ')}</td>
                   <td>
                     step {r.step} of {r.config.steps}

@@ -5,7 +5,9 @@
 import { create } from 'zustand';
 import type { PretrainWorkerEvent } from '../../experiment/protocol';
 import type { SavedBaseManifest } from '../../experiment/saved-bases';
-import { PRETRAIN_TAB_DEFAULTS, type PretrainSettings } from '../../experiment/tab-pretrain';
+import { baseLabel } from '../../experiment/bases';
+import { isSavedBaseName } from '../../experiment/saved-bases';
+import { PRETRAIN_TAB_DEFAULTS, savedBaseLabel, type PretrainSettings } from '../../experiment/tab-pretrain';
 
 export interface PretrainPoint {
   step: number;
@@ -15,7 +17,7 @@ export interface PretrainPoint {
 
 export interface PretrainState {
   settings: PretrainSettings;
-  state: 'idle' | 'running' | 'done' | 'stopped' | 'error';
+  state: 'idle' | 'running' | 'paused' | 'done' | 'stopped' | 'error';
   params: number | null;
   points: PretrainPoint[];
   samples: Array<{ step: number; text: string }>;
@@ -67,7 +69,14 @@ export function applyPretrainEvent(e: PretrainWorkerEvent): void {
       break;
     case 'pretrain-error':
       // A refused start (settings, memory) ends the pretraining on screen; a failed list or delete does not.
-      set((s) => ({ error: e.message, state: s.state === 'running' ? 'error' : s.state }));
+      set((s) => ({ error: e.message, state: s.state === 'running' || s.state === 'paused' ? 'error' : s.state }));
       break;
   }
+}
+
+/** How a run's base is described: a shipped base's facts, a saved one's manifest, or its id and where it is missing. */
+export function describeBase(id: string, saved: readonly SavedBaseManifest[]): string {
+  const m = saved.find((b) => b.id === id);
+  if (m) return savedBaseLabel(m);
+  return isSavedBaseName(id) ? `${id} (pretrained in another browser, not saved in this one)` : baseLabel(id);
 }

@@ -95,7 +95,7 @@ function restartWorker(why: string): void {
     if (busy[command]) applyAnalysisEvent({ type: 'analysis-error', command, message: `${why} Try again.` });
   }
   benchLost(why);
-  if (usePretrain.getState().state === 'running') applyPretrainEvent({ type: 'pretrain-error', message: `${why} The pretraining was lost; start it again.` });
+  if (['running', 'paused'].includes(usePretrain.getState().state)) applyPretrainEvent({ type: 'pretrain-error', message: `${why} The pretraining was lost; start it again.` });
   for (const l of listeners) l({ type: 'worker-restarted', message: why });
   send({ type: 'list-runs' });
 }
@@ -233,6 +233,8 @@ export const pretrainActions = {
     send({ type: 'pretrain-start', settings });
   },
   stop: () => send({ type: 'pretrain-stop' }),
+  pause: () => send({ type: 'pretrain-pause' }),
+  resume: () => send({ type: 'pretrain-resume' }),
   list: () => send({ type: 'list-bases' }),
   delete: (id: string) => send({ type: 'delete-base', id }),
 };

@@ -4,6 +4,7 @@
 // memory for weights, gradients and optimizer state, and divergence (a diverged method's losses
 // end at the state it stopped in; no NaN is printed).
 import type { ExperimentConfig, MethodConfig } from '../../../experiment/config';
+import { describeBase, usePretrain } from '../../store/base-training';
 import type { EvalPoint, MethodInfo, StepPoint } from '../../../experiment/protocol';
 import { achievedRate, type DevicePeak } from '../../../experiment/device-peak';
 import { ViewLink } from '../../views/sweep/ViewTabs';
@@ -72,11 +73,14 @@ function lossChange(evals: EvalPoint[], id: string, key: 'targetLoss' | 'sourceL
 }
 
 export function StatusTable({ methods, lastStep, diverged, config, evals: all, devicePeak }: Props) {
+  const saved = usePretrain((s) => s.saved);
   const evals = drawnEvals(all, diverged);
   return (
     <>
     <div className="ll-table-wrap" tabIndex={0}><table className="ll-table">
-      <caption style={{ textAlign: 'left', fontWeight: 650 }}>Methods in this run</caption>
+      <caption style={{ textAlign: 'left', fontWeight: 650 }}>
+        Methods in this run{config && <span className="ll-hint" data-testid="run-base"> · base model {describeBase(config.base, saved)}</span>}
+      </caption>
       <thead>
         <tr><th scope="col">Method</th><th scope="col">Settings</th><th scope="col">Step</th><th scope="col">Tokens/s</th><th scope="col" title="Model FLOPs of a step (matmuls) per second, and their share of the device's measured FMA peak">GFLOP/s (of peak)</th><th scope="col">Target loss</th><th scope="col">Source loss</th><th scope="col">Trainable params</th><th scope="col">Weights / grads / optimizer</th><th scope="col">Status</th></tr>
       </thead>

@@ -17,7 +17,7 @@ import '../../components/controls/panel.css';
 import './pretrain.css';
 
 const STATUS: Record<string, string> = {
-  idle: 'Ready: pick a size and press Start.', running: 'Pretraining', done: 'Done: the base is saved below.',
+  idle: 'Ready: pick a size and press Start.', running: 'Pretraining', paused: 'Paused', done: 'Done: the base is saved below.',
   stopped: 'Stopped: what trained so far is saved below.', error: 'Stopped by an error.',
 };
 
@@ -71,7 +71,7 @@ function Settings({ disabled }: { disabled: boolean }) {
 }
 
 function SavedBases() {
-  const { saved, running } = usePretrain(useShallow((s) => ({ saved: s.saved, running: s.state === 'running' })));
+  const { saved, running } = usePretrain(useShallow((s) => ({ saved: s.saved, running: s.state === 'running' || s.state === 'paused' })));
   const expRunning = useExperiment((s) => s.state === 'running');
   const fineTune = (m: SavedBaseManifest) => {
     const { preset, config } = useExperiment.getState().form;
@@ -104,9 +104,10 @@ export function PretrainView() {
     tokensPerSecond: x.tokensPerSecond, seconds: x.seconds,
   })));
   useEffect(() => pretrainActions.list(), []);
-  const running = s.state === 'running';
+  const paused = s.state === 'paused';
+  const running = s.state === 'running' || paused;
   const status = running
-    ? `Pretraining: step ${s.step} of ${s.settings.steps}${s.params ? `, ${s.params.toLocaleString()} weights` : ''}, ${Math.round(s.tokensPerSecond)} bytes/s, ${s.seconds.toFixed(0)} s.`
+    ? `${paused ? 'Paused' : 'Pretraining'}: step ${s.step} of ${s.settings.steps}${s.params ? `, ${s.params.toLocaleString()} weights` : ''}, ${Math.round(s.tokensPerSecond)} bytes/s, ${s.seconds.toFixed(0)} s.`
     : STATUS[s.state];
   return (
     <section className="ll-panel ll-pretrain" aria-labelledby="pretrain-title">
@@ -120,6 +121,9 @@ export function PretrainView() {
       <div className="ll-toolbar">
         <div className="ll-runbar">
           <button type="button" onClick={() => pretrainActions.start(s.settings)} disabled={running}>Start</button>
+          <button type="button" onClick={paused ? pretrainActions.resume : pretrainActions.pause} disabled={!running}>
+            {paused ? 'Resume' : 'Pause'}
+          </button>
           <button type="button" onClick={pretrainActions.stop} disabled={!running}>Stop</button>
         </div>
         <p className="ll-status" role="status" aria-live="polite" data-state={s.state}>
