@@ -66,6 +66,19 @@ test('the tour outlines the charts of its step and remembers where the student s
   await expect(page.getByTestId('tour')).toHaveAttribute('data-step', 'high-rank');
 });
 
+test('a remembered step does not take over an experiment link, and moving on shows its view', async ({ page }) => {
+  await page.goto('/?tour=one-curve');
+  await expect(page.getByRole('tab', { name: 'Sweep' })).toHaveAttribute('aria-selected', 'true');
+  expect(await page.evaluate(() => localStorage.getItem('lora-lab:tour'))).toBe('{"step":"one-curve","open":true}');
+  await page.goto('/?v=1&preset=english-code&steps=3');
+  await expect(page.getByTestId('tour')).toHaveAttribute('data-step', 'one-curve');
+  await expect(page.getByRole('tab', { name: 'Experiment' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('region', { name: /Experiment/ }).getByLabel('Steps', { exact: true })).toHaveValue('3');
+  await page.getByTestId('tour').getByRole('button', { name: 'Next →' }).click();
+  await expect(page.getByRole('tab', { name: 'Sweep' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByLabel('Sweep preset')).toHaveValue('regularizers-code');
+});
+
 test("a step's button configures and starts its experiment, and a sweep step starts its sweep", async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('/?tour=setup');

@@ -39,6 +39,9 @@ export function readSaved(raw: string | null): { step: number; open: boolean } |
   }
 }
 
+/** Whether the page was opened with a `?tour=<step>` link (then the tour may pick the view; a remembered step may not). */
+export const OPENED_BY_LINK = typeof window !== 'undefined' && TOUR_STEPS.some((s) => s.id === new URLSearchParams(window.location.search).get('tour'));
+
 function initial(): Pick<TourState, 'open' | 'step' | 'visited'> {
   const q = typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('tour');
   const linked = TOUR_STEPS.findIndex((s) => s.id === q);
@@ -106,3 +109,6 @@ export function loadTourResults(): Promise<void> {
     .catch((e: unknown) => useTour.setState({ resultsError: e instanceof Error ? e.message : String(e) }));
   return loading;
 }
+
+// A student who arrives by a step's link and leaves is remembered at that step too.
+if (OPENED_BY_LINK) remember();

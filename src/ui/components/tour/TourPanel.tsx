@@ -7,9 +7,12 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { PAPER } from '../../../experiment/analysis/claims-text';
 import { TOUR_RUNS, TOUR_STEPS, type TourRun } from '../../../experiment/tour/steps';
-import { closeTour, gotoStep, loadTourResults, stepLink, syncTourUrl, useTour } from '../../store/tour';
+import { closeTour, gotoStep, loadTourResults, OPENED_BY_LINK, stepLink, syncTourUrl, useTour } from '../../store/tour';
 import { TourMeasured } from './TourMeasured';
 import './tour.css';
+
+/** The tour as the page loaded it (a remembered step): showing it again does not switch views. */
+const AT_LOAD = { open: useTour.getState().open, step: useTour.getState().step };
 
 const SETUP_PAPER =
   'Llama-2-7B, fine-tuned on code and on math, by continued pretraining (up to 20B tokens) and by instruction tuning; ' +
@@ -61,7 +64,10 @@ export function TourPanel({ view, onView, onRun, busy }: Props) {
   // Moving to a step (or opening its link) shows the view its charts are in; only when the step changes,
   // so the tabs still switch freely.
   const run = TOUR_RUNS[step.run];
+  // On load only a tour link picks the view: a step remembered from an earlier visit must not take over
+  // the experiment link the student just opened.
   useEffect(() => {
+    if (!OPENED_BY_LINK && open === AT_LOAD.open && i === AT_LOAD.step) return;
     if (open && (run.kind !== view || run.kind === 'sweep')) onView(run);
   }, [open, i]);
   // Switching views rewrites the query; the step goes back into it (before the views' own effects, which keep it).
