@@ -61,11 +61,10 @@ export function TourPanel({ view, onView, onRun, busy }: Props) {
   useEffect(() => {
     void loadTourResults();
   }, []);
-  // Moving to a step (or opening its link) shows the view its charts are in; only when the step changes,
-  // so the tabs still switch freely.
   const run = TOUR_RUNS[step.run];
-  // On load only a tour link picks the view: a step remembered from an earlier visit must not take over
-  // the experiment link the student just opened.
+  // Moving to a step (or opening its link) shows the view its charts are in; only when the step changes,
+  // so the tabs still switch freely. On load only a tour link picks the view: a step remembered from an
+  // earlier visit must not take over the experiment link the student just opened.
   useEffect(() => {
     if (!OPENED_BY_LINK && open === AT_LOAD.open && i === AT_LOAD.step) return;
     if (open && (run.kind !== view || run.kind === 'sweep')) onView(run);
