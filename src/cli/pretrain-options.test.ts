@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  outputRefusal, parsePretrainArgs, PRETRAIN_DEFAULTS, pretrainModelConfig, pretrainSchedule, trainingSettings,
+  continuedTraining, outputRefusal, parsePretrainArgs, PRETRAIN_DEFAULTS, pretrainModelConfig, pretrainSchedule, trainingSettings,
 } from './pretrain-options';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -16,6 +16,20 @@ describe('continuing a pretraining', () => {
   it('takes --init as a checkpoint prefix, and none by default', () => {
     expect(parsePretrainArgs(['--size', 'small', '--init', 'public/models/small']).init).toBe('public/models/small');
     expect(parsePretrainArgs([]).init).toBeUndefined();
+  });
+
+  it('records the totals of both pieces, what each ran, and what it continued', () => {
+    const first = { ...trainingSettings(parsePretrainArgs(['--size', 'small', '--steps', '1000', '--warmup', '50'])), seconds: 4926, device: 'gpu', codeVersion: 'a' };
+    const prev = { file: 'small.bin', sha256: 'f'.repeat(64), training: first };
+    const piece = { ...trainingSettings(parsePretrainArgs(['--steps', '400', '--warmup', '20', '--lr', '2e-3'])), seconds: 1226, device: 'gpu', codeVersion: 'b' };
+    const t = continuedTraining(prev, piece);
+    expect(t).toMatchObject({ steps: 1400, tokensSeen: 1400 * 8 * 64, seconds: 6152, lr: 0.002, codeVersion: 'b' });
+    expect(t.schedule).toBe('1000 steps at lr 0.003 (warmup 50 then cosine to 0.1×), then 400 more at lr 0.002 (warmup 20 then cosine to 0.1×)');
+    expect(t.initFrom).toEqual({ file: 'small.bin', sha256: 'f'.repeat(64), steps: 1000, tokensSeen: 512000 });
+    // A third piece extends the record rather than restarting it.
+    const third = continuedTraining({ file: 'b.bin', sha256: 'e'.repeat(64), training: t }, { ...piece, steps: 100, tokensSeen: 100 * 512 });
+    expect(third.steps).toBe(1500);
+    expect(third.schedule).toBe(`${t.schedule}, then 100 more at lr 0.002 (warmup 20 then cosine to 0.1×)`);
   });
 });
 

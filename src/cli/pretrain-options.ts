@@ -29,7 +29,8 @@ export interface PretrainOptions {
   size: ModelSize;
   /**
    * Continue from a checkpoint (PREFIX.json + PREFIX.bin) of the same size instead of random weights: a
-   * long pretraining in pieces. The optimizer state starts fresh, with its own warmup and cosine.
+   * long pretraining in pieces. The optimizer state starts fresh, with its own warmup and cosine; the data
+   * stream skips the batches the checkpoint trained on (same seed and shape), and the manifest records totals.
    */
   init?: string;
 }
@@ -102,6 +103,26 @@ export function trainingSettings(o: PretrainOptions): Omit<CheckpointManifest['t
   return {
     seed: o.seed, steps: o.steps, tokensSeen: o.steps * o.batch * o.seq, batchSize: o.batch, seqLen: o.seq, lr: o.lr,
     schedule: `warmup ${s.warmupSteps} then cosine to ${s.minRatio}×`,
+  };
+}
+
+/**
+ * The manifest's `training` of a piece that continued `prev` (--init): steps, bytes and seconds are the
+ * totals of both, the schedule says what each piece ran, `lr` is this piece's, and `initFrom` names what it
+ * continued. `piece` is this piece's own record (trainingSettings plus seconds, device and code version).
+ */
+export function continuedTraining(
+  prev: { file: string; sha256: string; training: CheckpointManifest['training'] }, piece: CheckpointManifest['training'],
+): CheckpointManifest['training'] {
+  const p = prev.training;
+  const schedule = (t: CheckpointManifest['training']) => (t.initFrom ? t.schedule : `${t.steps} steps at lr ${t.lr} (${t.schedule})`);
+  return {
+    ...piece,
+    steps: p.steps + piece.steps,
+    tokensSeen: p.tokensSeen + piece.tokensSeen,
+    seconds: p.seconds + piece.seconds,
+    schedule: `${schedule(p)}, then ${piece.steps} more at lr ${piece.lr} (${piece.schedule})`,
+    initFrom: { file: prev.file, sha256: prev.sha256, steps: p.steps, tokensSeen: p.tokensSeen },
   };
 }
 

@@ -18,7 +18,7 @@ import { domainSource } from '../experiment/data/domains';
 import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-assets';
 import { heldOutLoss } from '../experiment/evaluate';
 import {
-  outputRefusal, parsePretrainArgs, PRETRAIN_OPTIMIZER, PRETRAIN_USAGE, pretrainModelConfig, pretrainSchedule, trainingSettings,
+  continuedTraining, outputRefusal, parsePretrainArgs, PRETRAIN_OPTIMIZER, PRETRAIN_USAGE, pretrainModelConfig, pretrainSchedule, trainingSettings,
 } from './pretrain-options';
 import { printProgress, progressLine } from './progress';
 
@@ -71,7 +71,14 @@ async function main() {
   const run = await TrainingRun.create(ctx, {
     config, batchSize: B, seqLen: T, mode: 'full', seed, label: 'pretrain', optimizer: PRETRAIN_OPTIMIZER, baseParams: init?.params,
   });
-  if (init) console.log(`continuing from ${a.init} (${init.manifest.training.steps} steps, held-out english ${init.manifest.heldOutLoss.english})`);
+  if (init) {
+    // Skip the windows the earlier pieces drew (same seed and shape), so this piece sees new ones.
+    const t = init.manifest.training;
+    const sameStream = t.seed === seed && t.batchSize === B && t.seqLen === T;
+    if (sameStream) train.skip(t.steps);
+    console.log(`continuing from ${a.init} (${t.steps} steps, held-out english ${init.manifest.heldOutLoss.english})` +
+      (sameStream ? `; skipping the ${t.steps} batches it trained on` : '; its data stream differs (seed or shape), so batches start afresh'));
+  }
   console.log(`pretraining ${run.memory().totalParams} parameters on english for ${steps} steps of ${B}×${T} bytes on ${device}`);
   const t0 = performance.now();
   let lastEval = await heldOutLoss(run, held.english);
@@ -97,13 +104,11 @@ async function main() {
   const bytes = checkpointBytes(params);
   const out = a.out;
   mkdirSync(dirname(out), { recursive: true });
+  const piece = { ...trainingSettings(a), seconds: Math.round(seconds), device, codeVersion: version };
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, file: `${basename(out)}.bin`, config,
     elements: params.length, bytes: bytes.length, sha256: sha256Hex(bytes),
-    training: {
-      ...trainingSettings(a), seconds: Math.round(seconds), device, codeVersion: version,
-      ...(init ? { initFrom: { file: init.manifest.file, sha256: init.manifest.sha256, steps: init.manifest.training.steps, tokensSeen: init.manifest.training.tokensSeen } } : {}),
-    },
+    training: init ? continuedTraining(init.manifest, piece) : piece,
     heldOutLoss: heldOut,
     createdAt: new Date().toISOString(),
   };

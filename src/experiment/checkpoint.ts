@@ -32,7 +32,7 @@ export interface CheckpointManifest {
     seconds: number;
     device: string;
     codeVersion: string;
-    /** A pretraining continued from another checkpoint (`npm run pretrain -- --init`): which, and how much it had seen. */
+    /** A pretraining continued from another checkpoint (`npm run pretrain -- --init`): which, and how much it had seen; steps, tokensSeen and seconds above are the totals of all pieces. */
     initFrom?: { file: string; sha256: string; steps: number; tokensSeen: number };
   };
   /** Mean held-out loss (nats per byte) on each domain. */

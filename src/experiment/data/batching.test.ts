@@ -44,6 +44,15 @@ describe('Batcher', () => {
     expect(() => new Batcher(source, { batchSize: 2, seqLen: 8, seed: 99 }).restore(saved)).toThrow(/B=3/);
   });
 
+  it('skips batches without reading them, landing where drawing them would', () => {
+    const a = new Batcher(source, { batchSize: 3, seqLen: 8, seed: 5 });
+    take(a, 7);
+    const b = new Batcher(source, { batchSize: 3, seqLen: 8, seed: 5 });
+    b.skip(7);
+    expect(b.steps).toBe(7);
+    expect(take(b, 3)).toEqual(take(a, 3));
+  });
+
   it('refuses sources too short for a window', () => {
     expect(() => new Batcher({ name: 'tiny', bytes: new Uint8Array(16) }, { batchSize: 1, seqLen: 16, seed: 0 })).toThrow(
       /tiny has 16 bytes, too short for windows of 17/,

@@ -122,6 +122,15 @@ export class Batcher {
     return batch;
   }
 
+  /**
+   * Draws `n` batches' positions without reading them: a pretraining continued from a checkpoint skips the
+   * batches its earlier piece trained on, so the two pieces see the same windows as one long run would.
+   */
+  skip(n: number): void {
+    for (let k = 0; k < n * this.batchSize; k++) this.rng.int(this.positions);
+    this.step += n;
+  }
+
   state(): BatcherState {
     return { seed: this.seed, batchSize: this.batchSize, seqLen: this.seqLen, step: this.step, rng: this.rng.getState() };
   }
