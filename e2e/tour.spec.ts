@@ -20,14 +20,14 @@ test("a step's link opens it with the paper's figure and the results file's numb
   const measured = tour.getByTestId('tour-measured');
   await expect(measured).toHaveAttribute('data-source', 'file');
   await expect(measured).toContainText(claim.measured);
-  await expect(measured).toContainText(/Measured by npm run tour-results on .+, \d{4}-\d\d-\d\d/);
+  await expect(measured).toContainText(/Fine-tuned from the base model “base” \(115k parameters, d_model 64, 2 layers, pretrained 3000 steps\); measured by npm run tour-results on .+, \d{4}-\d\d-\d\d/);
   await expect(measured.getByTestId('tour-verdict')).toHaveText(
     { agrees: 'Agrees with the paper.', disagrees: 'Disagrees with the paper.', mixed: 'Agrees in part.' }[claim.verdict as 'agrees'] ?? 'Not measured.',
   );
   if (claim.verdict === 'disagrees' || claim.verdict === 'mixed') {
-    // The probe on model size shows both bases' numbers from the file.
-    await expect(tour.getByRole('button', { name: 'Same grid on the larger base' })).toBeVisible();
-    await expect(tour.getByTestId('tour-probe-results').first()).toContainText(results.runs['size-small'].claims[2].measured);
+    // The probe on model size shows the larger base's numbers from the file, beside the step's (the 115k base's).
+    await expect(tour.getByRole('button', { name: 'The same learning-rate sweep on the larger base' })).toBeVisible();
+    await expect(tour.getByTestId('tour-probe-results').first()).toContainText(results.runs['lr-code-small'].claims[2].measured);
   }
   // A sweep step shows the Sweep view with its own grid (not started), so the outlined chart is about it.
   await expect(page.getByRole('tab', { name: 'Sweep' })).toHaveAttribute('aria-selected', 'true');

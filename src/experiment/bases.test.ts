@@ -33,7 +33,7 @@ describe('shipped base models', () => {
       const m = JSON.parse(readFileSync(`${MODELS}${name}.json`, 'utf8'));
       expect(BASE_FACTS[name]).toEqual({ params: m.elements, dModel: m.config.dModel, nLayers: m.config.nLayers, steps: m.training.steps });
     }
-    expect(baseLabel('small')).toBe('small: 820k parameters (d_model 128, 4 layers), pretrained 1000 steps');
+    expect(baseLabel('small')).toBe('small: 820k parameters (d_model 128, 4 layers), pretrained 1400 steps');
     expect(baseLabel('nope')).toBe('nope');
   });
 });

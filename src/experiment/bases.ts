@@ -8,10 +8,10 @@ export const SHIPPED_BASES: readonly string[] = ['base', 'small'];
 /** What a student needs to choose between the shipped bases; bases.test.ts checks it against the manifests. */
 export const BASE_FACTS: Readonly<Record<string, { params: number; dModel: number; nLayers: number; steps: number }>> = {
   base: { params: 115008, dModel: 64, nLayers: 2, steps: 3000 },
-  small: { params: 820352, dModel: 128, nLayers: 4, steps: 1000 },
+  small: { params: 820352, dModel: 128, nLayers: 4, steps: 1400 },
 };
 
-/** "small: 820k parameters (d_model 128, 4 layers), pretrained 1000 steps", or the bare name. */
+/** "small: 820k parameters (d_model 128, 4 layers), pretrained 1400 steps", or the bare name. */
 export function baseLabel(name: string): string {
   const f = BASE_FACTS[name];
   if (!f) return name;

@@ -203,7 +203,7 @@ export function tourProblems(): string[] {
   const out: string[] = [];
   const used = new Set<string>();
   for (const s of TOUR_STEPS) {
-    for (const id of [s.run, ...s.probes.flatMap((p) => (p.compare ? [p.run, p.compare] : [p.run]))]) {
+    for (const id of [s.run, ...s.probes.map((p) => p.run)]) {
       if (!TOUR_RUNS[id]) out.push(`step ${s.id} names unknown run ${id}`);
       used.add(id);
     }

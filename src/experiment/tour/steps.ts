@@ -4,8 +4,7 @@
 // measured: that comes from the results file (tour/results.ts, written by `npm run tour-results`) or
 // from the student's own finished run, so no sentence can be contradicted by the data.
 
-import { PROJECTIONS } from '../../engine/index';
-import { parseExperiment, PRESETS, type ExperimentConfig, type MethodConfig } from '../config';
+import { parseExperiment, PRESETS, type ExperimentConfig } from '../config';
 import { parseSweep, type SweepConfig } from '../sweep';
 import { SWEEP_PRESETS } from '../sweep-presets';
 
@@ -17,8 +16,6 @@ export type TourRun =
 /** An experiment that asks why the toy scale disagrees with the paper. */
 export interface TourProbe {
   run: string;
-  /** A measured run to set the probe's numbers beside (the same grid on the other base). */
-  compare?: string;
   label: string;
   why: string;
 }
@@ -38,20 +35,6 @@ export interface TourStep {
   probes: TourProbe[];
 }
 
-const r8 = (id: string, lr: number): MethodConfig => ({
-  id, kind: 'lora', label: `LoRA r=8 @ ${lr}`, rank: 8, alpha: 16, targets: [...PROJECTIONS], scaling: 'standard', dropout: 0, lr, weightDecay: 0,
-});
-const fullAt = (id: string, lr: number): MethodConfig => ({ id, kind: 'full', label: `Full @ ${lr}`, lr, weightDecay: 0, dropout: 0 });
-
-/** Two learning rates per method on one base: the same grid for every model size, so only the size changes. */
-function sizeRun(base: string): ExperimentConfig {
-  return parseExperiment({
-    ...PRESETS['english-code'].config, base, steps: 100, evalInterval: 25, evalBatches: 4,
-    diversity: { samples: 0, length: 24, temperature: 1 },
-    methods: [fullAt('fullm0p001', 0.001), fullAt('fullm0p003', 0.003), r8('r8-0p003', 0.003), r8('r8-0p01', 0.01)],
-  });
-}
-
 const presetRun = (id: string, measured = true): TourRun => ({
   id, kind: 'experiment', title: PRESETS[id].title, preset: id, config: PRESETS[id].config, measured,
 });
@@ -65,22 +48,38 @@ export const TOUR_RUNS: Readonly<Record<string, TourRun>> = {
   'lr-code': sweepRun('lr-code'),
   'regularizers-code': sweepRun('regularizers-code'),
   'modules-code': sweepRun('modules-code'),
-  'size-base': { id: 'size-base', kind: 'experiment', title: 'Learning rates on the 115k base (100 steps)', preset: 'english-code', config: sizeRun('base'), measured: true },
-  'size-small': { id: 'size-small', kind: 'experiment', title: 'Learning rates on the 820k small base (100 steps)', preset: 'english-code', config: sizeRun('small'), measured: true },
   'rank-code': sweepRun('rank-code', false),
   'long-code': {
     id: 'long-code', kind: 'experiment', title: 'English → code, 1000 steps', preset: 'english-code',
     config: parseExperiment({ ...PRESETS['english-code'].config, steps: 1000, evalInterval: 50 }), measured: false,
   },
+  // The larger shipped base: the same runs, only the base differing, so only the model size changes.
   'lr-code-small': {
-    id: 'lr-code-small', kind: 'sweep', title: 'Learning rates, English → code, on the small base', preset: 'lr-code',
-    sweep: parseSweep({ ...SWEEP_PRESETS['lr-code'].sweep, base: 'small' }), measured: false,
+    id: 'lr-code-small', kind: 'sweep', title: 'Learning rates, English → code, on the 820k small base', preset: 'lr-code',
+    sweep: parseSweep({ ...SWEEP_PRESETS['lr-code'].sweep, base: 'small' }), measured: true,
+  },
+  'english-code-small': {
+    id: 'english-code-small', kind: 'experiment', title: 'English → code on the 820k small base', preset: 'english-code',
+    config: parseExperiment({ ...PRESETS['english-code'].config, base: 'small' }), measured: false,
+  },
+  'regularizers-code-small': {
+    id: 'regularizers-code-small', kind: 'sweep', title: 'Regularizers, English → code, on the 820k small base', preset: 'regularizers-code',
+    sweep: parseSweep({ ...SWEEP_PRESETS['regularizers-code'].sweep, base: 'small' }), measured: false,
   },
 };
 
+const SIZE_WHY = 'The small base has 7× the parameters (d_model 128, 4 layers, 820k)';
 const SIZE: TourProbe = {
-  run: 'size-small', compare: 'size-base', label: 'Same grid on the larger base',
-  why: 'The small base has 7× the parameters (d_model 128, 4 layers): does LoRA move along the front as the model grows?',
+  run: 'lr-code-small', label: 'The same learning-rate sweep on the larger base',
+  why: `${SIZE_WHY}: does LoRA’s place on the learn–forget front change as the model grows? Nine runs (slow on a CPU emulator).`,
+};
+const SIZE_RUN: TourProbe = {
+  run: 'english-code-small', label: 'This experiment on the larger base',
+  why: `${SIZE_WHY}, and there rank 64 is half the width instead of all of it.`,
+};
+const SIZE_REG: TourProbe = {
+  run: 'regularizers-code-small', label: 'The regularizer sweep on the larger base',
+  why: `${SIZE_WHY}: does weight decay or dropout do more for full fine-tuning there?`,
 };
 const LONG: TourProbe = {
   run: 'long-code', label: 'Train 5× longer',
@@ -93,10 +92,6 @@ const LRS: TourProbe = {
 const RANKS: TourProbe = {
   run: 'rank-code', label: 'Try ranks 1 to 64',
   why: 'At d_model 64, rank 64 can change any square matrix in any direction; the rank sweep shows where rank stops mattering.',
-};
-const LR_SMALL: TourProbe = {
-  run: 'lr-code-small', label: 'The whole learning-rate sweep on the small base',
-  why: 'Nine runs on the larger model: each method at its best rate, at the larger size (slow on a CPU emulator).',
 };
 
 export const TOUR_STEPS: readonly TourStep[] = [
@@ -143,7 +138,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     ],
     run: 'lr-code',
     look: { charts: ['plane'], what: 'Which method’s checkpoints lie on the Pareto front (the heavy line)? At the same target loss, which one sits lower (forgot less)?' },
-    probes: [SIZE, LR_SMALL, LONG],
+    probes: [SIZE, LONG],
   },
   {
     id: 'regularizer', finding: 4, title: 'Finding 4: a stronger regularizer than weight decay or dropout',
@@ -153,7 +148,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     ],
     run: 'regularizers-code',
     look: { charts: ['plane', 'lr-source'], what: 'Compare the forgetting of the regularized full fine-tuning with LoRA’s at their best learning rates.' },
-    probes: [SIZE],
+    probes: [SIZE_REG],
   },
   {
     id: 'diversity', finding: 5, title: 'Finding 5: more diverse generations',
@@ -164,7 +159,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     ],
     run: 'english-code',
     look: { charts: ['diversity', 'entropy'], what: 'Do full fine-tuning’s samples become less varied (fewer distinct, lower entropy) than LoRA’s? The Generations panel shows the text.' },
-    probes: [LONG, SIZE],
+    probes: [LONG, SIZE_RUN],
   },
   {
     id: 'high-rank', finding: 6, title: 'Finding 6: full fine-tuning’s weight change is high-rank',
@@ -174,7 +169,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     ],
     run: 'english-code',
     look: { charts: ['rank90'], what: 'How many directions does full fine-tuning’s ΔW need, and does it grow over training? Open the spectra panel for each matrix.' },
-    probes: [SIZE, RANKS],
+    probes: [SIZE_RUN, RANKS],
   },
   {
     id: 'lr-sensitivity', finding: 7, title: 'Finding 7: LoRA wants a higher learning rate and is more sensitive to it',
@@ -184,7 +179,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
     ],
     run: 'lr-code',
     look: { charts: ['lr-target', 'lr-source'], what: 'Where is each curve’s minimum, and how steeply does it rise on either side?' },
-    probes: [LR_SMALL],
+    probes: [SIZE],
   },
   {
     id: 'best-practices', finding: 8, title: 'Finding 8: best practices — target every module',

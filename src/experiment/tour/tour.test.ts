@@ -52,12 +52,15 @@ describe('tour steps', () => {
     expect(run.kind === 'experiment' && run.config.diversity.samples).toBeGreaterThan(0);
   });
 
-  it('compare model sizes on the same grid, only the base differing', () => {
-    const [b, s] = [TOUR_RUNS['size-base'], TOUR_RUNS['size-small']];
-    if (b.kind !== 'experiment' || s.kind !== 'experiment') throw new Error('size runs are experiments');
-    expect(b.config.base).toBe('base');
-    expect(s.config.base).toBe('small');
-    expect({ ...b.config, base: 'x' }).toEqual({ ...s.config, base: 'x' });
+  it('compare model sizes with the same runs, only the base differing', () => {
+    for (const [id, small] of [['lr-code', 'lr-code-small'], ['regularizers-code', 'regularizers-code-small'], ['english-code', 'english-code-small']]) {
+      const [b, s] = [TOUR_RUNS[id], TOUR_RUNS[small]];
+      const cfg = (r: typeof b) => (r.kind === 'experiment' ? r.config : r.sweep);
+      expect(b.kind).toBe(s.kind);
+      expect(cfg(b).base).toBe('base');
+      expect(cfg(s).base).toBe('small');
+      expect({ ...cfg(b), base: 'x' }).toEqual({ ...cfg(s), base: 'x' });
+    }
   });
 });
 
@@ -177,6 +180,6 @@ describe('the results file', () => {
     const r = file();
     const id = measuredRuns()[0].id;
     expect(staleRuns({ ...r, runs: { ...r.runs, [id]: { ...r.runs[id], configHash: '0'.repeat(64) } } }, BASES)).toEqual([id]);
-    expect(staleRuns(r, { ...BASES, small: '1'.repeat(64) })).toEqual(['size-small']);
+    expect(staleRuns(r, { ...BASES, small: '1'.repeat(64) })).toEqual(['lr-code-small']);
   });
 });

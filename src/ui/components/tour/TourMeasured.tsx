@@ -5,6 +5,7 @@
 import { useMemo, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Verdict } from '../../../experiment/analysis/claims';
+import { baseLabel } from '../../../experiment/bases';
 import {
   configHash, experimentSummary, hashConfig, offersProbes, stepMeasured, sweepSummary, type RunSummary,
 } from '../../../experiment/tour/results';
@@ -16,6 +17,13 @@ import { useTour } from '../../store/tour';
 const VERDICT: Record<Verdict, string> = {
   agrees: 'Agrees with the paper', disagrees: 'Disagrees with the paper', mixed: 'Agrees in part', 'not-measured': 'Not measured',
 };
+
+/** “small” (820k parameters, d_model 128, 4 layers, pretrained 1400 steps), or the quoted name of another base. */
+function baseWords(name: string): string {
+  const label = baseLabel(name);
+  if (!label.startsWith(`${name}: `)) return `“${name}”`;
+  return `“${name}” (${label.slice(name.length + 2).replace(' (', ', ').replace('),', ',')})`;
+}
 
 type Yours = { summary: RunSummary; exact: boolean } | { training: string } | null;
 
@@ -48,11 +56,10 @@ function Verdict({ verdict }: { verdict: Verdict | null }) {
 function Probe({ probe, step, onRun, busy }: { probe: TourProbe; step: TourStep; onRun: (r: TourRun) => void; busy: string }) {
   const results = useTour((s) => s.results);
   const run = TOUR_RUNS[probe.run];
-  const measured = (id: string | undefined) => {
-    const r = id ? results?.runs[id] : undefined;
-    return r ? `${TOUR_RUNS[id!].title}: ${stepMeasured(step, r).text}` : null;
-  };
-  const lines = [measured(probe.run), measured(probe.compare)].filter((l): l is string => l !== null);
+  // The probe's own numbers for this step's finding, when the results file holds them and they measure it.
+  const stored = results?.runs[probe.run];
+  const m = stored ? stepMeasured(step, stored) : null;
+  const lines = m && m.verdict !== 'not-measured' ? [`${run.title}: ${m.text}`] : [];
   return (
     <li>
       <button type="button" onClick={() => onRun(run)} disabled={busy !== ''} title={busy || undefined}>{probe.label}</button>{' '}
@@ -79,7 +86,7 @@ export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r:
   } else if (stored && results) {
     source = (
       <>
-        Measured by <code>{results.generatedBy}</code> on {results.device}, {results.generatedAt.slice(0, 10)}
+        Fine-tuned from the base model {baseWords(stored.base)}; measured by <code>{results.generatedBy}</code> on {results.device}, {results.generatedAt.slice(0, 10)}
         {stored.seconds ? ` (${Math.round(stored.seconds / 60)} min)` : ''}. Your own run replaces these numbers when it finishes.
       </>
     );
