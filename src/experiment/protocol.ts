@@ -129,19 +129,21 @@ export type WorkerCommand =
 
 /** Pretraining a base in the tab (worker-base-pretrain.ts) and the bases saved in this browser. */
 export type PretrainCommand =
-  | { type: 'pretrain-start'; settings: PretrainSettings }
+  | { type: 'pretrain-start'; settings: PretrainSettings; runId: string }
   | { type: 'pretrain-stop' }
   | { type: 'pretrain-pause' }
   | { type: 'pretrain-resume' }
   | { type: 'list-bases' }
   | { type: 'delete-base'; id: string };
 
+/** Events of one pretraining carry the `runId` of its start, so the page can drop a stopped run's late ones. */
 export type PretrainWorkerEvent =
-  | { type: 'pretrain-event'; event: PretrainEvent }
-  | { type: 'pretrain-state'; state: 'running' | 'paused' | 'done' | 'stopped' | 'error' }
-  | { type: 'pretrain-saved'; manifest: SavedBaseManifest }
+  | { type: 'pretrain-event'; event: PretrainEvent; runId: string }
+  | { type: 'pretrain-state'; state: 'running' | 'paused' | 'done' | 'stopped' | 'error'; runId: string }
+  | { type: 'pretrain-saved'; manifest: SavedBaseManifest; runId: string }
   | { type: 'bases'; bases: SavedBaseManifest[] }
-  | { type: 'pretrain-error'; message: string };
+  /** runId: the start or pretraining that failed; absent when listing or deleting bases failed. */
+  | { type: 'pretrain-error'; message: string; runId?: string };
 
 /** The benchmark suite (worker-bench.ts, src/experiment/bench/) on this page's adapter; quick: tiny shapes, seconds. */
 export type BenchCommand = { type: 'bench'; quick: boolean };

@@ -109,9 +109,11 @@ describe('pretraining a tiny base', () => {
       },
       context: async () => ctx, assets: async () => assets, device: async () => 'test device', memoryBudget: () => undefined, forget: () => {},
     });
-    await host.handle({ type: 'pretrain-start', settings: { ...tiny, name: 'Stopped Early' } });
+    await host.handle({ type: 'pretrain-start', settings: { ...tiny, name: 'Stopped Early' }, runId: 'a' });
     await expect.poll(() => posted.some((e) => e.type === 'pretrain-state' && e.state !== 'running'), { timeout: 60_000 }).toBe(true);
-    expect(posted.find((e) => e.type === 'pretrain-state' && e.state !== 'running')).toEqual({ type: 'pretrain-state', state: 'stopped' });
+    expect(posted.find((e) => e.type === 'pretrain-state' && e.state !== 'running')).toEqual({ type: 'pretrain-state', state: 'stopped', runId: 'a' });
+    // Every event of the pretraining names the start it belongs to.
+    expect(posted.filter((e) => e.type !== 'bases').every((e) => 'runId' in e && e.runId === 'a')).toBe(true);
     const saved = posted.find((e) => e.type === 'pretrain-saved');
     expect(saved?.type === 'pretrain-saved' && saved.manifest.training.steps).toBe(2);
     await host.handle({ type: 'list-bases' });
@@ -119,8 +121,11 @@ describe('pretraining a tiny base', () => {
     expect(list?.type === 'bases' && list.bases.map((b) => b.id)).toContain('u-stopped-early');
     // A second start while one runs is refused; bad settings are refused with their field.
     stopAfter = -1;
-    await host.handle({ type: 'pretrain-start', settings: { ...tiny, steps: 0 } });
-    expect(posted.at(-1)).toEqual({ type: 'pretrain-error', message: expect.stringContaining('steps') });
+    await host.handle({ type: 'pretrain-start', settings: { ...tiny, steps: 0 }, runId: 'b' });
+    expect(posted.slice(-2)).toEqual([
+      { type: 'pretrain-error', message: expect.stringContaining('steps'), runId: 'b' },
+      { type: 'pretrain-state', state: 'error', runId: 'b' },
+    ]);
     const loaded = await host.load('u-stopped-early');
     expect(loaded.config.dModel).toBe(32);
   }, 120_000);
@@ -137,7 +142,7 @@ describe('pretraining a tiny base', () => {
     const steps = () => posted.flatMap((e) => (e.type === 'pretrain-event' && e.event.type === 'step' ? [e.event.step] : []));
     const states = () => posted.flatMap((e) => (e.type === 'pretrain-state' ? [e.state] : []));
     const t0 = performance.now();
-    await host.handle({ type: 'pretrain-start', settings: { ...tiny, name: 'Paused Once' } });
+    await host.handle({ type: 'pretrain-start', settings: { ...tiny, name: 'Paused Once' }, runId: 'c' });
     await expect.poll(() => states().at(-1), { timeout: 60_000 }).toBe('paused');
     await new Promise((r) => setTimeout(r, 1500));
     expect(steps()).toEqual([1, 2]);
@@ -152,7 +157,7 @@ describe('pretraining a tiny base', () => {
     expect(saved?.type === 'pretrain-saved' && saved.manifest.training.seconds).toBeLessThan(wall - 1.4);
 
     posted.length = 0;
-    await host.handle({ type: 'pretrain-start', settings: { ...tiny, name: 'Paused Then Stopped' } });
+    await host.handle({ type: 'pretrain-start', settings: { ...tiny, name: 'Paused Then Stopped' }, runId: 'd' });
     await expect.poll(() => states().at(-1), { timeout: 60_000 }).toBe('paused');
     await host.handle({ type: 'pretrain-stop' });
     await expect.poll(() => states().at(-1), { timeout: 60_000 }).toBe('stopped');

@@ -23,6 +23,7 @@ export interface PretrainHostDeps {
 
 /** A pretraining in progress: Stop and Pause set its flags; `wake` ends a pause's wait. */
 interface Active {
+  runId: string;
   stop: boolean;
   failed: boolean;
   paused: boolean;
@@ -51,7 +52,10 @@ export class PretrainHost {
     try {
       switch (cmd.type) {
         case 'pretrain-start':
-          return await this.start(cmd.settings);
+          return await this.start(cmd.settings, cmd.runId).catch((e: unknown) => {
+            this.deps.post({ type: 'pretrain-error', message: e instanceof Error ? e.message : String(e), runId: cmd.runId });
+            this.deps.post({ type: 'pretrain-state', state: 'error', runId: cmd.runId });
+          });
         case 'pretrain-stop':
           if (this.active) this.active.stop = true;
           return this.setPaused(false);
@@ -78,7 +82,7 @@ export class PretrainHost {
       a.wake?.();
       a.wake = null;
     }
-    if (!a.stop) this.deps.post({ type: 'pretrain-state', state: paused ? 'paused' : 'running' });
+    if (!a.stop) this.deps.post({ type: 'pretrain-state', state: paused ? 'paused' : 'running', runId: a.runId });
   }
 
   /** Holds the loop between steps while paused; the milliseconds it held it. */
@@ -89,7 +93,7 @@ export class PretrainHost {
     return performance.now() - t;
   }
 
-  private async start(raw: unknown): Promise<void> {
+  private async start(raw: unknown, runId: string): Promise<void> {
     if (this.active) throw new Error('A base is already pretraining: stop it first.');
     const parsed = pretrainSettingsSchema.safeParse(raw);
     if (!parsed.success) throw new Error(`Pretraining settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -98,27 +102,27 @@ export class PretrainHost {
     const fit = pretrainFits(s, ctx.device.limits, this.deps.memoryBudget() ?? DEFAULT_MEMORY_BUDGET);
     if (!fit.ok) throw new Error(fit.message);
     const [assets, device] = await Promise.all([this.deps.assets(), this.deps.device()]);
-    const flag: Active = { stop: false, failed: false, paused: false, wake: null };
+    const flag: Active = { runId, stop: false, failed: false, paused: false, wake: null };
     this.active = flag;
-    this.deps.post({ type: 'pretrain-state', state: 'running' });
+    this.deps.post({ type: 'pretrain-state', state: 'running', runId });
     // Detached: Stop must reach the loop through the queue while it trains.
-    void pretrainBase(ctx, s, assets, device, (event) => this.deps.post({ type: 'pretrain-event', event }), () => flag.stop, () => this.waitWhilePaused(flag))
+    void pretrainBase(ctx, s, assets, device, (event) => this.deps.post({ type: 'pretrain-event', event, runId }), () => flag.stop, () => this.waitWhilePaused(flag))
       .then(async ({ manifest, params }) => {
         const store = await this.bases().catch(() => {
           throw new Error('This browser does not let the page store data (IndexedDB), so the base cannot be saved.');
         });
         await store.put(manifest, params);
         this.deps.forget(manifest.id);
-        this.deps.post({ type: 'pretrain-saved', manifest });
+        this.deps.post({ type: 'pretrain-saved', manifest, runId });
         this.deps.post({ type: 'bases', bases: await store.list() });
       })
       .catch((e: unknown) => {
         flag.failed = true;
-        this.deps.post({ type: 'pretrain-error', message: e instanceof Error ? e.message : String(e) });
+        this.deps.post({ type: 'pretrain-error', message: e instanceof Error ? e.message : String(e), runId });
       })
       .finally(() => {
         this.active = null;
-        this.deps.post({ type: 'pretrain-state', state: flag.failed ? 'error' : flag.stop ? 'stopped' : 'done' });
+        this.deps.post({ type: 'pretrain-state', state: flag.failed ? 'error' : flag.stop ? 'stopped' : 'done', runId });
       });
   }
 }

@@ -28,11 +28,13 @@ export interface PretrainState {
   saved: SavedBaseManifest[];
   /** The base this pretraining saved (null until it finishes). */
   lastSaved: SavedBaseManifest | null;
+  /** The pretraining on screen: events of any other (a stopped run's late step or state) are dropped. */
+  activeRunId: string | null;
 }
 
 export const PRETRAIN_EVENTS = new Set<string>(['pretrain-event', 'pretrain-state', 'pretrain-saved', 'bases', 'pretrain-error'] satisfies Array<PretrainWorkerEvent['type']>);
 
-const run = { state: 'idle' as const, params: null, points: [], samples: [], step: 0, tokensPerSecond: 0, seconds: 0, error: '', lastSaved: null };
+const run = { state: 'idle' as const, params: null, points: [], samples: [], step: 0, tokensPerSecond: 0, seconds: 0, error: '', lastSaved: null, activeRunId: null };
 
 export const usePretrain = create<PretrainState>(() => ({ settings: PRETRAIN_TAB_DEFAULTS, saved: [], ...run }));
 
@@ -40,13 +42,14 @@ export function setPretrainSettings(s: Partial<PretrainSettings>): void {
   usePretrain.setState((x) => ({ settings: { ...x.settings, ...s } }));
 }
 
-/** A new pretraining on screen. */
-export function resetPretrain(): void {
-  usePretrain.setState({ ...run, state: 'running' });
+/** A new pretraining on screen, about to start: only events tagged with `runId` are shown from now on. */
+export function resetPretrain(runId: string): void {
+  usePretrain.setState({ ...run, state: 'running', activeRunId: runId });
 }
 
 export function applyPretrainEvent(e: PretrainWorkerEvent): void {
   const set = usePretrain.setState;
+  if ('runId' in e && e.runId !== undefined && e.runId !== usePretrain.getState().activeRunId) return;
   switch (e.type) {
     case 'pretrain-event': {
       const ev = e.event;
@@ -68,8 +71,8 @@ export function applyPretrainEvent(e: PretrainWorkerEvent): void {
       set({ saved: e.bases });
       break;
     case 'pretrain-error':
-      // A refused start (settings, memory) ends the pretraining on screen; a failed list or delete does not.
-      set((s) => ({ error: e.message, state: s.state === 'running' || s.state === 'paused' ? 'error' : s.state }));
+      // The run's own failure ends it (its 'error' state follows); a failed list or delete (no runId) only says so.
+      set({ error: e.message });
       break;
   }
 }

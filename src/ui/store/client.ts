@@ -229,8 +229,9 @@ export const sweepActions = {
 /** Pretraining a base in the tab, and the bases saved in this browser. */
 export const pretrainActions = {
   start(settings: PretrainSettings): void {
-    resetPretrain();
-    send({ type: 'pretrain-start', settings });
+    const runId = newRunId();
+    resetPretrain(runId);
+    send({ type: 'pretrain-start', settings, runId });
   },
   stop: () => send({ type: 'pretrain-stop' }),
   pause: () => send({ type: 'pretrain-pause' }),
