@@ -1,8 +1,9 @@
-// npm run tour-results: trains every run the guided tour quotes (the experiment and sweep CLIs, the
-// same code the page runs) and writes public/tour/results.json, the numbers each tour step shows
-// until the student's own run replaces them. A run whose output already exists under --runs with
-// the same config (compared by SHA-256 of the validated config) is reused, so an interrupted
-// regeneration picks up where it stopped; nothing in the file is typed in by hand.
+// npm run tour-results: trains every run the guided tour quotes, once per seed (the experiment and
+// sweep CLIs, the same code the page runs), ships each run's whole curves (public/tour/curves/) and
+// writes public/tour/results.json, the sentences and numbers each tour step shows, computed from
+// exactly those curves over the seeds. A seed whose output already exists under --runs with the same
+// config (compared by SHA-256 of the validated config) is reused, so an interrupted regeneration picks
+// up where it stopped and seeds can be added one at a time; nothing in the files is typed by hand.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,24 +12,28 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { acquireDevice } from '../engine/index';
 import type { EvalPoint } from '../experiment/protocol';
+import { compactEval, parseTourCurves, tourCurvesJson, tourCurvesPath, TOUR_CURVES_VERSION, type SeedCurves, type TourCurves } from '../experiment/tour/curves';
 import {
   configHash, experimentSummary, hashConfig, parseTourResults, sweepSummary, TOUR_RESULTS_PATH, TOUR_RESULTS_VERSION,
   type MeasuredRun, type TourResults,
 } from '../experiment/tour/results';
-import { measuredRuns, type TourRun } from '../experiment/tour/steps';
+import { measuredRuns, seededRun, type TourRun } from '../experiment/tour/steps';
 
 const HELP = `Usage: npm run tour-results [-- options]
 
-Trains the tour's runs that are missing under --runs (or whose config changed), then writes the results file.
-  --runs DIR      where the runs' outputs are kept (default results/tour)
-  --out FILE      the results file (default public/${TOUR_RESULTS_PATH})
+Trains the tour's runs that are missing under --runs (or whose config changed), once per seed, then writes
+the curves files and the results file.
+  --seeds 1,2,3   the seeds every run is measured with (default 1,2,3)
+  --runs DIR      where the runs' outputs are kept (default results/tour; DIR/<run>.seed<N>.json)
+  --out FILE      the results file (default public/${TOUR_RESULTS_PATH}); curves go to its folder's curves/
   --only id,id    train only these runs (the file keeps the others' stored numbers)
-  --no-train      use only outputs that exist; fail if one is missing or stale
+  --no-train      use only outputs that exist; a run missing a seed keeps its stored numbers
   --help          this text
 Runs: ${measuredRuns().map((r) => r.id).join(', ')}`;
 
 const { values: a } = parseArgs({
   options: {
+    seeds: { type: 'string', default: '1,2,3' },
     runs: { type: 'string', default: 'results/tour' },
     out: { type: 'string', default: `public/${TOUR_RESULTS_PATH}` },
     only: { type: 'string' },
@@ -45,29 +50,33 @@ interface RunOutput {
   divergedAt?: Record<string, number>;
 }
 
-const prefixOf = (r: TourRun) => join(a.runs!, r.id);
+const prefixOf = (r: TourRun, seed: number) => join(a.runs!, `${r.id}.seed${seed}`);
+const publicDir = () => join(a.out!, '..', '..');
 
-function readOutput(r: TourRun): RunOutput | null {
-  const path = `${prefixOf(r)}.json`;
+function readOutput(r: TourRun, seed: number): RunOutput | null {
+  const path = `${prefixOf(r, seed)}.json`;
   if (!existsSync(path)) return null;
-  // The sweep CLI writes non-finite numbers as strings (JSON has none); read them back as numbers.
+  // The CLIs write non-finite numbers as strings (JSON has none); read them back as numbers.
   const out = JSON.parse(readFileSync(path, 'utf8'), (_k, v: unknown) => (v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v)) as RunOutput;
   const config = r.kind === 'experiment' ? out.config : out.sweep;
-  return config !== undefined && hashConfig(r.kind, config) === configHash(r) ? out : null;
+  return config !== undefined && hashConfig(r.kind, config) === configHash(seededRun(r, seed)) ? out : null;
 }
 
-/** Trains one run with the experiment or sweep CLI; returns the seconds it took. */
-function train(r: TourRun): number {
+/** Trains one seed of a run with the experiment or sweep CLI; returns the seconds it took. */
+function train(r: TourRun, seed: number): number {
   mkdirSync(a.runs!, { recursive: true });
-  const cfgPath = `${prefixOf(r)}.config.json`;
-  writeFileSync(cfgPath, JSON.stringify(r.kind === 'experiment' ? r.config : r.sweep, null, 2));
+  const s = seededRun(r, seed);
+  const cfgPath = `${prefixOf(r, seed)}.config.json`;
+  writeFileSync(cfgPath, JSON.stringify(s.kind === 'experiment' ? s.config : s.sweep, null, 2));
   const cli = r.kind === 'experiment' ? 'src/cli/experiment.ts' : 'src/cli/sweep.ts';
-  console.log(`\n== ${r.id}: ${r.title} (${cli} --config ${cfgPath})`);
+  console.log(`\n== ${r.id} seed ${seed}: ${r.title} (${cli} --config ${cfgPath})`);
   const t0 = performance.now();
-  const p = spawnSync(process.execPath, ['scripts/node-gpu.js', cli, '--config', cfgPath, '--out', prefixOf(r)], { stdio: 'inherit' });
-  if (p.status !== 0) throw new Error(`${r.id}: ${cli} exited with ${p.status}`);
+  // Only the sweep CLI checkpoints (an interrupted sweep continues); an experiment starts over.
+  const resume = r.kind === 'sweep' ? ['--resume'] : [];
+  const p = spawnSync(process.execPath, ['scripts/node-gpu.js', cli, '--config', cfgPath, '--out', prefixOf(r, seed), ...resume], { stdio: 'inherit' });
+  if (p.status !== 0) throw new Error(`${r.id} seed ${seed}: ${cli} exited with ${p.status}`);
   const seconds = (performance.now() - t0) / 1000;
-  writeFileSync(`${prefixOf(r)}.meta.json`, JSON.stringify({ seconds }));
+  writeFileSync(`${prefixOf(r, seed)}.meta.json`, JSON.stringify({ seconds }));
   return seconds;
 }
 
@@ -83,16 +92,24 @@ function baseSha256(name: string): string {
   return (JSON.parse(readFileSync(`public/models/${name}.json`, 'utf8')) as { sha256: string }).sha256;
 }
 
-function measure(r: TourRun, out: RunOutput, seconds: number | null): MeasuredRun {
-  const command = `npm run ${r.kind} -- --config ${prefixOf(r)}.config.json --out ${prefixOf(r)}`;
+function seedCurves(r: TourRun, seed: number, out: RunOutput): SeedCurves {
+  const steps = r.kind === 'experiment' ? r.config.steps : r.sweep.steps;
+  const diverged = r.kind === 'experiment' ? out.diverged ?? inferDiverged(out.evals, steps) : out.divergedAt ?? {};
+  return { seed, configHash: configHash(seededRun(r, seed)), evals: out.evals.map(compactEval), diverged };
+}
+
+/** The summary of a run, computed from its curves file exactly as shipped (read back after writing). */
+export function summarize(r: TourRun, curves: TourCurves, seconds: number | null): MeasuredRun {
+  const seeds = curves.seeds.map((s) => s.seed);
   const summary = r.kind === 'experiment'
-    ? experimentSummary(r.id, r.config, out.evals, out.diverged ?? inferDiverged(out.evals, r.config.steps))
-    : sweepSummary(r.id, r.sweep, out.evals, Object.keys(out.divergedAt ?? {}));
+    ? experimentSummary(r.id, r.config, curves.seeds.map((s) => ({ evals: s.evals, diverged: s.diverged })), seeds)
+    : sweepSummary(r.id, r.sweep, curves.seeds.map((s) => ({ evals: s.evals, diverged: Object.keys(s.diverged) })), seeds);
+  const command = `npm run tour-results -- --only ${r.id} --seeds ${seeds.join(',')}`;
   return { ...summary, configHash: configHash(r), baseSha256: baseSha256(summary.base), command, seconds };
 }
 
-function storedSeconds(r: TourRun): number | null {
-  const path = `${prefixOf(r)}.meta.json`;
+function storedSeconds(r: TourRun, seed: number): number | null {
+  const path = `${prefixOf(r, seed)}.meta.json`;
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as { seconds: number }).seconds : null;
 }
 
@@ -112,30 +129,52 @@ async function deviceName(): Promise<string> {
   return `${name}${gpu.isSoftware ? ' (CPU emulation)' : ''}, Dawn in Node ${process.versions.node}, ${cpus().length} CPU cores`;
 }
 
+/** Every seed's output of a run, training the missing ones unless told not to; null when a seed is missing. */
+function outputs(r: TourRun, seeds: readonly number[], mayTrain: boolean): { outs: RunOutput[]; seconds: number | null } | null {
+  const outs: RunOutput[] = [];
+  let seconds: number | null = 0;
+  for (const seed of seeds) {
+    let out = readOutput(r, seed);
+    let s = storedSeconds(r, seed);
+    if (!out) {
+      if (!mayTrain) return null;
+      s = train(r, seed);
+      out = readOutput(r, seed);
+      if (!out) throw new Error(`${r.id} seed ${seed}: the CLI finished but ${prefixOf(r, seed)}.json does not hold this config`);
+    }
+    outs.push(out);
+    seconds = seconds === null || s === null ? null : seconds + s;
+  }
+  return { outs, seconds };
+}
+
 async function main() {
   if (a.help) {
     console.log(HELP);
     return;
   }
+  const seeds = a.seeds!.split(',').map(Number);
+  if (!seeds.length || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds expects seeds like 1,2,3, got "${a.seeds}"`);
   const only = a.only ? new Set(a.only.split(',')) : null;
   const old = previous();
   const runs: Record<string, MeasuredRun> = {};
   for (const r of measuredRuns()) {
-    let out = readOutput(r);
-    if (only && !only.has(r.id)) {
-      if (out) runs[r.id] = measure(r, out, storedSeconds(r));
-      else if (old?.runs[r.id]?.configHash === configHash(r) && old.runs[r.id].baseSha256 === baseSha256(old.runs[r.id].base)) runs[r.id] = old.runs[r.id];
-      continue;
+    const got = outputs(r, seeds, !a['no-train'] && (!only || only.has(r.id)));
+    if (!got) {
+      const o = old?.runs[r.id];
+      if (o && o.configHash === configHash(r) && o.baseSha256 === baseSha256(o.base)) {
+        runs[r.id] = o;
+        console.log(`${r.id}: kept the stored numbers (${o.seeds.length} seed${o.seeds.length > 1 ? 's' : ''}${o.legacy ? ', legacy' : ''}); some of seeds ${seeds.join(',')} have no output`);
+        continue;
+      }
+      throw new Error(`${r.id}: no stored numbers for its current config, and seeds ${seeds.join(',')} are not all under ${a.runs} (run without --no-train)`);
     }
-    let seconds = storedSeconds(r);
-    if (!out) {
-      if (a['no-train']) throw new Error(`${r.id}: no output for its current config at ${prefixOf(r)}.json (run without --no-train)`);
-      seconds = train(r);
-      out = readOutput(r);
-      if (!out) throw new Error(`${r.id}: the CLI finished but ${prefixOf(r)}.json does not hold this config`);
-    }
-    runs[r.id] = measure(r, out, seconds);
-    console.log(`${r.id}: ${runs[r.id].claims.map((c) => `${c.finding} ${c.verdict}`).join(', ')}`);
+    const curves: TourCurves = { version: TOUR_CURVES_VERSION, run: r.id, kind: r.kind, seeds: got.outs.map((o, i) => seedCurves(r, seeds[i], o)) };
+    const path = join(publicDir(), tourCurvesPath(r.id));
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, tourCurvesJson(curves));
+    runs[r.id] = summarize(r, parseTourCurves(JSON.parse(readFileSync(path, 'utf8'))), got.seconds);
+    console.log(`${r.id} (${seeds.length} seeds): ${runs[r.id].claims.map((c) => `${c.finding} ${c.verdict}`).join(', ')}`);
   }
   const results: TourResults = {
     version: TOUR_RESULTS_VERSION, generatedBy: 'npm run tour-results', generatedAt: new Date().toISOString(),

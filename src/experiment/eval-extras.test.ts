@@ -46,7 +46,8 @@ describe('rank90Now', () => {
     // ΔW = 3·e0·e1ᵀ + 1·e2·e3ᵀ: orthogonal rank-one parts, singular values exactly 3 and 1.
     wq[0 * 16 + 1] += 3;
     wq[2 * 16 + 3] += 1;
-    expect(rank90Now(cfg, baseMap, full, tuned)).toEqual({ attention: 1 / 4, mlp: 0, all: 1 / 7 });
+    // share: rank 1 of wq's 16, 0 of the other six matrices' full ranks: (1/16) / 7
+    expect(rank90Now(cfg, baseMap, full, tuned)).toEqual({ attention: 1 / 4, mlp: 0, all: 1 / 7, share: 1 / 16 / 7 });
     wq[2 * 16 + 3] += 1; // now 3 and 2: 9/13 < 0.9 needs both
     expect(rank90Now(cfg, baseMap, full, tuned)?.attention).toBe(2 / 4);
   });
@@ -115,7 +116,7 @@ describe('evaluation extras on the GPU', () => {
     }
     // Step 0 is the base model for both methods: same samples, no weight change.
     expect(a[0].diversity).toEqual(a[1].diversity);
-    expect(a[0].rank90).toEqual({ attention: 0, mlp: 0, all: 0 });
+    expect(a[0].rank90).toEqual({ attention: 0, mlp: 0, all: 0, share: 0 });
     const last = a.filter((e) => e.step === 2);
     expect(last[1].rank90!.attention).toBeGreaterThan(0);
     expect(last[1].rank90!.attention).toBeLessThanOrEqual(1);

@@ -89,12 +89,15 @@ export function rank90Now(
   cfg: LlamaConfig, base: Map<string, Float32Array>, method: MethodConfig, trainable: Map<string, Float32Array>,
 ): NonNullable<EvalPoint['rank90']> | null {
   const ranks: Record<'attention' | 'mlp', number[]> = { attention: [], mlp: [] };
+  const shares: number[] = [];
   for (const d of projectionDeltas(cfg, base, method, trainable)) {
     if (d.delta && !d.delta.every(Number.isFinite)) return null;
-    ranks[d.kind].push(d.delta ? rankFor(singularValues(d.delta, d.rows, d.cols), 0.9) : 0);
+    const r = d.delta ? rankFor(singularValues(d.delta, d.rows, d.cols), 0.9) : 0;
+    ranks[d.kind].push(r);
+    shares.push(r / Math.min(d.rows, d.cols)); // the matrix's full rank: what a width-64 model allows at most
   }
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-  return { attention: mean(ranks.attention), mlp: mean(ranks.mlp), all: mean([...ranks.attention, ...ranks.mlp]) };
+  return { attention: mean(ranks.attention), mlp: mean(ranks.mlp), all: mean([...ranks.attention, ...ranks.mlp]), share: mean(shares) };
 }
 
 /** What evaluate() needs once per run: the prompt, the sampling seed and the base weights by name. */
@@ -116,7 +119,7 @@ export async function addEvalExtras(
     point.diversity = await sampleDiversity(run, setup.prompt, config.diversity, setup.seed);
   }
   if (point.step === 0) {
-    point.rank90 = { attention: 0, mlp: 0, all: 0 };
+    point.rank90 = { attention: 0, mlp: 0, all: 0, share: 0 };
     return;
   }
   const r = rank90Now(run.cfg, setup.base, method, await run.readTrainable());

@@ -46,8 +46,11 @@ export interface EvalPoint {
   targetAccuracy?: number;
   /** Diversity of sampled completions of one prompt (when config.diversity.samples > 0). */
   diversity?: DiversityPoint;
-  /** Mean rank needed for 90% of the weight change's energy (sum of squared singular values), per kind of matrix; 0 at step 0. */
-  rank90?: { attention: number; mlp: number; all: number };
+  /**
+   * Mean rank needed for 90% of the weight change's energy (sum of squared singular values), per kind of
+   * matrix; 0 at step 0. `share`: the same rank as a share of each matrix's full rank (min(rows, cols)), averaged.
+   */
+  rank90?: { attention: number; mlp: number; all: number; share?: number };
 }
 
 /** Diversity of N sampled completions of the same prompt at one evaluation. */
@@ -60,6 +63,11 @@ export interface DiversityPoint {
   distinct3: number;
   /** Mean entropy (nats) of the model's next-byte distribution at the generated positions. */
   entropy: number;
+  /**
+   * Mean pairwise similarity of the completions (Jaccard overlap of their sets of byte 4-grams, 0–1):
+   * higher means the samples repeat each other. Absent in runs recorded before it was measured.
+   */
+  similarity?: number;
   /** The completions themselves (a few, for the page). */
   samples: string[];
 }

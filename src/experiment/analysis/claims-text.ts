@@ -1,8 +1,22 @@
 // Wording shared by the claims: the claim types, the paper's figures at 7B, number formatting with
-// units, and how a set of methods is compared against a reference value in one honest sentence.
-// Every number that reaches a sentence passes through here, so non-finite values never do.
+// units and seed spreads, and one grammar for "these methods compared with that one" sentences.
+// Every number that reaches a sentence passes through here, so non-finite values never do, and every
+// verdict word comes from the verdict (the chip), never from the sentence, so none is said twice.
 
-export type Verdict = 'agrees' | 'disagrees' | 'mixed' | 'not-measured';
+import { compare, type Comparison, type Decision, type Spread } from './noise';
+
+export type Verdict = 'agrees' | 'disagrees' | 'mixed' | 'within-noise' | 'inconclusive' | 'not-measured';
+
+/** One measured number of a claim: its mean, range and seed count, for tables and the README. */
+export interface ClaimNumber {
+  label: string;
+  mean: number;
+  min: number;
+  max: number;
+  n: number;
+  /** Which kind of number it is (a noise-table key: target, rise, equal, slope, rank90, …). */
+  key?: string;
+}
 
 export interface Claim {
   finding: number;
@@ -12,9 +26,13 @@ export interface Claim {
   /** What this run or sweep measured, with its numbers. */
   measured: string;
   verdict: Verdict;
+  /** The numbers the verdict rests on (mean, range, seeds), in the sentence's order. */
+  numbers?: ClaimNumber[];
+  /** How many seeds the numbers are over (the smallest count among them). */
+  seeds?: number;
 }
 
-/** Loss differences below this (nats/byte) are reported as "about the same": evaluation noise, not an effect. */
+/** Loss differences below this (nats/byte) are never counted, whatever the seeds say: evaluation resolution. */
 export const SAME = 0.01;
 
 export const TITLES: Record<number, string> = {
@@ -40,13 +58,25 @@ export const PAPER: Record<number, string> = {
   8: 'Target all modules (All > MLP > Attention; the modules matter more than the rank); higher ranks learn more.',
 };
 
-export function claim(finding: number, measured: string, verdict: Verdict): Claim {
-  return { finding, title: TITLES[finding], paper: PAPER[finding], measured, verdict };
+export function claim(finding: number, measured: string, verdict: Verdict, numbers?: ClaimNumber[]): Claim {
+  const c: Claim = { finding, title: TITLES[finding], paper: PAPER[finding], measured, verdict };
+  if (numbers?.length) {
+    c.numbers = numbers;
+    c.seeds = Math.min(...numbers.map((x) => x.n));
+  }
+  return c;
 }
 
 export const num = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 export const signed = (x: number, d = 2) => (!Number.isFinite(x) ? 'n/a' : x >= 0 ? `+${x.toFixed(d)}` : `−${(-x).toFixed(d)}`);
 export const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : 'n/a');
+
+/** A spread as text: "2.40 [2.38–2.43]" over several seeds, "2.40" for one. */
+export function spreadText(s: Spread, show: (x: number) => string = (x) => num(x)): string {
+  return s.n >= 2 ? `${show(s.mean)} [${show(s.min)}–${show(s.max)}]` : show(s.mean);
+}
+
+export const numberOf = (label: string, s: Spread, key?: string): ClaimNumber => ({ label, mean: s.mean, min: s.min, max: s.max, n: s.n, ...(key ? { key } : {}) });
 
 /** A learning rate as 1e-3, 3e-4, 2.5e-3. */
 export function fmtLr(lr: number): string {
@@ -64,45 +94,90 @@ export function list(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
+/** "was" / "were" for a subject of `count` things. */
+export const be = (count: number) => (count === 1 ? 'was' : 'were');
+
 /** How an item compares with the reference, in the claim's direction. */
 export type Relation = 'less' | 'more' | 'same';
 
+/** Plain comparison of two single values with a tolerance (no seeds): for integer-like measures. */
 export function relation(value: number, ref: number, tol = SAME): Relation {
   if (Math.abs(value - ref) < tol) return 'same';
   return value < ref ? 'less' : 'more';
 }
 
-export interface Compared { label: string; value: number }
-
-/**
- * One sentence comparing items with a reference, e.g. "LoRA r=8 forgot more than Full fine-tuning here:
- * +0.62 vs +0.49 nats/byte (…)". `verb` maps a relation to its words ("forgot less than"); `show`
- * formats a value; `what` says what the numbers are. Returns the relation of each item. Two decimals
- * suffice: values at least `tol` = 0.01 apart never round to the same two-decimal text.
- */
-export function compareSentence(
-  ref: Compared, items: readonly Compared[], verb: Record<Relation, string>,
-  show: (x: number) => string, what: string, tol = SAME,
-): { text: string; relations: Relation[] } {
-  const relations = items.map((it) => relation(it.value, ref.value, tol));
-  if (items.length === 1) {
-    const text = `${items[0].label} ${verb[relations[0]]} ${ref.label} here: ${show(items[0].value)} vs ${show(ref.value)} nats/byte (${what}).`;
-    return { text, relations };
-  }
-  const groups = (['less', 'more', 'same'] as const)
-    .map((r) => ({ r, names: items.filter((_, i) => relations[i] === r).map((i) => i.label) }))
-    .filter((g) => g.names.length > 0);
-  const lead = groups.map((g) => `${list(g.names)} ${verb[g.r]} ${ref.label}`).join('; ');
-  const values = `${show(ref.value)} nats/byte for ${ref.label} vs ${list(items.map((i) => `${show(i.value)} for ${i.label}`))}`;
-  return { text: `${groups.length > 1 ? 'Mixed: ' : ''}${lead} here: ${values} (${what}).`, relations };
+/** Where a comparison's noise came from, said once per sentence. */
+export interface NoiseContext {
+  /** The shipped noise estimate of this measure for this setup (range over the tour's seeds), if any. */
+  shipped: number | null;
+  /** Where the estimate comes from, e.g. "the tour's 3 seeds of this setup". */
+  from: string;
+  floor?: number;
 }
 
-/** agrees when every relation is the one the paper predicts, disagrees when every one is the opposite, else mixed. */
-export function verdictOf(relations: readonly Relation[], expected: Exclude<Relation, 'same'>): Verdict {
-  if (relations.length === 0) return 'not-measured';
-  if (relations.every((r) => r === expected)) return 'agrees';
-  if (relations.every((r) => r !== expected && r !== 'same')) return 'disagrees';
+export interface Compared { label: string; value: Spread }
+
+/**
+ * Verbs for a comparison beyond the noise, past tense so no verb agrees with its subject; each takes
+ * the reference after it ("forgot less than Full fine-tuning"). A difference within the noise is
+ * always said the same way ("differed from … by less than the noise"), never as a tie.
+ */
+export interface Verbs { less: string; more: string }
+
+/** The words saying how a sentence's numbers were judged: seeds and their range, a shipped estimate, or nothing. */
+export function basisText(cs: readonly Comparison[], items: readonly Compared[], ctx: NoiseContext): string {
+  const ns = [...new Set(items.map((i) => i.value.n))].sort((a, b) => a - b);
+  if (cs.some((c) => c.basis === 'none')) return 'one seed and no noise estimate for it, so no difference can count';
+  if (cs.some((c) => c.basis === 'shipped')) {
+    return `one seed, so a difference counts only beyond the seed-to-seed range of ${ctx.from} (${num(ctx.shipped ?? NaN)})`;
+  }
+  const n = ns.length === 1 ? `${ns[0]} seeds` : `${list(ns.map(String))} seeds`;
+  return `mean [min–max] over ${n}; a difference counts only beyond the larger range`;
+}
+
+/**
+ * One sentence comparing items with a reference under the noise rule, e.g. "LoRA r=8 forgot more than
+ * Full fine-tuning: +0.62 [+0.60–+0.65] vs +0.49 [...] nats/byte (what; how judged)." Items that differ
+ * by less than the noise are said to differ "within noise". Returns each item's decision.
+ */
+export function compareSentence(
+  ref: Compared, items: readonly Compared[], verbs: Verbs, show: (x: number) => string, what: string, ctx: NoiseContext,
+): { text: string; decisions: Decision[]; comparisons: Comparison[] } {
+  const comparisons = items.map((it) => compare(it.value, ref.value, { shipped: ctx.shipped, floor: ctx.floor ?? SAME }));
+  const decisions = comparisons.map((c) => c.rel);
+  const groups = (['less', 'more', 'within-noise'] as const)
+    .map((r) => ({ r, names: items.filter((_, i) => decisions[i] === r).map((i) => i.label) }))
+    .filter((g) => g.names.length > 0);
+  const none = comparisons.some((c) => c.basis === 'none');
+  const lead = groups.map((g) => g.r !== 'within-noise' ? `${list(g.names)} ${verbs[g.r]} ${ref.label}`
+    : none ? `${list(g.names)} could not be told apart from ${ref.label}`
+      : `${list(g.names)} differed from ${ref.label} by less than the noise`).join('; ');
+  const sh = (s: Spread) => spreadText(s, show);
+  const values = items.length === 1
+    ? `${sh(items[0].value)} vs ${sh(ref.value)}`
+    : `${sh(ref.value)} for ${ref.label} vs ${list(items.map((i) => `${sh(i.value)} for ${i.label}`))}`;
+  const basis = basisText(comparisons, [ref, ...items], ctx);
+  return { text: `${lead}: ${values} nats/byte (${what}; ${basis}).`, decisions, comparisons };
+}
+
+/**
+ * The verdict of a set of decisions against the paper's expected direction: agrees / disagrees only
+ * when every one is beyond the noise and points the paper's way / the other way; within noise when
+ * none is beyond it; mixed otherwise.
+ */
+export function verdictOf(decisions: readonly Decision[], expected: 'less' | 'more'): Verdict {
+  if (decisions.length === 0) return 'not-measured';
+  if (decisions.every((d) => d === expected)) return 'agrees';
+  if (decisions.every((d) => d !== expected && d !== 'within-noise')) return 'disagrees';
+  if (decisions.every((d) => d === 'within-noise')) return 'within-noise';
   return 'mixed';
+}
+
+/** Two views of one finding (e.g. at the best learning rate and at equal learning): agrees only if both do. */
+export function bothViews(a: Verdict, b: Verdict): Verdict {
+  if (a === 'not-measured') return b;
+  if (b === 'not-measured') return a;
+  return a === b ? a : 'mixed';
 }
 
 /** A claim whose text slipped a non-finite number through is replaced: the page never shows "NaN". */

@@ -1,6 +1,6 @@
 // Known-answer tests of the diversity measures on completions counted by hand.
 import { describe, expect, it } from 'vitest';
-import { distinctN, distinctShare, diversityStats, meanEntropy } from './diversity';
+import { distinctN, distinctShare, diversityStats, meanEntropy, selfSimilarity } from './diversity';
 
 describe('distinctShare', () => {
   it('counts exact distinct completions over N', () => {
@@ -43,8 +43,29 @@ describe('meanEntropy and diversityStats', () => {
   });
 
   it('collects all measures', () => {
-    expect(diversityStats(['a b c', 'a b c', 'a b d'], [[0.5, 1.5], [1]])).toEqual({
-      distinctShare: 2 / 3, distinct1: 4 / 9, distinct2: 3 / 6, distinct3: 2 / 3, entropy: 1,
-    });
+    const { similarity, ...rest } = diversityStats(['a b c', 'a b c', 'a b d'], [[0.5, 1.5], [1]]);
+    expect(rest).toEqual({ distinctShare: 2 / 3, distinct1: 4 / 9, distinct2: 3 / 6, distinct3: 2 / 3, entropy: 1 });
+    // byte 4-grams: {"a b ", " b c"} twice and {"a b ", " b d"}: pairs 1, 1/3, 1/3
+    expect(similarity).toBeCloseTo(5 / 9, 12);
+  });
+});
+
+describe('selfSimilarity', () => {
+  it('is 1 for identical texts, 0 for texts sharing no 4-gram, and the mean over pairs', () => {
+    expect(selfSimilarity(['abcdef', 'abcdef'])).toBe(1);
+    expect(selfSimilarity(['abcd', 'wxyz'])).toBe(0);
+    // abcde: {abcd, bcde}; abcdx: {abcd, bcdx} → 1/3; with wxyz: 0 and 0
+    expect(selfSimilarity(['abcde', 'abcdx', 'wxyz'])).toBeCloseTo(1 / 9, 12);
+  });
+
+  it('counts two texts too short for a 4-gram as identical, and needs two completions', () => {
+    expect(selfSimilarity(['ab', 'cd'])).toBe(1);
+    expect(selfSimilarity(['abcdef'])).toBe(0);
+    expect(selfSimilarity([])).toBe(0);
+  });
+
+  it('works on bytes, so a multi-byte character is four bytes of one 4-gram', () => {
+    expect(selfSimilarity(['😀', '😀'])).toBe(1);
+    expect(selfSimilarity(['😀', '😁'])).toBe(0);
   });
 });

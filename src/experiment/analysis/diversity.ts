@@ -46,6 +46,36 @@ export function meanEntropy(entropies: readonly (readonly number[])[]): number {
   return count === 0 ? 0 : sum / count;
 }
 
+/** The set of byte n-grams of a text (as strings; a text shorter than n has none). */
+function byteGrams(text: string, n: number): Set<string> {
+  const bytes = new TextEncoder().encode(text);
+  const out = new Set<string>();
+  for (let i = 0; i + n <= bytes.length; i++) out.add(String.fromCharCode(...bytes.subarray(i, i + n)));
+  return out;
+}
+
+/**
+ * Mean pairwise Jaccard similarity of the completions' byte 4-gram sets (0: nothing shared, 1: the
+ * same text), over every pair; a pair where both sets are empty counts as identical. 0 for fewer than
+ * two completions. Byte n-grams rather than words: a toy model's words are often not words.
+ */
+export function selfSimilarity(completions: readonly string[], n = 4): number {
+  const sets = completions.map((c) => byteGrams(c, n));
+  let sum = 0;
+  let pairs = 0;
+  for (let i = 0; i < sets.length; i++) {
+    for (let j = i + 1; j < sets.length; j++) {
+      const [a, b] = sets[i].size <= sets[j].size ? [sets[i], sets[j]] : [sets[j], sets[i]];
+      let shared = 0;
+      for (const g of a) if (b.has(g)) shared++;
+      const union = a.size + b.size - shared;
+      sum += union === 0 ? 1 : shared / union;
+      pairs++;
+    }
+  }
+  return pairs === 0 ? 0 : sum / pairs;
+}
+
 export function diversityStats(
   completions: readonly string[], entropies: readonly (readonly number[])[],
 ): Omit<DiversityPoint, 'samples'> {
@@ -55,5 +85,6 @@ export function diversityStats(
     distinct2: distinctN(completions, 2),
     distinct3: distinctN(completions, 3),
     entropy: meanEntropy(entropies),
+    similarity: selfSimilarity(completions),
   };
 }

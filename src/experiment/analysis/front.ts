@@ -22,8 +22,25 @@ export interface SweepCellResult {
   weightDecay?: number;
   dropout?: number;
   lr: number;
+  /** The first seed's evaluations (the only seed's, for a run of one seed). */
   evals: LFPoint[];
+  /** Every seed's evaluations, the first being `evals`; absent for one seed. */
+  seeds?: LFPoint[][];
   diverged: boolean;
+}
+
+/** A cell's evaluations, one list per seed. */
+export const seedEvals = (c: SweepCellResult): LFPoint[][] => c.seeds ?? [c.evals];
+
+/** Each seed's lowest target loss, the base model's step 0 included (NaN for a seed without a finite evaluation). */
+export function bestTargets(c: SweepCellResult): number[] {
+  return seedEvals(c).map((evals) => bestPoint(evals)?.targetLoss ?? NaN);
+}
+
+/** The mean over seeds of the lowest target loss; NaN when some seed has none. */
+export function meanBestTarget(c: SweepCellResult): number {
+  const v = bestTargets(c);
+  return v.reduce((a, b) => a + b, 0) / v.length;
 }
 
 export interface LrCurve {
@@ -32,8 +49,11 @@ export interface LrCurve {
   kind: 'full' | 'lora';
   /** The learning rate of the family's best cell (see bestPerFamily); null when every cell diverged or has no finite evaluation. */
   bestLr: number | null;
-  /** One point per cell, by learning rate. NaN losses/step where a cell has no finite evaluation. */
-  points: Array<{ lr: number; bestTarget: number; sourceAtBest: number; step: number; diverged: boolean }>;
+  /**
+   * One point per cell, by learning rate: bestTarget is the mean over seeds of the lowest target loss
+   * (bestTargets each seed's), sourceAtBest and step the first seed's. NaN where a cell has no finite evaluation.
+   */
+  points: Array<{ lr: number; bestTarget: number; bestTargets: number[]; sourceAtBest: number; step: number; diverged: boolean }>;
 }
 
 export interface EqualLearningRow {
@@ -141,18 +161,19 @@ function byFamily(cells: readonly SweepCellResult[]): SweepCellResult[][] {
 }
 
 /**
- * The cell with the lowest best target loss among the cells that did not diverge (earliest in the
- * family on ties): a learning rate that blew up is not a usable setting, whatever it reached before.
+ * The cell with the lowest best target loss (mean over seeds) among the cells that did not diverge
+ * (earliest in the family on ties): a learning rate that blew up is not a usable setting, whatever
+ * it reached before.
  */
 function bestCell(cells: readonly SweepCellResult[]): SweepCellResult | null {
   let best: SweepCellResult | null = null;
   let bestLoss = Infinity;
   for (const c of cells) {
     if (c.diverged) continue;
-    const b = bestPoint(c.evals);
-    if (b && b.targetLoss < bestLoss) {
+    const m = meanBestTarget(c);
+    if (Number.isFinite(m) && m < bestLoss) {
       best = c;
-      bestLoss = b.targetLoss;
+      bestLoss = m;
     }
   }
   return best;
@@ -166,7 +187,11 @@ export function lrSensitivity(cells: readonly SweepCellResult[]): LrCurve[] {
       .sort((a, b) => a.lr - b.lr)
       .map((c) => {
         const b = bestPoint(c.evals);
-        return { lr: c.lr, bestTarget: b?.targetLoss ?? NaN, sourceAtBest: b?.sourceLoss ?? NaN, step: b?.step ?? NaN, diverged: c.diverged };
+        const mean = meanBestTarget(c);
+        return {
+          lr: c.lr, bestTarget: Number.isFinite(mean) ? mean : NaN, bestTargets: bestTargets(c),
+          sourceAtBest: b?.sourceLoss ?? NaN, step: b?.step ?? NaN, diverged: c.diverged,
+        };
       });
     return { family: group[0].family, label: group[0].familyLabel, kind: group[0].kind, bestLr: best ? best.lr : null, points };
   });
@@ -180,5 +205,20 @@ export function bestPerFamily(cells: readonly SweepCellResult[]): SweepCellResul
   return byFamily(cells).flatMap((g) => {
     const b = bestCell(g);
     return b ? [b] : [];
+  });
+}
+
+/**
+ * One grid's cells over several seeds: each seed's cells (the same grid, as cellResults gives them)
+ * merged into one list whose cells carry every seed's evaluations (`seeds`; `evals` is the first
+ * seed's). A cell counts as diverged when it diverged in any seed.
+ */
+export function mergeSeedCells(bySeed: ReadonlyArray<readonly SweepCellResult[]>): SweepCellResult[] {
+  if (bySeed.length === 0) return [];
+  if (bySeed.length === 1) return [...bySeed[0]];
+  return bySeed[0].map((c) => {
+    const same = bySeed.map((cells) => cells.find((x) => x.cellId === c.cellId));
+    if (same.some((x) => !x)) throw new Error(`mergeSeedCells: cell ${c.cellId} is missing from a seed (different grids?)`);
+    return { ...c, seeds: same.map((x) => x!.evals), diverged: same.some((x) => x!.diverged) };
   });
 }

@@ -1,29 +1,36 @@
-// The tour's measured numbers: what each of its runs showed when the project's CLI trained it
-// (`npm run tour-results` writes public/tour/results.json), and the same summary computed from a
-// student's finished run or sweep, which replaces the file's numbers on screen. Both go through
-// runClaims / sweepClaims, so the tour's sentences are the findings box's sentences. The file is
-// validated when the page loads it; a wrong or missing file shows no numbers, never wrong ones.
+// The tour's measured numbers: what each of its runs showed when the project's CLI trained it, over
+// several seeds (`npm run tour-results` writes public/tour/results.json, and each run's whole curves
+// beside it, see curves.ts), and the same summary computed from a student's finished run or sweep,
+// shown beside the file's. Both go through runClaims / sweepClaims and the noise rule, so the tour's
+// sentences are the findings box's sentences. The file is validated when the page loads it; a wrong
+// or missing file shows no numbers, never wrong ones.
 
 import { z } from 'zod';
-import { claimMethodsOf, runClaims, sweepClaims, type Claim } from '../analysis/claims';
-import { basePoint } from '../analysis/front';
-import { fmtLr, list, num } from '../analysis/claims-text';
+import { claimMethodsOf, NO_JUDGE, runClaims, sweepClaims, type Claim, type Judge, type SeedRun } from '../analysis/claims';
+import type { NoiseKey, NoiseTable } from '../analysis/claims-findings';
+import { basePoint, mergeSeedCells } from '../analysis/front';
+import { fmtLr, list, num, spreadText } from '../analysis/claims-text';
+import { spreadOf } from '../analysis/noise';
+import { BASE_FACTS } from '../bases';
 import { parseExperiment, type ExperimentConfig } from '../config';
 import { sha256Hex } from '../data/sha256';
 import type { EvalPoint } from '../protocol';
 import { cellResults, parseSweep, type SweepConfig } from '../sweep';
 import { TOUR_RUNS, TOUR_STEPS, type TourRun, type TourStep } from './steps';
 
-export const TOUR_RESULTS_VERSION = 1;
+export const TOUR_RESULTS_VERSION = 2;
 /** Where the page finds the file (relative to the app's base URL) and where the CLI writes it. */
 export const TOUR_RESULTS_PATH = 'tour/results.json';
 
-/** One method's (or sweep cell's) held-out losses at its last evaluation. */
+/** One method's (or sweep cell's) held-out losses at its last evaluation: mean and range over the seeds. */
 export interface FinalLoss {
   label: string;
   step: number;
   targetLoss: number;
   sourceLoss: number;
+  /** [min, max] over the seeds (absent for one seed). */
+  targetRange?: [number, number];
+  sourceRange?: [number, number];
 }
 
 /** What one run showed: every finding's claim, the base model's losses and each method's last ones. */
@@ -38,16 +45,26 @@ export interface RunSummary {
   baseline: { targetLoss: number; sourceLoss: number } | null;
   finals: FinalLoss[];
   claims: Claim[];
+  /** The seeds the numbers are over. */
+  seeds: number[];
+  /** The largest seed-to-seed range of each kind of number (what a one-seed run of this setup is judged against). */
+  noise: NoiseTable;
 }
 
 /** A summary as the results file stores it, with how it was made. */
 export interface MeasuredRun extends RunSummary {
-  /** SHA-256 of the run's config as JSON: the file's numbers belong to exactly this config. */
+  /** SHA-256 of the run's config as JSON (its first seed's): the file's numbers belong to exactly this config. */
   configHash: string;
   /** SHA-256 of the base model's weights it trained from (its manifest's): a retrained base makes the numbers stale. */
   baseSha256: string;
   command: string;
+  /** Seconds of training, all seeds together. */
   seconds: number | null;
+  /**
+   * Measured with one seed before verdicts were judged against seed noise (results file version 1);
+   * its sentences follow the old rule until `npm run tour-results` re-measures it.
+   */
+  legacy?: boolean;
 }
 
 export interface TourResults {
@@ -59,33 +76,47 @@ export interface TourResults {
   runs: Record<string, MeasuredRun>;
 }
 
+const VERDICTS = ['agrees', 'disagrees', 'mixed', 'within-noise', 'inconclusive', 'not-measured'] as const;
+const claimNumber = z.object({ label: z.string(), mean: z.number(), min: z.number(), max: z.number(), n: z.number().int().min(1), key: z.string().optional() });
 const claimSchema = z.object({
   finding: z.number().int().min(1).max(8), title: z.string(), paper: z.string(), measured: z.string(),
-  verdict: z.enum(['agrees', 'disagrees', 'mixed', 'not-measured']),
+  verdict: z.enum(VERDICTS), numbers: z.array(claimNumber).optional(), seeds: z.number().int().min(1).optional(),
 });
 const lossPair = z.object({ targetLoss: z.number(), sourceLoss: z.number() });
+const range = z.tuple([z.number(), z.number()]).optional();
 const runSchema = z.object({
   run: z.string(), kind: z.enum(['experiment', 'sweep']), base: z.string(), steps: z.number().int().min(1),
   domains: z.object({ source: z.string(), target: z.string() }),
   baseline: lossPair.nullable(),
-  finals: z.array(lossPair.extend({ label: z.string(), step: z.number().int().min(0) })),
+  finals: z.array(lossPair.extend({ label: z.string(), step: z.number().int().min(0), targetRange: range, sourceRange: range })),
   claims: z.array(claimSchema).length(8),
+  seeds: z.array(z.number().int().min(0)).min(1),
+  noise: z.record(z.string(), z.number()),
   configHash: z.string().regex(/^[0-9a-f]{64}$/), baseSha256: z.string().regex(/^[0-9a-f]{64}$/), command: z.string(),
   seconds: z.number().nullable(),
+  legacy: z.boolean().optional(),
 });
 const resultsSchema = z.object({
   version: z.literal(TOUR_RESULTS_VERSION), generatedBy: z.string(), generatedAt: z.string(), device: z.string(),
   runs: z.record(z.string(), runSchema),
 });
 
-/** Parses the results file; throws an Error naming the first problem. */
+/** A version-1 file (one seed, old rule): its runs become legacy runs of one seed, with no noise estimate. */
+function migrateV1(json: unknown): unknown {
+  const j = json as { version?: unknown; runs?: Record<string, Record<string, unknown>> } | null;
+  if (!j || j.version !== 1 || !j.runs || typeof j.runs !== 'object') return json;
+  const runs = Object.fromEntries(Object.entries(j.runs).map(([k, r]) => [k, { ...r, seeds: [1], noise: {}, legacy: true }]));
+  return { ...j, version: TOUR_RESULTS_VERSION, runs };
+}
+
+/** Parses the results file (version 1 files are read as legacy one-seed runs); throws an Error naming the first problem. */
 export function parseTourResults(json: unknown): TourResults {
-  const r = resultsSchema.safeParse(json);
+  const r = resultsSchema.safeParse(migrateV1(json));
   if (!r.success) {
     const i = r.error.issues[0];
     throw new Error(`the tour's results file is not valid (${i.path.join('.') || 'top level'}: ${i.message})`);
   }
-  return r.data;
+  return r.data as TourResults;
 }
 
 /** JSON with every object's keys sorted, so equal configs give equal text whatever order they were written in. */
@@ -109,12 +140,22 @@ export function configHash(run: TourRun): string {
   return hashConfig(run.kind, run.kind === 'experiment' ? run.config : run.sweep);
 }
 
-function finalsOf(labels: ReadonlyMap<string, string>, evals: readonly EvalPoint[]): FinalLoss[] {
-  const last = new Map<string, EvalPoint>();
-  for (const e of evals) if (!last.has(e.method) || last.get(e.method)!.step < e.step) last.set(e.method, e);
+function finalsOf(labels: ReadonlyMap<string, string>, runs: readonly (readonly EvalPoint[])[]): FinalLoss[] {
+  const lastOf = (evals: readonly EvalPoint[]) => {
+    const last = new Map<string, EvalPoint>();
+    for (const e of evals) if (!last.has(e.method) || last.get(e.method)!.step < e.step) last.set(e.method, e);
+    return last;
+  };
+  const lasts = runs.map(lastOf);
   return [...labels].flatMap(([id, label]) => {
-    const e = last.get(id);
-    return e && e.step > 0 ? [{ label, step: e.step, targetLoss: e.targetLoss, sourceLoss: e.sourceLoss }] : [];
+    const es = lasts.map((l) => l.get(id));
+    if (es.some((e) => !e || e.step === 0)) return [];
+    const t = spreadOf(es.map((e) => e!.targetLoss));
+    const src = spreadOf(es.map((e) => e!.sourceLoss));
+    if (!t || !src) return [];
+    const f: FinalLoss = { label, step: Math.min(...es.map((e) => e!.step)), targetLoss: t.mean, sourceLoss: src.mean };
+    if (t.n >= 2) Object.assign(f, { targetRange: [t.min, t.max], sourceRange: [src.min, src.max] });
+    return [f];
   });
 }
 
@@ -130,32 +171,73 @@ const domainsOf = (c: { source: ExperimentConfig['source']; target: ExperimentCo
   source: domainLabel(c.source), target: domainLabel(c.target),
 });
 
+/** The base model's held-out losses (its step-0 evaluation; the same in every seed). */
 function baselineOf(evals: readonly EvalPoint[]): RunSummary['baseline'] {
   const b = basePoint(evals);
   return b ? { targetLoss: b.targetLoss, sourceLoss: b.sourceLoss } : null;
 }
 
-/** The summary of an experiment: its config, its evaluations and the step each diverged method diverged at. */
+/** The largest seed-to-seed range of each kind of number the claims rest on: the setup's noise estimate. */
+export function noiseOf(claims: readonly Claim[]): NoiseTable {
+  const out: NoiseTable = {};
+  for (const c of claims) for (const x of c.numbers ?? []) {
+    if (!x.key || x.n < 2) continue;
+    const k = x.key as NoiseKey;
+    out[k] = Math.max(out[k] ?? 0, x.max - x.min);
+  }
+  return out;
+}
+
+/** One seed of a sweep as the CLI writes it: every evaluation and the cells that diverged. */
+export interface SweepSeedRun {
+  evals: readonly EvalPoint[];
+  diverged: Iterable<string>;
+}
+
+/** The summary of an experiment over seeds: its config (the first seed's), each seed's evaluations and divergences. */
 export function experimentSummary(
-  run: string, config: ExperimentConfig, evals: readonly EvalPoint[], diverged: Readonly<Record<string, number>>,
+  run: string, config: ExperimentConfig, runs: readonly SeedRun[], seeds: readonly number[], judge: Judge = NO_JUDGE,
 ): RunSummary {
   const labels = new Map(config.methods.map((m) => [m.id, m.label ?? m.id]));
+  const claims = runClaims(claimMethodsOf(config), runs, judge, BASE_FACTS[config.base]?.dModel);
   return {
-    run, kind: 'experiment', base: config.base, steps: config.steps, domains: domainsOf(config), baseline: baselineOf(evals),
-    finals: finalsOf(labels, evals), claims: runClaims(claimMethodsOf(config), evals, diverged),
+    run, kind: 'experiment', base: config.base, steps: config.steps, domains: domainsOf(config), baseline: baselineOf(runs[0]?.evals ?? []),
+    finals: finalsOf(labels, runs.map((r) => r.evals)), claims, seeds: [...seeds], noise: noiseOf(claims),
   };
 }
 
-/** The summary of a sweep: its grid, every cell's evaluations and the cells that diverged. */
+/** The summary of a sweep over seeds: its grid, and each seed's evaluations and diverged cells. */
 export function sweepSummary(
-  run: string, sweep: SweepConfig, evals: readonly EvalPoint[], diverged: Iterable<string>,
+  run: string, sweep: SweepConfig, runs: readonly SweepSeedRun[], seeds: readonly number[], judge: Judge = NO_JUDGE,
 ): RunSummary {
-  const cells = cellResults(sweep, evals, new Set(diverged));
+  const cells = mergeSeedCells(runs.map((r) => cellResults(sweep, r.evals, new Set(r.diverged))));
   const labels = new Map(cells.map((c) => [c.cellId, `${c.familyLabel} @ ${fmtLr(c.lr)}`]));
+  const claims = sweepClaims(cells, judge);
   return {
-    run, kind: 'sweep', base: sweep.base, steps: sweep.steps, domains: domainsOf(sweep), baseline: baselineOf(evals),
-    finals: finalsOf(labels, evals), claims: sweepClaims(cells),
+    run, kind: 'sweep', base: sweep.base, steps: sweep.steps, domains: domainsOf(sweep), baseline: baselineOf(runs[0]?.evals ?? []),
+    finals: finalsOf(labels, runs.map((r) => r.evals)), claims, seeds: [...seeds], noise: noiseOf(claims),
   };
+}
+
+/**
+ * What a student's one-seed run or sweep is judged against: the noise estimate of the shipped run of
+ * the same setup (same kind, base, and domains), else the largest estimate of any shipped run, saying which.
+ */
+export function judgeFor(results: TourResults | null, kind: 'experiment' | 'sweep', c: { base: string; source: ExperimentConfig['source']; target: ExperimentConfig['target'] }): Judge {
+  if (!results) return NO_JUDGE;
+  const measured = Object.entries(results.runs).filter(([, r]) => !r.legacy && r.seeds.length >= 2);
+  const d = domainsOf(c);
+  const same = measured.filter(([, r]) => r.kind === kind && r.base === c.base && r.domains.source === d.source && r.domains.target === d.target);
+  if (same.length) {
+    const noise: NoiseTable = {};
+    for (const [, r] of same) for (const [k, v] of Object.entries(r.noise)) noise[k as NoiseKey] = Math.max(noise[k as NoiseKey] ?? 0, v);
+    const n = Math.min(...same.map(([, r]) => r.seeds.length));
+    return { noise, from: `the tour's ${n}-seed ${same.length > 1 ? 'runs' : 'run'} of this setup (${list(same.map(([id]) => id))})` };
+  }
+  if (!measured.length) return NO_JUDGE;
+  const noise: NoiseTable = {};
+  for (const [, r] of measured) for (const [k, v] of Object.entries(r.noise)) noise[k as NoiseKey] = Math.max(noise[k as NoiseKey] ?? 0, v);
+  return { noise, from: "the tour's seed runs (a different setup: the largest range any of them measured)" };
 }
 
 /**
@@ -169,8 +251,10 @@ export function setupSentence(s: RunSummary): string {
     `${num(s.baseline.sourceLoss)} on held-out ${source}.`;
   if (!s.finals.length) return start;
   const step = Math.max(...s.finals.map((f) => f.step));
-  const ends = s.finals.map((f) => `${f.label} ${num(f.targetLoss)} on ${target} and ${num(f.sourceLoss)} on ${source}`);
-  return `${start} After ${step} steps: ${list(ends)}.`;
+  const v = (mean: number, r?: [number, number]) => (r ? spreadText({ values: [], mean, min: r[0], max: r[1], n: 2 }) : num(mean));
+  const ends = s.finals.map((f) => `${f.label} ${v(f.targetLoss, f.targetRange)} on ${target} and ${v(f.sourceLoss, f.sourceRange)} on ${source}`);
+  const over = s.seeds.length >= 2 ? ` (mean [min–max] over ${s.seeds.length} seeds)` : '';
+  return `${start} After ${step} steps${over}: ${list(ends)}.`;
 }
 
 /** What a step shows as measured: its finding's claim from the summary (the setup step: the setup sentence). */
@@ -182,7 +266,7 @@ export function stepMeasured(step: TourStep, s: RunSummary): { text: string; ver
 
 /** Whether the step's probes should be offered: the toy scale disagrees with the paper, or agrees only in part. */
 export function offersProbes(verdict: Claim['verdict'] | null): boolean {
-  return verdict === 'disagrees' || verdict === 'mixed';
+  return verdict === 'disagrees' || verdict === 'mixed' || verdict === 'within-noise' || verdict === 'inconclusive';
 }
 
 /**

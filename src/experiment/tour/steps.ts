@@ -200,6 +200,11 @@ export function tourStep(id: string | null | undefined): TourStep | null {
   return TOUR_STEPS.find((s) => s.id === id) ?? null;
 }
 
+/** The same run with another seed (the batches' order, the adapters' initialisation and dropout masks; the base stays). */
+export function seededRun(r: TourRun, seed: number): TourRun {
+  return r.kind === 'experiment' ? { ...r, config: { ...r.config, seed } } : { ...r, sweep: { ...r.sweep, seed } };
+}
+
 /** The runs the results file must hold: every step's run and probe that is marked measured. */
 export function measuredRuns(): TourRun[] {
   return Object.values(TOUR_RUNS).filter((r) => r.measured);

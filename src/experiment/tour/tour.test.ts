@@ -95,33 +95,46 @@ describe('summaries', () => {
     e('r8', 0, 5.004, 1.852), e('r8', 100, 2.9, 2.2), e('r8', 200, 2.467, 2.47),
   ];
 
-  it('of an experiment: base losses, last losses and the findings box claims', () => {
-    const s = experimentSummary('english-code', cfg, evals, {});
+  const one = (ev: EvalPoint[], diverged: Record<string, number> = {}) => [{ evals: ev, diverged }];
+  /** Three seeds: every loss after step 0 moved by 0, +0.02 and −0.02. */
+  const three = (ev: EvalPoint[]) => [0, 0.02, -0.02].map((d) => ({ evals: ev.map((x) => (x.step ? { ...x, targetLoss: x.targetLoss + d, sourceLoss: x.sourceLoss + d } : x)), diverged: {} }));
+
+  it('of an experiment over seeds: base losses, mean and range of the last losses, the claims and their noise', () => {
+    const s = experimentSummary('english-code', cfg, three(evals), [1, 2, 3]);
     expect(s.baseline).toEqual({ targetLoss: 5.004, sourceLoss: 1.852 });
-    expect(s.finals).toEqual([
-      { label: 'Full fine-tuning', step: 200, targetLoss: 1.65, sourceLoss: 2.678 },
-      { label: 'LoRA r=8', step: 200, targetLoss: 2.467, sourceLoss: 2.47 },
-    ]);
-    expect(s.claims.map((c) => c.verdict).slice(0, 3)).toEqual(['agrees', 'agrees', 'disagrees']);
+    expect(s.seeds).toEqual([1, 2, 3]);
+    expect(s.finals[0]).toMatchObject({ label: 'Full fine-tuning', step: 200, targetLoss: expect.closeTo(1.65, 9), targetRange: [expect.closeTo(1.63, 9), expect.closeTo(1.67, 9)] });
+    expect(s.claims.map((c) => c.verdict).slice(0, 3)).toEqual(['agrees', 'mixed', 'disagrees']);
+    // The noise table: the largest seed range of each kind of number (here every range is 0.04).
+    expect(s.noise.target).toBeCloseTo(0.04, 9);
     expect(setupSentence(s)).toBe(
       'Before fine-tuning, the base model scores 5.00 nats/byte on held-out code and 1.85 on held-out English. ' +
-        'After 200 steps: Full fine-tuning 1.65 on code and 2.68 on English and LoRA r=8 2.47 on code and 2.47 on English.',
+        'After 200 steps (mean [min–max] over 3 seeds): Full fine-tuning 1.65 [1.63–1.67] on code and 2.68 [2.66–2.70] on English and ' +
+        'LoRA r=8 2.47 [2.45–2.49] on code and 2.47 [2.45–2.49] on English.',
     );
+  });
+
+  it('of a one-seed experiment: plain numbers, judged against the shipped noise', () => {
+    const s = experimentSummary('english-code', cfg, one(evals), [1]);
+    expect(s.finals[0]).toEqual({ label: 'Full fine-tuning', step: 200, targetLoss: 1.65, sourceLoss: 2.678 });
+    expect(s.claims[0].verdict).toBe('within-noise');
+    const judged = experimentSummary('english-code', cfg, one(evals), [1], { noise: { target: 0.1 }, from: 'x' });
+    expect(judged.claims[0].verdict).toBe('agrees');
   });
 
   it('name the domains of the run they describe', () => {
     const math = { ...cfg, target: { domain: 'math' as const, answerOnly: true } };
-    expect(setupSentence(experimentSummary('x', math, evals, {}))).toMatch(/^Before fine-tuning, the base model scores 5.00 nats\/byte on held-out math problems and 1.85 on held-out English\./);
+    expect(setupSentence(experimentSummary('x', math, one(evals), [1]))).toMatch(/^Before fine-tuning, the base model scores 5.00 nats\/byte on held-out math problems and 1.85 on held-out English\./);
     const custom = { ...cfg, target: { domain: 'custom' as const, name: 'notes.md', sha256: 'a'.repeat(64), bytes: 5000 } };
-    expect(experimentSummary('x', custom, evals, {}).domains).toEqual({ source: 'English', target: 'your text “notes.md”' });
+    expect(experimentSummary('x', custom, one(evals), [1]).domains).toEqual({ source: 'English', target: 'your text “notes.md”' });
   });
 
   it('say so before the base model is evaluated', () => {
-    expect(setupSentence(experimentSummary('x', cfg, [], {}))).toBe('No evaluation of the base model yet.');
+    expect(setupSentence(experimentSummary('x', cfg, one([]), [1]))).toBe('No evaluation of the base model yet.');
   });
 
   it('leave a diverged method out of the comparisons', () => {
-    const s = experimentSummary('english-code', cfg, evals.slice(0, 4), { r8: 100 });
+    const s = experimentSummary('english-code', cfg, one(evals.slice(0, 4), { r8: 100 }), [1]);
     expect(s.claims[0].measured).toContain('LoRA r=8 diverged at step 100');
   });
 
@@ -129,21 +142,22 @@ describe('summaries', () => {
     const [full, r8] = SWEEP_PRESETS['lr-code'].sweep.families;
     const sweep = parseSweep({ ...SWEEP_PRESETS['lr-code'].sweep, families: [{ ...full, lrs: [1e-3, 3e-3] }, { ...r8, lrs: [1e-2, 3e-2] }] });
     const evals = [['full-0', 2.0], ['full-1', 1.7], ['r8-0', 2.4], ['r8-1', 2.6]].flatMap(([id, t]) => [e(id as string, 0, 5, 1.8), e(id as string, 200, t as number, 2.5)]);
-    const s = sweepSummary('lr-code', sweep, evals, ['r8-1']);
+    const s = sweepSummary('lr-code', sweep, [{ evals, diverged: ['r8-1'] }], [1], { noise: { target: 0.1 }, from: 'x' });
     expect(s.finals.map((f) => f.label)).toEqual(['Full FT @ 1e-3', 'Full FT @ 3e-3', 'LoRA r=8 @ 1e-2', 'LoRA r=8 @ 3e-2']);
     expect(s.baseline).toEqual({ targetLoss: 5, sourceLoss: 1.8 });
     expect(s.claims).toHaveLength(8);
-    // Best rates: full 3e-3 (1.7), LoRA 1e-2 (2.4; 3e-2 diverged), a ratio of 3.3.
-    expect(s.claims[6].measured).toContain("Full FT 3e-3 (at the top edge of its grid 1e-3–3e-3");
+    // Best rates: full 3e-3 (1.7), LoRA 1e-2 (2.4; 3e-2 diverged), a ratio of 3.3; full's on the grid's edge.
+    expect(s.claims[6].verdict).toBe('inconclusive');
+    expect(s.claims[6].measured).toContain('Full FT 3e-3, at the top edge of its grid 1e-3–3e-3');
     expect(s.claims[6].measured).toContain("LoRA's over full fine-tuning's: 3.3× for LoRA r=8");
     expect(s.claims[0].verdict).toBe('agrees');
   });
 
-  it("give a step its finding's sentence and verdict, probes only on disagreement", () => {
-    const s = experimentSummary('english-code', cfg, evals, {});
+  it("give a step its finding's sentence and verdict, probes unless it agrees or is not measured", () => {
+    const s = experimentSummary('english-code', cfg, three(evals), [1, 2, 3]);
     expect(stepMeasured(tourStep('learns-less')!, s)).toEqual({ text: s.claims[0].measured, verdict: 'agrees' });
     expect(stepMeasured(tourStep('setup')!, s).verdict).toBeNull();
-    expect([offersProbes('agrees'), offersProbes('disagrees'), offersProbes('mixed'), offersProbes('not-measured')]).toEqual([false, true, true, false]);
+    expect(['agrees', 'disagrees', 'mixed', 'within-noise', 'inconclusive', 'not-measured'].map((v) => offersProbes(v as never))).toEqual([false, true, true, true, true, false]);
   });
 });
 
@@ -170,7 +184,7 @@ describe('the results file', () => {
 
   it('rejects a file that is not one', () => {
     const good = file();
-    expect(() => parseTourResults({ ...good, version: 2 })).toThrow(/not valid \(version/);
+    expect(() => parseTourResults({ ...good, version: 3 })).toThrow(/not valid \(version/);
     const run = Object.values(good.runs)[0];
     expect(() => parseTourResults({ ...good, runs: { x: { ...run, claims: run.claims.slice(1) } } })).toThrow(/runs\.x\.claims/);
     expect(() => parseTourResults('<html>')).toThrow(/not valid/);

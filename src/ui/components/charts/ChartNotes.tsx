@@ -2,11 +2,15 @@
 // paper's figure at 7B, computed by runClaims from the run on screen (its methods, evaluations and
 // divergences), so no sentence here can disagree with the charts beside it. Before the run has
 // trained and been evaluated, it says what will be measured and claims nothing.
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { claimMethodsOf, runClaims } from '../../../experiment/analysis/claims';
+import { BASE_FACTS } from '../../../experiment/bases';
 import type { ExperimentConfig } from '../../../experiment/config';
+import { judgeFor } from '../../../experiment/tour/results';
 import { useExperiment } from '../../store/experiment';
-import { ClaimList, PaperSource } from './ClaimList';
+import { loadTourResults, useTour } from '../../store/tour';
+import { ClaimList, PaperSource, VerdictRule } from './ClaimList';
 
 export { PAPER_URL } from './ClaimList';
 
@@ -28,11 +32,18 @@ function Plan({ config }: { config: ExperimentConfig | null }) {
 export function ChartNotes() {
   const s = useExperiment(useShallow((x) => ({ config: x.config, evals: x.evals, diverged: x.diverged })));
   const trained = s.config !== null && s.evals.some((e) => e.step > 0);
-  const claims = trained ? runClaims(claimMethodsOf(s.config!), s.evals, s.diverged) : [];
+  const results = useTour((x) => x.results);
+  // A one-seed run is judged against the shipped seed runs' noise: load their summary once a run has trained.
+  useEffect(() => {
+    if (trained) void loadTourResults();
+  }, [trained]);
+  const judge = s.config ? judgeFor(results, 'experiment', s.config) : undefined;
+  const claims = trained ? runClaims(claimMethodsOf(s.config!), [{ evals: s.evals, diverged: s.diverged }], judge, BASE_FACTS[s.config!.base]?.dModel) : [];
   return (
     <aside className="ll-notes ll-findings" aria-labelledby="ll-notes-title" data-testid="run-findings">
       <h3 id="ll-notes-title">What this run shows</h3>
       {!trained ? <Plan config={s.config} /> : <ClaimList claims={claims} scope="run" />}
+      <VerdictRule />
       <PaperSource />
     </aside>
   );

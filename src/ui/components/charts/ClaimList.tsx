@@ -2,13 +2,18 @@
 // at 7B, shared by the run's and the sweep's findings boxes (the claims themselves come from
 // runClaims / sweepClaims), plus the source line under it.
 import type { Claim, Verdict } from '../../../experiment/analysis/claims';
+import { VERDICT_RULE } from '../../../experiment/analysis/noise';
 
 export const PAPER_URL = 'https://arxiv.org/abs/2405.09673';
 
-const VERDICT: Record<Exclude<Verdict, 'not-measured'>, string> = {
+/** The verdict chip's words (the claim's sentence never repeats them). */
+export const VERDICT_LABEL: Record<Verdict, string> = {
   agrees: 'Agrees with the paper',
   disagrees: 'Disagrees with the paper',
   mixed: 'Mixed',
+  'within-noise': 'Within noise at this scale',
+  inconclusive: 'Inconclusive',
+  'not-measured': 'Not measured',
 };
 
 /** `scope` names what was measured ("run", "sweep") in the not-measured verdict. */
@@ -18,12 +23,22 @@ export function ClaimList({ claims, scope }: { claims: readonly Claim[]; scope: 
       {claims.map((c) => (
         <li key={`${c.finding}-${c.title}`} data-verdict={c.verdict} data-finding={c.finding}>
           <b>Finding {c.finding}: {c.title}.</b>{' '}
-          <span className={`ll-verdict ll-${c.verdict}`}>{c.verdict === 'not-measured' ? `Not measured by this ${scope}` : VERDICT[c.verdict]}.</span>{' '}
+          <span className={`ll-verdict ll-${c.verdict}`}>{c.verdict === 'not-measured' ? `Not measured by this ${scope}` : VERDICT_LABEL[c.verdict]}.</span>{' '}
           {c.measured}
           <br /><span className="ll-paper">Paper (7B): {c.paper}</span>
         </li>
       ))}
     </ul>
+  );
+}
+
+/** "How verdicts are decided": the noise rule in words, folded away until asked for. */
+export function VerdictRule() {
+  return (
+    <details className="ll-verdict-rule" data-testid="verdict-rule">
+      <summary>How verdicts are decided</summary>
+      <p className="ll-hint">{VERDICT_RULE}</p>
+    </details>
   );
 }
 

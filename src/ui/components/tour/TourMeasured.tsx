@@ -7,16 +7,14 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Verdict } from '../../../experiment/analysis/claims';
 import { baseLabel } from '../../../experiment/bases';
 import {
-  configHash, experimentSummary, hashConfig, offersProbes, stepMeasured, sweepSummary, type RunSummary,
+  configHash, experimentSummary, hashConfig, judgeFor, offersProbes, stepMeasured, sweepSummary, type RunSummary,
 } from '../../../experiment/tour/results';
 import { TOUR_RUNS, type TourProbe, type TourRun, type TourStep } from '../../../experiment/tour/steps';
 import { useExperiment } from '../../store/experiment';
 import { useSweep } from '../../store/sweep';
 import { useTour } from '../../store/tour';
+import { VERDICT_LABEL } from '../charts/ClaimList';
 
-const VERDICT: Record<Verdict, string> = {
-  agrees: 'Agrees with the paper', disagrees: 'Disagrees with the paper', mixed: 'Agrees in part', 'not-measured': 'Not measured',
-};
 
 /** “small” (820k parameters, d_model 128, 4 layers, pretrained 1400 steps), or the quoted name of another base. */
 function baseWords(name: string): string {
@@ -31,12 +29,14 @@ type Yours = { summary: RunSummary; exact: boolean } | { training: string } | nu
 function useYours(run: TourRun): Yours {
   const x = useExperiment(useShallow((s) => ({ config: s.config, evals: s.evals, diverged: s.diverged, state: s.state, step: s.step })));
   const w = useSweep(useShallow((s) => ({ sweep: s.sweep, evals: s.evals, diverged: s.diverged, state: s.state, progress: s.progress })));
+  const results = useTour((s) => s.results);
   return useMemo(() => {
     if (run.kind === 'experiment') {
       if (!x.config) return null;
       if (x.state === 'running' || x.state === 'paused') return { training: `Your run is training (step ${x.step} of ${x.config.steps}); its numbers replace these when it finishes.` };
       if (x.state !== 'done') return null;
-      return { summary: experimentSummary('yours', x.config, x.evals, x.diverged), exact: hashConfig('experiment', x.config) === configHash(run) };
+      const summary = experimentSummary('yours', x.config, [{ evals: x.evals, diverged: x.diverged }], [x.config.seed], judgeFor(results, 'experiment', x.config));
+      return { summary, exact: hashConfig('experiment', x.config) === configHash(run) };
     }
     if (!w.sweep) return null;
     if (w.state === 'running' || w.state === 'paused') {
@@ -44,13 +44,21 @@ function useYours(run: TourRun): Yours {
       return { training: `Your sweep is training${pct}; its numbers replace these when it finishes.` };
     }
     if (w.state !== 'done') return null;
-    return { summary: sweepSummary('yours', w.sweep, w.evals, Object.keys(w.diverged)), exact: hashConfig('sweep', w.sweep) === configHash(run) };
-  }, [run, x, w]);
+    const summary = sweepSummary('yours', w.sweep, [{ evals: w.evals, diverged: Object.keys(w.diverged) }], [w.sweep.seed], judgeFor(results, 'sweep', w.sweep));
+    return { summary, exact: hashConfig('sweep', w.sweep) === configHash(run) };
+  }, [run, x, w, results]);
 }
+
+const PROBE_LEAD = {
+  disagrees: 'Here the toy scale disagrees with the paper.',
+  mixed: 'Here the toy scale agrees with the paper only in part.',
+  'within-noise': 'Here the differences are within the seed-to-seed noise: this scale cannot tell.',
+  inconclusive: 'Here the grid cannot tell.',
+} as const;
 
 function Verdict({ verdict }: { verdict: Verdict | null }) {
   if (!verdict) return null;
-  return <span className={`ll-verdict ll-${verdict}`} data-testid="tour-verdict">{VERDICT[verdict]}.</span>;
+  return <span className={`ll-verdict ll-${verdict}`} data-testid="tour-verdict">{VERDICT_LABEL[verdict]}.</span>;
 }
 
 function Probe({ probe, step, onRun, busy }: { probe: TourProbe; step: TourStep; onRun: (r: TourRun) => void; busy: string }) {
@@ -87,7 +95,9 @@ export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r:
     source = (
       <>
         Fine-tuned from the base model {baseWords(stored.base)}; measured by <code>{results.generatedBy}</code> on {results.device}, {results.generatedAt.slice(0, 10)}
-        {stored.seconds ? ` (${Math.round(stored.seconds / 60)} min)` : ''}. Your own run replaces these numbers when it finishes.
+        {stored.seconds ? ` (${Math.round(stored.seconds / 60)} min${stored.seeds.length > 1 ? ` for ${stored.seeds.length} seeds` : ''})` : ''}.
+        {stored.legacy ? ' One seed, measured before verdicts were judged against seed-to-seed noise: these sentences follow the earlier rule until the run is re-measured with three seeds.' : ''}
+        {' '}Your own run replaces these numbers when it finishes.
       </>
     );
   } else if (results) {
@@ -107,7 +117,7 @@ export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r:
       {m && offersProbes(m.verdict) && step.probes.length > 0 && (
         <section className="ll-tour-probes" aria-label="Experiments that probe why">
           <p>
-            <b>{m.verdict === 'disagrees' ? 'Here the toy scale disagrees with the paper.' : 'Here the toy scale agrees with the paper only in part.'}</b>{' '}
+            <b>{PROBE_LEAD[m.verdict as keyof typeof PROBE_LEAD] ?? ''}</b>{' '}
             Experiments that probe why:
           </p>
           <ul>{step.probes.map((p) => <Probe key={p.run} probe={p} step={step} onRun={onRun} busy={busy} />)}</ul>
