@@ -11,7 +11,7 @@ import { runActions } from '../store/client';
 import { RunHistory } from './RunHistory';
 import { StorageBanner } from './StorageBanner';
 import { ExportPanel } from './export/ExportPanel';
-import { setForm, useExperiment } from '../store/experiment';
+import { isOtherViewQuery, setForm, useExperiment } from '../store/experiment';
 import { PAPER_URL } from './charts/ChartNotes';
 import { MetricCharts } from './charts/MetricCharts';
 import { GenerationPanel } from './analysis/GenerationPanel';
@@ -49,8 +49,11 @@ export function ExperimentPanel() {
   const ownText = useCustomTexts((x) => (config.target.domain === 'custom' ? x.texts[config.target.sha256] : undefined));
 
   // The URL always holds the experiment (only values that differ from the preset); replaceState
-  // so typing in a field does not add a history entry per keystroke.
+  // so typing in a field does not add a history entry per keystroke. Not once another view's query is
+  // in it: a tour step's link switches to the Sweep view (with its grid) in an effect that runs before
+  // this one, and the Sweep view reads that grid when it mounts.
   useEffect(() => {
+    if (isOtherViewQuery(window.location.search)) return;
     const url = `${window.location.pathname}?${withEmbedParams(encodeShare(config, preset, ownText), window.location.search).toString()}`;
     window.history.replaceState(null, '', url);
   }, [config, preset, ownText]);

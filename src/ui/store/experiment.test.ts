@@ -1,10 +1,11 @@
 // The experiment store shows one run: events of any other run (a stopped run's late step, eval
 // or state, or its error) are dropped, so a cleared or new chart is not refilled; a lost device
-// or a replaced Worker leaves the run paused with a resume offer only when a checkpoint exists.
+// or a replaced Worker leaves the run paused with a resume offer only when a checkpoint exists; a
+// link to another view (pretrain, sweep) is not read as an experiment link with false problems.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../experiment/config';
 import type { EvalPoint } from '../../experiment/protocol';
-import { applyEvent, clearExperiment, resetExperiment, useExperiment, workerLost } from './experiment';
+import { applyEvent, clearExperiment, formFromUrl, resetExperiment, useExperiment, workerLost } from './experiment';
 
 const config = PRESETS['english-code'].config;
 const point = (method: string, step: number): EvalPoint => ({ step, method, targetLoss: 3, sourceLoss: 2 });
@@ -72,5 +73,13 @@ describe('experiment store', () => {
     expect(s.error).toMatch(/base model "medium", which this page does not have/);
     expect(s.form.config.base).toBe('base');
     expect(s.evals).toHaveLength(1);
+  });
+
+  it("reads another view's link (pretrain, sweep) as no experiment, with no link problems", () => {
+    for (const q of ['?view=pretrain', '?view=sweep&v=1&preset=regularizers-code', '?view=bench', '?view=diagnostics&tour=setup']) {
+      expect(formFromUrl(q), q).toEqual({ preset: 'english-code', config, linkProblems: [] });
+    }
+    expect(formFromUrl('?v=1&preset=english-code&steps=3').config.steps).toBe(3);
+    expect(formFromUrl('?steps=3').linkProblems).toEqual(['the link has no version (v); reading it as v=1', 'the link names no preset; using english-code']);
   });
 });

@@ -55,11 +55,19 @@ export interface ExperimentState {
   storage: { ok: boolean; message: string };
 }
 
+/** Views whose links hold their own settings (ViewTabs' `view=`), never an experiment's. */
+const OTHER_VIEWS: ReadonlySet<string> = new Set(['sweep', 'pretrain', 'bench', 'diagnostics']);
+
+/** Whether a query is another view's (then it holds no experiment, and the experiment must not overwrite it). */
+export function isOtherViewQuery(q: string): boolean {
+  return OTHER_VIEWS.has(new URLSearchParams(q).get('view') ?? '');
+}
+
 /** The experiment in the page's URL (or the default preset), with any problems in the link. */
-function formFromUrl(): FormState {
-  const q = typeof window === 'undefined' ? '' : window.location.search;
-  // A link with only the page's own parameters (a tour step, embed mode) carries no experiment.
-  if ([...new URLSearchParams(q).keys()].every((k) => PAGE_PARAMS.has(k))) {
+export function formFromUrl(q: string = typeof window === 'undefined' ? '' : window.location.search): FormState {
+  // A link with only the page's own parameters (a tour step, embed mode) carries no experiment, and a link to
+  // another view carries that view's settings: read as an experiment, they would be false "link problems".
+  if ([...new URLSearchParams(q).keys()].every((k) => PAGE_PARAMS.has(k)) || isOtherViewQuery(q)) {
     return { preset: DEFAULT_PRESET, config: PRESETS[DEFAULT_PRESET].config, linkProblems: [] };
   }
   const { preset, config, problems } = decodeShare(q);
