@@ -17,6 +17,7 @@ import {
   configHash, experimentSummary, hashConfig, parseTourResults, sweepSummary, TOUR_RESULTS_PATH, TOUR_RESULTS_VERSION,
   type MeasuredRun, type TourResults,
 } from '../experiment/tour/results';
+import { withFindingsTable } from '../experiment/tour/readme-table';
 import { measuredRuns, seededRun, type TourRun } from '../experiment/tour/steps';
 
 const HELP = `Usage: npm run tour-results [-- options]
@@ -183,6 +184,9 @@ async function main() {
   parseTourResults(JSON.parse(JSON.stringify(results)));
   writeFileSync(a.out!, `${JSON.stringify(results, null, 1)}\n`);
   console.log(`wrote ${a.out} (${Object.keys(runs).length} runs)`);
+  // The README's findings table is generated from the same file, so the two cannot disagree.
+  writeFileSync('README.md', withFindingsTable(readFileSync('README.md', 'utf8'), results));
+  console.log('rewrote the findings table in README.md');
 }
 
 main().then(

@@ -12,6 +12,7 @@ import {
   canonicalJson, configHash, experimentSummary, hashConfig, offersProbes, parseTourResults, setupSentence, staleRuns,
   stepMeasured, sweepSummary, tourProblems, type TourResults,
 } from './results';
+import { findingsTable, withFindingsTable } from './readme-table';
 import { measuredRuns, TOUR_RUNS, TOUR_STEPS, tourStep } from './steps';
 
 /** Charts each view draws (data-chart of MetricCharts/TrainingCharts and SweepCharts). */
@@ -195,5 +196,23 @@ describe('the results file', () => {
     const id = measuredRuns()[0].id;
     expect(staleRuns({ ...r, runs: { ...r.runs, [id]: { ...r.runs[id], configHash: '0'.repeat(64) } } }, BASES)).toEqual([id]);
     expect(staleRuns(r, { ...BASES, small: '1'.repeat(64) })).toEqual(['lr-code-small']);
+  });
+});
+
+describe("the README's findings table", () => {
+  it('is exactly what the results file generates (run npm run tour-results to rewrite it)', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const results = parseTourResults(JSON.parse(readFileSync(new URL('../../../public/tour/results.json', import.meta.url), 'utf8')));
+    expect(readme).toContain(findingsTable(results));
+    expect(withFindingsTable(readme, results)).toBe(readme);
+  });
+
+  it('rewrites a README whose table was edited by hand', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const results = parseTourResults(JSON.parse(readFileSync(new URL('../../../public/tour/results.json', import.meta.url), 'utf8')));
+    const row = findingsTable(results).split('\n').find((l) => l.startsWith('| 1 '))!;
+    const edited = readme.replace(row, row.replace(/\d\.\d\d/, '9.99'));
+    expect(edited).not.toBe(readme);
+    expect(withFindingsTable(edited, results)).toBe(readme);
   });
 });
