@@ -22,6 +22,7 @@ import { StatusTable } from './charts/StatusTable';
 import { MethodList } from './controls/MethodList';
 import { SharedSettings, type Update } from './controls/SharedSettings';
 import { useCustomTexts } from './controls/CustomTextState';
+import { domainName, setupDescription } from './controls/setup-text';
 import './controls/panel.css';
 
 function parseExperimentSafe(input: unknown): ExperimentConfig | null {
@@ -30,15 +31,6 @@ function parseExperimentSafe(input: unknown): ExperimentConfig | null {
   } catch {
     return null;
   }
-}
-
-/** How the charts' explanations name a domain. */
-function domainName(d: ExperimentConfig['target']): string {
-  if (d.domain === 'custom') return `your text “${d.name}”`;
-  if (d.domain === 'code') return 'code';
-  if (d.domain === 'math') return 'math problems';
-  const g = d.genres ?? [];
-  return g.length ? `English (${g.join(', ')})` : 'English';
 }
 
 export function ExperimentPanel() {
@@ -105,7 +97,7 @@ export function ExperimentPanel() {
         </p>
       </div>
       <div className="ll-controls" role="group" aria-label="Settings">
-        <p className="ll-hint">{PRESETS[preset].description}</p>
+        <p className="ll-hint" data-testid="setup-description">{setupDescription(preset, config)}</p>
         {running && <p className="ll-hint"><b>Settings are locked while training runs.</b> Pause or stop to edit; changes apply at the next Start.</p>}
         <fieldset className="ll-bare" disabled={running}>
           <details className="ll-group" open={groupsOpen}>
