@@ -22,6 +22,7 @@ import { StatusTable } from './charts/StatusTable';
 import { MethodList } from './controls/MethodList';
 import { SharedSettings, type Update } from './controls/SharedSettings';
 import { useCustomTexts } from './controls/CustomTextState';
+import { runStatusText } from './status-text';
 import { domainName, setupDescription } from './controls/setup-text';
 import './controls/panel.css';
 
@@ -35,7 +36,7 @@ function parseExperimentSafe(input: unknown): ExperimentConfig | null {
 
 export function ExperimentPanel() {
   const { preset, config, linkProblems } = useExperiment((x) => x.form);
-  const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config, resumable: x.resumable, compare: x.compare, devicePeak: x.devicePeak })));
+  const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config, resumable: x.resumable, compare: x.compare, devicePeak: x.devicePeak, pending: x.pending })));
 
   // The student's own target text, when the page holds it: a small one goes into the link, and Start sends it.
   const ownText = useCustomTexts((x) => (config.target.domain === 'custom' ? x.texts[config.target.sha256] : undefined));
@@ -85,14 +86,14 @@ export function ExperimentPanel() {
         </div>
         <div className="ll-runbar">
           <button type="button" onClick={() => runActions.start(config, preset, ownText)} disabled={running}>Start</button>
-          <button type="button" onClick={runActions.pause} disabled={!running}>Pause</button>
-          <button type="button" onClick={runActions.resume} disabled={s.state !== 'paused'}>Resume</button>
-          <button type="button" onClick={runActions.stepOnce} disabled={s.state !== 'paused' || s.resumable !== null}>Step once</button>
-          <button type="button" onClick={runActions.stop} disabled={!running && s.state !== 'paused'}>Stop</button>
+          <button type="button" onClick={runActions.pause} disabled={!running || s.pending !== null}>Pause</button>
+          <button type="button" onClick={runActions.resume} disabled={s.state !== 'paused' || s.pending !== null}>Resume</button>
+          <button type="button" onClick={runActions.stepOnce} disabled={s.state !== 'paused' || s.resumable !== null || s.pending !== null}>Step once</button>
+          <button type="button" onClick={runActions.stop} disabled={(!running && s.state !== 'paused') || s.pending === 'stopping'}>Stop</button>
           <button type="button" onClick={runActions.reset} disabled={s.state === 'idle'}>Reset</button>
         </div>
-        <p className="ll-status" role="status" aria-live="polite" data-state={s.state}>
-          {s.state === 'idle' ? 'Ready: press Start to train every method.' : `${s.state} at step ${s.step}${s.config ? ` of ${s.config.steps}` : ''}.`}
+        <p className="ll-status" role="status" aria-live="polite" data-state={s.state} data-pending={s.pending ?? undefined}>
+          {runStatusText(s.state, s.step, s.config?.steps ?? null, s.pending)}
           {s.error ? ` ${s.error}` : ''}
         </p>
       </div>

@@ -8,6 +8,7 @@ import type { SavedBaseManifest } from '../../experiment/saved-bases';
 import { baseLabel } from '../../experiment/bases';
 import { isSavedBaseName } from '../../experiment/saved-bases';
 import { PRETRAIN_TAB_DEFAULTS, savedBaseLabel, type PretrainSettings } from '../../experiment/tab-pretrain';
+import type { Pending } from './experiment';
 
 export interface PretrainPoint {
   step: number;
@@ -30,16 +31,23 @@ export interface PretrainState {
   lastSaved: SavedBaseManifest | null;
   /** The pretraining on screen: events of any other (a stopped run's late step or state) are dropped. */
   activeRunId: string | null;
+  /** Pause or Stop was pressed and the Worker has not yet said the pretraining left 'running'. */
+  pending: Pending;
 }
 
 export const PRETRAIN_EVENTS = new Set<string>(['pretrain-event', 'pretrain-state', 'pretrain-saved', 'bases', 'pretrain-error'] satisfies Array<PretrainWorkerEvent['type']>);
 
-const run = { state: 'idle' as const, params: null, points: [], samples: [], step: 0, tokensPerSecond: 0, seconds: 0, error: '', lastSaved: null, activeRunId: null };
+const run = { state: 'idle' as const, params: null, points: [], samples: [], step: 0, tokensPerSecond: 0, seconds: 0, error: '', lastSaved: null, activeRunId: null, pending: null };
 
 export const usePretrain = create<PretrainState>(() => ({ settings: PRETRAIN_TAB_DEFAULTS, saved: [], ...run }));
 
 export function setPretrainSettings(s: Partial<PretrainSettings>): void {
   usePretrain.setState((x) => ({ settings: { ...x.settings, ...s } }));
+}
+
+/** Pause or Stop was pressed: shown at once, until the Worker's next state (not 'running'). */
+export function markPretrainPending(pending: Exclude<Pending, null>): void {
+  usePretrain.setState({ pending });
 }
 
 /** A new pretraining on screen, about to start: only events tagged with `runId` are shown from now on. */
@@ -62,7 +70,7 @@ export function applyPretrainEvent(e: PretrainWorkerEvent): void {
       break;
     }
     case 'pretrain-state':
-      set({ state: e.state });
+      set((s) => ({ state: e.state, pending: e.state === 'running' ? s.pending : null }));
       break;
     case 'pretrain-saved':
       set({ lastSaved: e.manifest });

@@ -8,14 +8,14 @@ import type { ExperimentConfig } from '../../experiment/config';
 import type { AnalysisCommand, AnalysisEvent, SweepWorkerEvent, WorkerCommand, WorkerEvent } from '../../experiment/protocol';
 import type { SweepConfig } from '../../experiment/sweep';
 import type { DebugFault } from '../../experiment/protocol';
-import { applyEvent, clearExperiment, removeCompare, resetExperiment, useExperiment, workerLost } from './experiment';
-import { applySweepEvent, resetSweep, useSweep } from './sweep';
+import { applyEvent, clearExperiment, markPending, removeCompare, resetExperiment, useExperiment, workerLost } from './experiment';
+import { applySweepEvent, markSweepPending, resetSweep, useSweep } from './sweep';
 import { ANALYSIS_EVENTS, applyAnalysisEvent, markBusy, useAnalysis } from './analysis';
 import { applyBenchEvent, BENCH_EVENTS, benchLost, markBenchRunning } from './bench';
 import type { BenchEvent } from '../../experiment/protocol';
 import type { KernelVariantSettings } from '../../experiment/kernel-settings';
 import { loadKernelVariants, storeKernelVariants } from './kernel-variants';
-import { applyPretrainEvent, PRETRAIN_EVENTS, resetPretrain, usePretrain } from './base-training';
+import { applyPretrainEvent, markPretrainPending, PRETRAIN_EVENTS, resetPretrain, usePretrain } from './base-training';
 import type { PretrainWorkerEvent } from '../../experiment/protocol';
 import type { PretrainSettings } from '../../experiment/tab-pretrain';
 
@@ -165,7 +165,11 @@ export const runActions = {
     ensureDevicePeak();
     send({ type: 'start', config, preset, runId, ...(customText ? { customText } : {}) });
   },
-  pause: () => send({ type: 'pause' }),
+  // Pause and Stop say so on the page at once; the Worker's next state clears it (it finishes the work in hand first).
+  pause(): void {
+    markPending('pausing');
+    send({ type: 'pause' });
+  },
   resume(): void {
     const { resumable } = useExperiment.getState();
     ensureDevicePeak();
@@ -173,7 +177,10 @@ export const runActions = {
     else send({ type: 'resume' });
   },
   stepOnce: () => send({ type: 'step-once' }),
-  stop: () => send({ type: 'stop' }),
+  stop(): void {
+    markPending('stopping');
+    send({ type: 'stop' });
+  },
   listRuns: () => send({ type: 'list-runs' }),
   openRun: (id: string) => send({ type: 'open-run', id }),
   toggleCompare(id: string): void {
@@ -213,14 +220,20 @@ export const sweepActions = {
     resetSweep(id, sweep, preset);
     send({ type: 'sweep-start', sweep, preset, runId: id });
   },
-  pause: () => send({ type: 'sweep-pause' }),
+  pause(): void {
+    markSweepPending('pausing');
+    send({ type: 'sweep-pause' });
+  },
   resume(): void {
     const { resumable, id } = useSweep.getState();
     send({ type: 'sweep-resume', id: resumable ?? id ?? undefined });
   },
   /** Restores a saved sweep from its last checkpoint and trains on. */
   resumeSaved: (id: string) => send({ type: 'sweep-resume', id }),
-  stop: () => send({ type: 'sweep-stop' }),
+  stop(): void {
+    markSweepPending('stopping');
+    send({ type: 'sweep-stop' });
+  },
   list: () => send({ type: 'list-sweeps' }),
   open: (id: string) => send({ type: 'open-sweep', id }),
   delete: (id: string) => send({ type: 'delete-sweep', id }),
@@ -233,8 +246,14 @@ export const pretrainActions = {
     resetPretrain(runId);
     send({ type: 'pretrain-start', settings, runId });
   },
-  stop: () => send({ type: 'pretrain-stop' }),
-  pause: () => send({ type: 'pretrain-pause' }),
+  stop(): void {
+    markPretrainPending('stopping');
+    send({ type: 'pretrain-stop' });
+  },
+  pause(): void {
+    markPretrainPending('pausing');
+    send({ type: 'pretrain-pause' });
+  },
   resume: () => send({ type: 'pretrain-resume' }),
   list: () => send({ type: 'list-bases' }),
   delete: (id: string) => send({ type: 'delete-base', id }),

@@ -53,7 +53,12 @@ export interface ExperimentState {
   compare: SavedRun[];
   /** Whether results are kept (IndexedDB usable and not full): about the tab, not a run, so Start and Reset keep it. */
   storage: { ok: boolean; message: string };
+  /** Pause or Stop was pressed and the Worker has not yet said the run left 'running' (it finishes the work in hand). */
+  pending: Pending;
 }
+
+/** What the page asked of a training that the Worker has not confirmed yet. */
+export type Pending = 'pausing' | 'stopping' | null;
 
 /** Views whose links hold their own settings (ViewTabs' `view=`), never an experiment's. */
 const OTHER_VIEWS: ReadonlySet<string> = new Set(['sweep', 'pretrain', 'bench', 'diagnostics']);
@@ -76,7 +81,7 @@ export function formFromUrl(q: string = typeof window === 'undefined' ? '' : win
 
 const initial: Omit<ExperimentState, 'form' | 'storage'> = {
   config: null, methods: [], evals: [], lastStep: {}, diverged: {}, state: 'idle', step: 0, adapter: '', devicePeak: null, error: '',
-  runs: [], activeRunId: null, resumable: null, checkpointStep: null, compare: [],
+  runs: [], activeRunId: null, resumable: null, checkpointStep: null, compare: [], pending: null,
 };
 
 export const useExperiment = create<ExperimentState>(() => ({ ...initial, form: formFromUrl(), storage: { ok: true, message: '' } }));
@@ -84,6 +89,11 @@ export const useExperiment = create<ExperimentState>(() => ({ ...initial, form: 
 /** Sets the form's settings (the link problems of the opening link stay until the page reloads). */
 export function setForm(preset: string, config: ExperimentConfig): void {
   useExperiment.setState((s) => ({ form: { ...s.form, preset, config } }));
+}
+
+/** Pause or Stop was pressed: the page says so at once, until the Worker's next state (not 'running') arrives. */
+export function markPending(pending: Exclude<Pending, null>): void {
+  useExperiment.setState({ pending });
 }
 
 /** A new run on screen, about to start: only events tagged with `runId` are shown from now on. */
@@ -109,7 +119,7 @@ export function workerLost(why: string): void {
     if (s.state !== 'idle') useExperiment.setState({ error: why });
     return;
   }
-  useExperiment.setState(interruption(s, `${why} The Worker was restarted.`));
+  useExperiment.setState({ ...interruption(s, `${why} The Worker was restarted.`), pending: null });
 }
 
 /** The run on screen was cut off: paused with a resume offer when it has a checkpoint, else stopped. */
@@ -151,13 +161,14 @@ export function applyEvent(e: WorkerEvent): void {
       set((s) => ({ diverged: { ...s.diverged, [e.method]: e.step } }));
       break;
     case 'state':
-      set({ state: e.state, step: e.step });
+      // A 'running' that crosses a Pause on its way (the loop starting) leaves "pausing…" on screen.
+      set((s) => ({ state: e.state, step: e.step, pending: e.state === 'running' ? s.pending : null }));
       break;
     case 'error':
       if (e.runId !== undefined && e.runId !== shown) break;
       // An error about no run in particular (a GPU error, a failed list) does not end the run on screen, and a
       // failed resume (another tab holds the run, no checkpoint) leaves it as it was: paused, ready to try again.
-      set((s) => (e.runId === undefined || (s.state === 'paused' && s.resumable) ? { error: e.message } : { state: 'error', error: e.message }));
+      set((s) => (e.runId === undefined || (s.state === 'paused' && s.resumable) ? { error: e.message } : { state: 'error', error: e.message, pending: null }));
       break;
     case 'checkpoint-saved':
       set({ checkpointStep: e.step });
@@ -168,7 +179,7 @@ export function applyEvent(e: WorkerEvent): void {
         break;
       }
       set({
-        state: e.checkpointStep !== null ? 'paused' : 'stopped', error: e.message,
+        state: e.checkpointStep !== null ? 'paused' : 'stopped', error: e.message, pending: null,
         checkpointStep: e.checkpointStep, resumable: e.checkpointStep !== null ? { id: e.runId, checkpointStep: e.checkpointStep } : null,
       });
       break;
@@ -197,7 +208,7 @@ export function applyEvent(e: WorkerEvent): void {
       set((s) => ({
         config: r.config, methods: r.methods, evals: r.evals, lastStep: {}, diverged: r.diverged ?? {}, step: r.step, error,
         state: resumable ? 'paused' : interrupted ? 'stopped' : r.state,
-        activeRunId: r.id, resumable, checkpointStep: r.checkpointStep,
+        activeRunId: r.id, resumable, checkpointStep: r.checkpointStep, pending: null,
         // The form takes the opened run's settings: one config on screen, and Copy link shares it.
         form: known ? { ...s.form, preset: r.preset in PRESETS ? r.preset : s.form.preset, config: r.config } : s.form,
       }));

@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { SavedSweep, SweepSummary } from '../../experiment/history';
 import type { EvalPoint, MethodInfo, RunState, SweepWorkerEvent } from '../../experiment/protocol';
 import type { SweepConfig, SweepEvent } from '../../experiment/sweep';
+import type { Pending } from './experiment';
 
 export interface SweepProgress {
   group: number;
@@ -32,11 +33,13 @@ export interface SweepState {
   saved: SweepSummary[];
   /** A reopened sweep that stopped before finishing and has a checkpoint to resume from. */
   resumable: string | null;
+  /** Pause or Stop was pressed and the Worker has not yet said the sweep left 'running'. */
+  pending: Pending;
 }
 
 const initial: SweepState = {
   id: null, sweep: null, preset: '', methods: [], evals: [], diverged: {}, progress: null, state: 'idle', error: '',
-  saved: [], resumable: null,
+  saved: [], resumable: null, pending: null,
 };
 
 export const useSweep = create<SweepState>(() => initial);
@@ -45,6 +48,11 @@ export const useSweep = create<SweepState>(() => initial);
 export function resetSweep(id: string, sweep: SweepConfig, preset: string): void {
   const { saved } = useSweep.getState();
   useSweep.setState({ ...initial, saved, id, sweep, preset, state: 'running' });
+}
+
+/** Pause or Stop was pressed: shown at once, until the Worker's next sweep state (not 'running'). */
+export function markSweepPending(pending: Exclude<Pending, null>): void {
+  useSweep.setState({ pending });
 }
 
 function progressOf(s: SavedSweep): SweepProgress | null {
@@ -70,7 +78,7 @@ function applyRunnerEvent(e: SweepEvent): void {
       set({ progress: { group: e.group, groups: e.groups, done: e.done, total: e.total, etaSeconds: e.etaSeconds } });
       break;
     case 'sweep-state':
-      set((s) => ({ state: e.state, resumable: null, progress: e.state === 'done' && s.progress ? { ...s.progress, done: s.progress.total, etaSeconds: 0 } : s.progress }));
+      set((s) => ({ state: e.state, resumable: null, pending: e.state === 'running' ? s.pending : null, progress: e.state === 'done' && s.progress ? { ...s.progress, done: s.progress.total, etaSeconds: 0 } : s.progress }));
       break;
     default:
       break;
@@ -99,13 +107,13 @@ export function applySweepEvent(e: SweepWorkerEvent): void {
         id: w.id, sweep: w.sweep, preset: w.preset, methods: w.methods, evals: w.evals, diverged: w.diverged, error: '',
         progress: progressOf(w),
         state: interrupted && e.resumable ? 'paused' : w.state === 'running' ? 'stopped' : w.state,
-        resumable: interrupted && e.resumable ? w.id : null,
+        resumable: interrupted && e.resumable ? w.id : null, pending: null,
       });
       break;
     }
     case 'sweep-error':
       // A sweep that can go on from its checkpoint (lost device, restarted Worker) waits paused for Resume.
-      set(e.resumeId ? { state: 'paused', error: e.message, resumable: e.resumeId } : { state: 'error', error: e.message });
+      set(e.resumeId ? { state: 'paused', error: e.message, resumable: e.resumeId, pending: null } : { state: 'error', error: e.message, pending: null });
       break;
   }
 }

@@ -9,6 +9,7 @@ import { PRESETS } from '../../../experiment/config';
 import type { SavedBaseManifest } from '../../../experiment/saved-bases';
 import { PRETRAIN_SIZES, pretrainSettingsSchema, savedBaseLabel, sizeLabel, SAMPLE_PROMPT } from '../../../experiment/tab-pretrain';
 import { NumberField } from '../../components/controls/NumberField';
+import { pendingWord } from '../../components/status-text';
 import { pretrainActions } from '../../store/client';
 import { setForm, useExperiment } from '../../store/experiment';
 import { setPretrainSettings, usePretrain } from '../../store/base-training';
@@ -101,13 +102,13 @@ function SavedBases() {
 export function PretrainView() {
   const s = usePretrain(useShallow((x) => ({
     settings: x.settings, state: x.state, step: x.step, params: x.params, samples: x.samples, error: x.error,
-    tokensPerSecond: x.tokensPerSecond, seconds: x.seconds,
+    tokensPerSecond: x.tokensPerSecond, seconds: x.seconds, pending: x.pending,
   })));
   useEffect(() => pretrainActions.list(), []);
   const paused = s.state === 'paused';
   const running = s.state === 'running' || paused;
   const status = running
-    ? `${paused ? 'Paused' : 'Pretraining'}: step ${s.step} of ${s.settings.steps}${s.params ? `, ${s.params.toLocaleString()} weights` : ''}, ${Math.round(s.tokensPerSecond)} bytes/s, ${s.seconds.toFixed(0)} s.`
+    ? `${pendingWord(s.pending) || (paused ? 'Paused' : 'Pretraining')}: step ${s.step} of ${s.settings.steps}${s.params ? `, ${s.params.toLocaleString()} weights` : ''}, ${Math.round(s.tokensPerSecond)} bytes/s, ${s.seconds.toFixed(0)} s.`
     : STATUS[s.state];
   return (
     <section className="ll-panel ll-pretrain" aria-labelledby="pretrain-title">
@@ -121,12 +122,12 @@ export function PretrainView() {
       <div className="ll-toolbar">
         <div className="ll-runbar">
           <button type="button" onClick={() => pretrainActions.start(s.settings)} disabled={running}>Start</button>
-          <button type="button" onClick={paused ? pretrainActions.resume : pretrainActions.pause} disabled={!running}>
+          <button type="button" onClick={paused ? pretrainActions.resume : pretrainActions.pause} disabled={!running || s.pending !== null}>
             {paused ? 'Resume' : 'Pause'}
           </button>
-          <button type="button" onClick={pretrainActions.stop} disabled={!running}>Stop</button>
+          <button type="button" onClick={pretrainActions.stop} disabled={!running || s.pending === 'stopping'}>Stop</button>
         </div>
-        <p className="ll-status" role="status" aria-live="polite" data-state={s.state}>
+        <p className="ll-status" role="status" aria-live="polite" data-state={s.state} data-pending={s.pending ?? undefined}>
           {status}{s.error ? ` ${s.error}` : ''}
         </p>
       </div>

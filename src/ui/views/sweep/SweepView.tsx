@@ -14,8 +14,9 @@ import { PAGE_PARAMS } from '../../../experiment/share';
 import { decodeSweepShare, encodeSweepShare } from '../../../experiment/sweep-share';
 import { withEmbedParams } from '../../embed';
 import { sweepActions } from '../../store/client';
-import { useExperiment } from '../../store/experiment';
+import { useExperiment, type Pending } from '../../store/experiment';
 import { useSweep } from '../../store/sweep';
+import { pendingWord } from '../../components/status-text';
 import { Findings } from './Findings';
 import { GridEditor, type UpdateSweep } from './GridEditor';
 import { baseLosses, familyColors, fmtEta, sweepVaries } from './model';
@@ -56,7 +57,8 @@ function ProgressBar() {
   );
 }
 
-function statusText(state: string, error: string): string {
+function statusText(state: string, error: string, pending: Pending): string {
+  if (pending && (state === 'running' || state === 'paused')) return `${pendingWord(pending)} The sweep finishes the step in hand first.${error ? ` ${error}` : ''}`;
   const text: Record<string, string> = {
     idle: 'Ready: press Start to train every run of the grid.',
     running: 'Training the sweep…',
@@ -74,7 +76,7 @@ export function SweepView() {
   const [sweep, setSweep] = useState<SweepConfig>(initial.sweep);
   const [linkProblems] = useState(initial.problems);
   const [copied, setCopied] = useState('');
-  const s = useSweep(useShallow((x) => ({ sweep: x.sweep, evals: x.evals, diverged: x.diverged, state: x.state, error: x.error, resumable: x.resumable })));
+  const s = useSweep(useShallow((x) => ({ sweep: x.sweep, evals: x.evals, diverged: x.diverged, state: x.state, error: x.error, resumable: x.resumable, pending: x.pending })));
   const runState = useExperiment((x) => x.state);
 
   useEffect(() => {
@@ -138,14 +140,14 @@ export function SweepView() {
         </div>
         <div className="ll-runbar">
           <button type="button" onClick={() => sweepActions.start(sweep, preset)} disabled={running}>Start</button>
-          <button type="button" onClick={sweepActions.pause} disabled={!running}>Pause</button>
-          <button type="button" onClick={sweepActions.resume} disabled={s.state !== 'paused'}>Resume</button>
+          <button type="button" onClick={sweepActions.pause} disabled={!running || s.pending !== null}>Pause</button>
+          <button type="button" onClick={sweepActions.resume} disabled={s.state !== 'paused' || s.pending !== null}>Resume</button>
           {/* A reopened sweep is not in the Worker's memory: nothing to stop; Resume restores it from its checkpoint. */}
-          <button type="button" onClick={sweepActions.stop} disabled={(!running && s.state !== 'paused') || s.resumable !== null}>Stop</button>
+          <button type="button" onClick={sweepActions.stop} disabled={(!running && s.state !== 'paused') || s.resumable !== null || s.pending === 'stopping'}>Stop</button>
           <button type="button" onClick={copyLink}>Copy link</button>
           {copied && <span data-testid="copied">{copied}</span>}
         </div>
-        <p className="ll-status" role="status" aria-live="polite" data-state={s.state}>{statusText(s.state, s.error)}</p>
+        <p className="ll-status" role="status" aria-live="polite" data-state={s.state} data-pending={s.pending ?? undefined}>{statusText(s.state, s.error, s.pending)}</p>
       </div>
       <div className="ll-controls">
         {info && <p className="ll-hint">{info.description} <b>Findings {info.findings.join(', ')}.</b></p>}
