@@ -205,3 +205,13 @@ export function decodeSweepShare(query: string): SharedSweep {
     return fallback(DEFAULT_SWEEP_PRESET, problems);
   }
 }
+
+/**
+ * The grid a page's query holds: the default sweep preset, with no problems, when it holds only the
+ * page's own parameters (`view`, a tour step, embed mode), so an empty Sweep view reads as the default.
+ */
+export function sweepFromQuery(query: string): SharedSweep {
+  const keys = [...new URLSearchParams(query).keys()];
+  if (keys.every((k) => k === 'view' || PAGE_PARAMS.has(k))) return fallback(DEFAULT_SWEEP_PRESET, []);
+  return decodeSweepShare(query);
+}

@@ -15,7 +15,7 @@ import { SweepView } from './views/sweep/SweepView';
 import { BenchView } from './views/bench/BenchView';
 import { PretrainView } from './views/basetab/PretrainView';
 import { TourPanel } from './components/tour/TourPanel';
-import { showTourRun, startTourRun } from './components/tour/start-run';
+import { loadTourRun, showTourRun, startTourRun } from './components/tour/start-run';
 import { useExperiment } from './store/experiment';
 import { useSweep } from './store/sweep';
 import { showView, ViewTabs, viewFromUrl, type View } from './views/sweep/ViewTabs';
@@ -72,6 +72,7 @@ export function App() {
             view={view}
             onView={(r) => showTourRun(r, showTab)}
             onRun={(r) => startTourRun(r, showTab)}
+            onLoad={(r) => loadTourRun(r, showTab)}
           />
         )}
         {ready && (

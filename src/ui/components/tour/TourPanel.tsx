@@ -1,13 +1,17 @@
 // The guided tour: a card above the experiment and sweep views with one step per finding (plus the
 // setup), each with its text, the paper's number at 7B, a button that configures and starts the
-// step's experiment or sweep, what to look at (those charts are outlined while the step is shown),
-// and what this playground measured. Closed, it is a one-line bar that starts or continues the tour.
+// step's experiment or sweep (asking first when that would change settings the student set), what
+// to look at (those charts are outlined while the step is shown), and what this playground measured.
+// Closed, it is a one-line bar that starts or continues the tour.
 // The whole card carries `ll-tour`, which embed mode's `hide=tour` removes.
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { PAPER } from '../../../experiment/analysis/claims-text';
 import { TOUR_RUNS, TOUR_STEPS, type TourRun } from '../../../experiment/tour/steps';
 import { closeTour, gotoStep, loadTourResults, OPENED_BY_LINK, stepLink, syncTourUrl, useTour } from '../../store/tour';
+import type { View } from '../../views/sweep/ViewTabs';
+import { RunConfirm } from './RunConfirm';
+import { tourRunChanges } from './start-run';
 import { TourMeasured } from './TourMeasured';
 import './tour.css';
 
@@ -47,16 +51,29 @@ function ClosedBar() {
 
 interface Props {
   /** The view on screen, and a switch to the view of a step's run (as its tab would). */
-  view: string;
+  view: View;
   onView: (r: TourRun) => void;
+  /** Starts a step's run with its settings, or only puts them on screen. */
   onRun: (r: TourRun) => void;
+  onLoad: (r: TourRun) => void;
   /** Why the run buttons are disabled ('' when they are not). */
   busy: string;
 }
 
-export function TourPanel({ view, onView, onRun, busy }: Props) {
+export function TourPanel({ view, onView, onRun, onLoad, busy }: Props) {
   const { open, step: i } = useTour(useShallow((s) => ({ open: s.open, step: s.step })));
   const [copied, setCopied] = useState('');
+  // A run that would change settings the student set waits for their answer.
+  const [ask, setAsk] = useState<{ run: TourRun; changes: string[] } | null>(null);
+  const request = (r: TourRun) => {
+    const changes = tourRunChanges(r, view);
+    if (changes.length) setAsk({ run: r, changes });
+    else onRun(r);
+  };
+  const answer = (act: ((r: TourRun) => void) | null) => () => {
+    if (ask && act) act(ask.run);
+    setAsk(null);
+  };
   const step = TOUR_STEPS[i];
   useEffect(() => {
     void loadTourResults();
@@ -80,7 +97,10 @@ export function TourPanel({ view, onView, onRun, busy }: Props) {
       delete root.dataset.tourLook;
     };
   }, [open, step]);
-  useEffect(() => setCopied(''), [i]);
+  useEffect(() => {
+    setCopied('');
+    setAsk(null);
+  }, [i]);
   if (!open) return <ClosedBar />;
   const copy = () => {
     navigator.clipboard?.writeText(stepLink(step.id)).then(() => setCopied('Link copied'), () => setCopied(stepLink(step.id)));
@@ -110,7 +130,7 @@ export function TourPanel({ view, onView, onRun, busy }: Props) {
           {step.text.map((p) => <p key={p.slice(0, 40)}>{p}</p>)}
           <p className="ll-paper"><b>Paper (Llama-2-7B):</b> {step.finding === null ? SETUP_PAPER : PAPER[step.finding]}</p>
           <p className="ll-tour-run">
-            <button type="button" className="ll-primary" onClick={() => onRun(run)} disabled={busy !== ''} data-testid="tour-run">
+            <button type="button" className="ll-primary" onClick={() => request(run)} disabled={busy !== ''} data-testid="tour-run">
               Run this {run.kind}: {run.title}
             </button>{' '}
             <span className="ll-hint">{runSize(run)}{busy ? `. ${busy}` : ''}</span>
@@ -120,8 +140,9 @@ export function TourPanel({ view, onView, onRun, busy }: Props) {
             <button type="button" className="ll-link" onClick={() => showCharts(step.look.charts)}>Show me the chart</button>
           </p>
         </div>
-        <TourMeasured step={step} onRun={onRun} busy={busy} />
+        <TourMeasured step={step} onRun={request} busy={busy} />
       </div>
+      {ask && <RunConfirm {...ask} busy={busy} onStart={answer(onRun)} onLoad={answer(onLoad)} onCancel={answer(null)} />}
       <div className="ll-tour-foot">
         <button type="button" onClick={() => gotoStep(i - 1)} disabled={i === 0}>← Previous</button>
         <button type="button" onClick={() => gotoStep(i + 1)} disabled={i === TOUR_STEPS.length - 1}>Next →</button>

@@ -9,9 +9,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { bestPerFamily } from '../../../experiment/analysis/front';
 import { LIMITS } from '../../../experiment/config';
 import { cellResults, expandSweep, parseSweep, sweepGroups, type SweepConfig } from '../../../experiment/sweep';
-import { DEFAULT_SWEEP_PRESET, SWEEP_PRESETS } from '../../../experiment/sweep-presets';
-import { PAGE_PARAMS } from '../../../experiment/share';
-import { decodeSweepShare, encodeSweepShare } from '../../../experiment/sweep-share';
+import { SWEEP_PRESETS } from '../../../experiment/sweep-presets';
+import { encodeSweepShare, sweepFromQuery } from '../../../experiment/sweep-share';
 import { withEmbedParams } from '../../embed';
 import { sweepActions } from '../../store/client';
 import { useExperiment, type Pending } from '../../store/experiment';
@@ -35,12 +34,7 @@ function parseSweepSafe(input: unknown): SweepConfig | null {
 }
 
 /** The grid in the page's URL (the default preset when the link names none), with any problems in the link. */
-function fromUrl(): { preset: string; sweep: SweepConfig; problems: string[] } {
-  const q = window.location.search;
-  const keys = [...new URLSearchParams(q).keys()];
-  if (keys.every((k) => k === 'view' || PAGE_PARAMS.has(k))) return { preset: DEFAULT_SWEEP_PRESET, sweep: SWEEP_PRESETS[DEFAULT_SWEEP_PRESET].sweep, problems: [] };
-  return decodeSweepShare(q);
-}
+const fromUrl = () => sweepFromQuery(window.location.search);
 
 function ProgressBar() {
   const { progress, state } = useSweep(useShallow((s) => ({ progress: s.progress, state: s.state })));

@@ -18,6 +18,11 @@ const left: Record<View, string> = {
   experiment: '', sweep: '?view=sweep', pretrain: '?view=pretrain', bench: '?view=bench', diagnostics: '?view=diagnostics',
 };
 
+/** The query a view holds: the address bar's while it is shown, the one it left behind otherwise. */
+export function viewQuery(v: View, shown: View): string {
+  return v === shown ? window.location.search : left[v];
+}
+
 const TABS: ReadonlyArray<readonly [View, string]> = [
   ['experiment', 'Experiment'], ['sweep', 'Sweep'], ['pretrain', 'Pretrain'], ['bench', 'Benchmark'], ['diagnostics', 'Diagnostics'],
 ];
