@@ -67,6 +67,19 @@ export const SWEEP_PRESETS: Record<string, { title: string; description: string;
       ],
     }),
   },
+  'modules-ranks-code': {
+    title: 'Target modules × rank, English → code',
+    description:
+      'LoRA on the attention projections, on the MLP, or on all seven, each at ranks 1, 8 and 64 (α = 2r), all at ' +
+      '1e-2 (LoRA r=8’s best rate in the learning-rate sweep): does the choice of modules matter more than the rank?',
+    findings: [8],
+    sweep: sweep({
+      families: (['attention', 'mlp', 'all'] as const).flatMap((m) => [1, 8, 64].map((r) => lora(`${m.slice(0, 3)}${r}`, r, [1e-2], {
+        label: `LoRA r=${r} ${m === 'all' ? 'all' : m === 'mlp' ? 'MLP' : 'attention'}`,
+        targets: m === 'attention' ? ['q', 'k', 'v', 'o'] : m === 'mlp' ? ['gate', 'up', 'down'] : [...PROJECTIONS],
+      }))),
+    }),
+  },
   'regularizers-code': {
     title: 'Regularizers, English → code',
     description:

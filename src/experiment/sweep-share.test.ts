@@ -129,10 +129,10 @@ describe('sweep links: hostile input', () => {
     const r = decodeOk(q);
     expect(r.sweep.families).toHaveLength(LIMITS_SWEEP.families);
     expect(expandSweep(r.sweep)).toHaveLength(LIMITS_SWEEP.cells);
-    expect(r.sweep.families.map((f) => f.lrs.length)).toEqual([8, 8, 8, 8, 8, 6, 1, 1]);
-    expect(r.problems).toContain('12 families is more than the limit 8; using the first 8');
+    expect(r.sweep.families.map((f) => f.lrs.length)).toEqual([8, 8, 8, 8, 8, 5, 1, 1, 1]);
+    expect(r.problems).toContain('12 families is more than the limit 9; using the first 9');
     expect(r.problems).toContain('f0.lrs lists 20 learning rates, more than the limit 8; using the first 8');
-    expect(r.problems).toContain('64 runs is more than the limit 48; dropped the last learning rates of the last families');
+    expect(r.problems).toContain('72 runs is more than the limit 48; dropped the last learning rates of the last families');
   });
 
   it('never throws on garbage, huge, repeated or prototype-polluting links', () => {

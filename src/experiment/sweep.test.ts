@@ -46,9 +46,10 @@ describe('sweep schema', () => {
     expect(s.diversity).toEqual({ samples: 0, length: 24, temperature: 1 });
   });
 
-  it('refuses more than 8 families, more than 8 rates, more than 48 cells, with readable messages', () => {
-    const nine = Array.from({ length: 9 }, (_, i) => fullFam(`f${i}`, [1e-3]));
-    expect(issues(make(nine))).toEqual(['families: a sweep has at most 8 families']);
+  it('refuses more than 9 families, more than 8 rates, more than 48 cells, with readable messages', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => fullFam(`f${i}`, [1e-3]));
+    expect(issues(make(ten))).toEqual(['families: a sweep has at most 9 families']);
+    expect(parseSweep(make(ten.slice(0, 9))).families).toHaveLength(9);
     expect(issues(make([fullFam('full', [1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => i * 1e-3))])))
       .toEqual(['families.0 (full).lrs: a family has at most 8 learning rates']);
     // 7 families × 7 rates = 49 cells: each family is within limits, the grid is not

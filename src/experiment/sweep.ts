@@ -19,7 +19,8 @@ import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from './r
 export type { SweepCellResult } from './analysis/front';
 
 export const LIMITS_SWEEP = {
-  families: 8,
+  /** 9: three module sets × three ranks (the modules × ranks grid of finding 8). */
+  families: 9,
   lrs: 8,
   /** 8 groups of 6: on the shipped model, minutes on a laptop GPU at the presets' 200 steps. */
   cells: 48,
