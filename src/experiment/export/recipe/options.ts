@@ -45,6 +45,30 @@ export const EVAL_TASKS: Record<RecipeDomain, { learning: string; label: string 
 };
 export const FORGETTING_TASKS = ['hellaswag', 'arc_challenge', 'winogrande'];
 
+/**
+ * The first lm-evaluation-harness release that has each task and command-line flag eval.sh
+ * uses, read from the harness's release tags (v0.4.0 … v0.4.12): the humaneval task
+ * (lm_eval/tasks/humaneval/) and --confirm_run_unsafe_code arrived together in v0.4.8; the rest
+ * are in v0.4.0. requirements.txt asks for the latest of these.
+ */
+export const LM_EVAL_SINCE: Record<string, string> = {
+  humaneval: '0.4.8', '--confirm_run_unsafe_code': '0.4.8',
+  gsm8k: '0.4.0', hellaswag: '0.4.0', arc_challenge: '0.4.0', winogrande: '0.4.0',
+  '--model': '0.4.0', '--model_args': '0.4.0', '--tasks': '0.4.0', '--batch_size': '0.4.0', '--output_path': '0.4.0',
+  'pretrained=': '0.4.0', 'peft=': '0.4.0', 'dtype=': '0.4.0',
+};
+
+/** Compares dotted versions numerically ('0.4.10' > '0.4.8'). */
+export function compareVersions(a: string, b: string): number {
+  const x = a.split('.').map(Number);
+  const y = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
+/** The oldest lm-evaluation-harness that runs every task and flag eval.sh uses. */
+export const LM_EVAL_MIN = Object.values(LM_EVAL_SINCE).reduce((m, v) => (compareVersions(v, m) > 0 ? v : m));
+
 export interface RecipeOptions {
   model: string;
   dataset: string;
@@ -61,6 +85,13 @@ export function recipeDomain(c: ExperimentConfig): RecipeDomain {
   return c.target.domain === 'code' ? 'code' : 'math';
 }
 
+/** Whether the playground scores answers only (its math target) on a dataset that has prompts to hide. */
+export function recipeAnswerOnly(c: ExperimentConfig, o: RecipeOptions): { playground: boolean; atScale: boolean } {
+  const playground = c.target.domain === 'math' && c.target.answerOnly === true;
+  const ds = RECIPE_DATASETS.find((d) => d.id === o.dataset);
+  return { playground, atScale: playground && ds?.regime === 'instruction tuning' };
+}
+
 export function defaultRecipeOptions(c: ExperimentConfig): RecipeOptions {
   const domain = recipeDomain(c);
   return {
@@ -69,14 +100,29 @@ export function defaultRecipeOptions(c: ExperimentConfig): RecipeOptions {
   };
 }
 
-export function checkRecipeOptions(o: RecipeOptions): string[] {
+/** The chosen dataset if it is for the experiment's target domain, else that domain's first (what the page offers). */
+export function recipeDataset(c: ExperimentConfig, id: string): string {
+  const domain = recipeDomain(c);
+  return RECIPE_DATASETS.some((d) => d.id === id && d.domain === domain) ? id : RECIPE_DATASETS.find((d) => d.domain === domain)!.id;
+}
+
+/** What is wrong with the options (for this experiment, when given), one sentence each. */
+export function checkRecipeOptions(o: RecipeOptions, c?: ExperimentConfig): string[] {
   const errs: string[] = [];
-  if (!RECIPE_MODELS.some((m) => m.id === o.model)) errs.push(`unknown model ${o.model}`);
-  if (!RECIPE_DATASETS.some((d) => d.id === o.dataset)) errs.push(`unknown dataset ${o.dataset}`);
+  if (!RECIPE_MODELS.some((m) => m.id === o.model)) errs.push(`unknown model ${o.model}; choose one of ${RECIPE_MODELS.map((m) => m.id).join(', ')}`);
+  const ds = RECIPE_DATASETS.find((d) => d.id === o.dataset);
+  if (!ds) errs.push(`unknown dataset ${o.dataset}; choose one of ${RECIPE_DATASETS.map((d) => d.id).join(', ')}`);
+  else if (c && ds.domain !== recipeDomain(c)) {
+    errs.push(`dataset ${o.dataset} is ${ds.domain} data, but this experiment's target is ${recipeDomain(c)}: choose one of ${RECIPE_DATASETS.filter((d) => d.domain === recipeDomain(c)).map((d) => d.id).join(', ')}`);
+  }
   for (const k of ['seqLen', 'globalBatchSize', 'microBatchSize'] as const) {
     if (!Number.isInteger(o[k]) || o[k] < 1) errs.push(`${k} must be a positive integer`);
   }
+  if (o.seqLen < 2) errs.push('seqLen must be at least 2 (a window needs a token to predict)');
   if (o.seqLen > 32768) errs.push('seqLen must be at most 32768');
+  if (Number.isInteger(o.globalBatchSize) && Number.isInteger(o.microBatchSize) && o.globalBatchSize % o.microBatchSize) {
+    errs.push(`globalBatchSize ${o.globalBatchSize} must be a multiple of microBatchSize ${o.microBatchSize}`);
+  }
   return errs;
 }
 

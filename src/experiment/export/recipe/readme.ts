@@ -3,7 +3,7 @@
 // became, what to expect, and what it costs (an estimate computed from the settings).
 
 import type { ExperimentConfig } from '../../config';
-import { ASSUMED_FLOPS, EVAL_TASKS, estimateCost, RECIPE_DATASETS, RECIPE_MODELS, recipeDomain, type RecipeOptions } from './options';
+import { ASSUMED_FLOPS, EVAL_TASKS, estimateCost, LM_EVAL_MIN, RECIPE_DATASETS, RECIPE_MODELS, recipeAnswerOnly, recipeDomain, type RecipeOptions } from './options';
 
 const gb = (b: number) => `${(b / 1e9).toFixed(b < 1e10 ? 1 : 0)} GB`;
 const hours = (h: number) => (h < 1 ? `${Math.max(1, Math.round(h * 60))} GPU-minutes` : `${h.toFixed(h < 10 ? 1 : 0)} GPU-hours`);
@@ -14,6 +14,38 @@ function methodRows(c: ExperimentConfig): string {
     return `| ${m.id} | ${m.label ?? m.id} | ${m.kind} | ${m.lr} | ${m.weightDecay} | ${lora} |`;
   }).join('\n');
 }
+
+function answerOnlyLine(c: ExperimentConfig, o: RecipeOptions, dataset: string): string {
+  const a = recipeAnswerOnly(c, o);
+  if (a.atScale) return '- Loss: answers only, as in the playground: the question\'s tokens get label -100 and are not scored (`--answer-only`).\n';
+  if (a.playground) return `- Loss: the playground scored answers only; ${dataset} has no question/answer split, so at scale the whole text is scored.\n`;
+  return '';
+}
+
+/** What the project's tests checked of this folder, and what nobody has run. */
+const CHECKED = `## What was checked, and what was not
+
+Checked by LoRA Lab's tests, on a machine with no GPU and none of torch, transformers, peft,
+accelerate, datasets or lm-eval installed:
+
+- \`run_all.sh\` gives \`train.py\` every playground setting: argparse resolves each one to the
+  playground's value (\`--dry-run\`), and \`train.py\`'s learning-rate schedule equals the playground's.
+- \`train.py\` run end to end with stand-ins for those libraries, whose model computes its loss by
+  transformers' causal-LM convention (\`ForCausalLMLoss\`: labels shifted inside the model, -100
+  skipped, mean over the scored targets): its logged training and held-out losses equal the plain
+  next-token cross-entropy of known documents, packed and masked as documented in \`train.py\`.
+  The same test fails when the labels are shifted before the model (each position would be
+  scored against the token after next).
+- \`run_all.sh\` runs all three stages with those stand-ins and a stand-in \`lm_eval\` that writes
+  results under the key names of lm-evaluation-harness ${LM_EVAL_MIN}'s task files, and \`plot.py\` finds them.
+- requirements.txt asks for lm-evaluation-harness ${LM_EVAL_MIN} or later: the first release that has every
+  task and flag a code or math \`eval.sh\` uses (humaneval and \`--confirm_run_unsafe_code\` came in ${LM_EVAL_MIN}).
+
+Not checked: nothing here was trained on a GPU or run with the real libraries. The real models and
+tokenizers, the datasets' fields and streaming, FSDP and multi-node launches, memory use, lm-eval's
+scores and the cost estimate are untested. Try a short run first, for example
+\`EXTRA_ARGS="--steps 10 --warmup-steps 0" STAGES=train ./run_all.sh\` (later arguments win).
+`;
 
 export function recipeReadme(c: ExperimentConfig, o: RecipeOptions, preset: string): string {
   const model = RECIPE_MODELS.find((m) => m.id === o.model)!;
@@ -33,7 +65,7 @@ with EleutherAI's \`lm-evaluation-harness\`.
 - Base model: **${model.label}** (\`${model.id}\`, ${(model.params / 1e9).toFixed(2)}B parameters): ${model.note}.
 - Data: **${ds.label}** (\`${ds.id}\`${ds.dataDir ? `, data_dir \`${ds.dataDir}\`` : ''}), ${ds.regime}: ${ds.note}.
 - Learning: ${EVAL_TASKS[domain].label}. Forgetting: HellaSwag, ARC-Challenge and WinoGrande (mean).
-
+${answerOnlyLine(c, o, ds.label)}
 ## Run it
 
 \`\`\`sh
@@ -48,8 +80,9 @@ STAGES="eval plot" ./run_all.sh                                     # evaluate a
 \`run_all.sh\` trains each method into \`runs/<method>/\` (a PEFT adapter for LoRA, a full
 checkpoint otherwise, plus \`metrics.jsonl\` with loss, learning rate, gradient norm and
 held-out loss), \`eval.sh\` writes lm-eval results to \`results/<method>/\` (and the base model's
-to \`results/base/\`), and \`plot.py\` draws \`learn_vs_forget.png\`. \`python train.py --help\`
-lists every option; \`--dry-run\` prints the settings without training.
+to \`results/base/\`), and \`plot.py\` draws \`learn_vs_forget.png\`. \`python3 train.py --help\`
+lists every option; \`--dry-run\` prints the settings without training. eval.sh needs
+lm-evaluation-harness ${LM_EVAL_MIN} or later (requirements.txt asks for it).
 
 ## Methods (from the playground)
 
@@ -59,8 +92,9 @@ ${methodRows(c)}
 
 Shared: ${c.steps} steps, ${c.schedule.kind} schedule with ${c.schedule.warmupSteps} warmup steps${c.schedule.kind === 'cosine' ? ' (cosine down to 10% of the peak)' : ''},
 gradient clipping at ${c.maxGradNorm || 'off'}, seed ${c.seed}, AdamW β=(0.9, 0.999), ε=1e-8,
-held-out loss every ${c.evalInterval} steps over ${c.evalBatches} sequences. At scale:
-${o.globalBatchSize} sequences of ${o.seqLen} tokens per step (${o.microBatchSize} per GPU per pass, gradient accumulation for the rest).
+held-out loss every ${c.evalInterval} steps over ${c.evalBatches} batches (as in the playground). At scale:
+${o.globalBatchSize} sequences of ${o.seqLen} tokens per step (${o.microBatchSize} per GPU per pass, gradient accumulation for the rest),
+so each evaluation reads ${c.evalBatches * o.globalBatchSize} held-out sequences.
 
 The playground's model reads bytes and has about 0.1M parameters; these learning rates were
 tuned for it. For a 7B model the paper's best learning rates were far lower (about 1e-5 to
@@ -89,5 +123,6 @@ across GPUs when it exceeds one GPU), LoRA ${gb(cost.stateBytes.lora)} (the froz
 - \`plot.py\`: the learn-vs-forget plot from lm-eval's results.
 - \`accelerate/*.yaml\`: one GPU, one node with 8 GPUs (FSDP), two nodes (FSDP).
 - \`experiment.json\`: the playground experiment this came from; \`methods.json\`: ids and labels for the plot.
-`;
+
+${CHECKED}`;
 }

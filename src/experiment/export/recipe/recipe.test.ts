@@ -2,20 +2,20 @@
 // machine's python3, and a table-driven check that every playground setting reaches
 // train.py's parsed arguments: run_all.sh is executed by bash with a stand-in `accelerate`
 // that runs `python3 train.py ... --dry-run`, which prints what argparse resolved.
+// (recipe-run.test.ts runs the scripts for real with stand-in libraries.)
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { learningRate } from '../../../engine/index';
 import { parseExperiment, type ExperimentConfig, type MethodConfig } from '../../config';
 import { defaultRecipeOptions, estimateCost, recipeFiles, recipeZip } from './index';
+import { standinPath, unpackZip } from './standin/harness';
 
 // Every value differs from train.py's defaults and from the other methods', so a setting that
 // does not reach the script cannot pass by accident.
 const config: ExperimentConfig = parseExperiment({
-  source: { domain: 'english' }, target: { domain: 'math' },
+  source: { domain: 'english' }, target: { domain: 'math', answerOnly: true },
   steps: 333, batchSize: 12, seqLen: 48, schedule: { kind: 'cosine', warmupSteps: 7 }, maxGradNorm: 0.5, seed: 4242,
   evalInterval: 11, evalBatches: 5, diversity: { samples: 3, length: 9, temperature: 0.7 },
   methods: [
@@ -47,23 +47,18 @@ const TABLE: Row[] = [
   ['seed', 'seed', (_, c) => c.seed],
   ['batch size (sequences per step)', 'global_batch_size', (_, c) => c.batchSize],
   ['evaluation interval', 'eval_every', (_, c) => c.evalInterval],
-  ['evaluation batches', 'eval_batches', (_, c) => c.evalBatches],
+  ['evaluation batches (of the batch size)', 'eval_batches', (_, c) => c.evalBatches],
+  ['answer-only loss (math)', 'answer_only', (_, c) => c.target.domain === 'math' && c.target.answerOnly === true],
 ];
 /** Settings that do not become train.py arguments, and why. */
 const NOT_ARGUMENTS: Record<string, string> = {
   version: 'schema version', base: 'the recipe chooses a real base model', source: 'forgetting is measured by lm-eval tasks (eval.sh)',
-  target: 'chooses the dataset and the learning benchmark (checked below)', seqLen: 'bytes in the playground, tokens at scale: a recipe option',
+  target: 'chooses the dataset and the learning benchmark (checked below); answerOnly is a row of the table', seqLen: 'bytes in the playground, tokens at scale: a recipe option',
   diversity: 'measured in the playground only', methods: 'one train.py call per method',
 };
 
 function unpack(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'recipe-'));
-  const files = unzipSync(recipeZip(config, defaultRecipeOptions(config), 'test-preset'));
-  for (const [name, bytes] of Object.entries(files)) {
-    mkdirSync(join(dir, dirname(name)), { recursive: true });
-    writeFileSync(join(dir, name), bytes);
-  }
-  return join(dir, 'lora-lab-test-preset-at-scale');
+  return join(unpackZip(recipeZip(config, defaultRecipeOptions(config), 'test-preset')), 'lora-lab-test-preset-at-scale');
 }
 
 describe('real-scale recipe', () => {
@@ -95,12 +90,7 @@ describe('real-scale recipe', () => {
 
   it('passes every playground setting to train.py (run_all.sh run by bash, argparse dry run)', () => {
     const dir = unpack();
-    const bin = join(dir, 'fake-bin');
-    mkdirSync(bin);
-    // Stand-in for `accelerate launch --config_file X train.py ARGS`: parse ARGS for real.
-    writeFileSync(join(bin, 'accelerate'), '#!/bin/sh\nshift 3\nexec python3 "$@" --dry-run\n');
-    chmodSync(join(bin, 'accelerate'), 0o755);
-    const r = spawnSync('bash', [join(dir, 'run_all.sh')], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, STAGES: 'train' } });
+    const r = spawnSync('bash', [join(dir, 'run_all.sh')], { encoding: 'utf8', env: { ...process.env, PATH: standinPath(dir, { dryRun: true }), STAGES: 'train' } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const parsed = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
@@ -139,6 +129,22 @@ print(json.dumps([m.learning_rate(a, s) for s in ${JSON.stringify(steps)}]))`;
       const got: number[] = JSON.parse(r.stdout);
       steps.forEach((s, i) => expect(got[i]).toBeCloseTo(learningRate({ kind, lr: 0.02, warmupSteps: 7, totalSteps: 333 }, s), 12));
     }
+  });
+
+  it('scores answers only where the playground does and the dataset has questions (the prompt gets label -100)', () => {
+    const withQuestions = recipeFiles(config, defaultRecipeOptions(config), 'p');
+    expect(withQuestions['run_all.sh']).toContain('--answer-only');
+    expect(withQuestions['README.md']).toContain('- Loss: answers only, as in the playground');
+    const owm = recipeFiles(config, { ...defaultRecipeOptions(config), dataset: 'open-web-math/open-web-math' }, 'p');
+    expect(owm['run_all.sh']).not.toContain('--answer-only');
+    expect(owm['README.md']).toContain('OpenWebMath has no question/answer split, so at scale the whole text is scored');
+    const whole = parseExperiment({ ...config, target: { domain: 'math' } });
+    expect(recipeFiles(whole, defaultRecipeOptions(whole), 'p')['run_all.sh']).not.toContain('--answer-only');
+  });
+
+  it('refuses a dataset of the other domain, naming the right ones', () => {
+    expect(() => recipeFiles(config, { ...defaultRecipeOptions(config), dataset: 'bigcode/starcoderdata' }, 'p'))
+      .toThrow(/bigcode\/starcoderdata is code data, but this experiment's target is math: choose one of meta-math\/MetaMathQA, open-web-math/);
   });
 
   it('estimates cost from the settings (6N and 4N FLOPs per token)', () => {

@@ -6,7 +6,7 @@
 import { PROJECTIONS } from '../../../engine/index';
 import type { ExperimentConfig, MethodConfig } from '../../config';
 import { PEFT_MODULE } from '../peft';
-import { EVAL_TASKS, FORGETTING_TASKS, RECIPE_DATASETS, recipeDomain, type RecipeOptions } from './options';
+import { EVAL_TASKS, FORGETTING_TASKS, LM_EVAL_MIN, RECIPE_DATASETS, recipeAnswerOnly, recipeDomain, type RecipeOptions } from './options';
 
 /** A shell word: single-quoted unless it is plainly safe. */
 export function sh(v: string | number): string {
@@ -25,6 +25,7 @@ export function trainArgs(c: ExperimentConfig, m: MethodConfig, o: RecipeOptions
     ['--global-batch-size', o.globalBatchSize], ['--micro-batch-size', o.microBatchSize], ['--seq-len', o.seqLen],
     ['--eval-every', c.evalInterval], ['--eval-batches', c.evalBatches],
   ];
+  if (recipeAnswerOnly(c, o).atScale) args.push(['--answer-only', null]);
   if (m.kind === 'full') args.push(['--dropout', m.dropout]);
   else {
     args.push(['--rank', m.rank], ['--alpha', m.alpha], ['--lora-dropout', m.dropout]);
@@ -60,7 +61,7 @@ if [[ " $STAGES " == *" eval "* ]]; then
   bash eval.sh
 fi
 if [[ " $STAGES " == *" plot "* ]]; then
-  python plot.py --results results --methods methods.json --out learn_vs_forget.png
+  python3 plot.py --results results --methods methods.json --out learn_vs_forget.png
 fi
 `;
 }
@@ -145,7 +146,9 @@ transformers>=4.45
 peft>=0.13
 accelerate>=1.0
 datasets>=3.0
-lm-eval[hf]>=0.4.5
+# ${LM_EVAL_MIN}: the first release with the humaneval task and --confirm_run_unsafe_code (a code recipe's eval.sh uses both).
+# The [hf] extra exists from 0.4.10; earlier releases install the same libraries without it (pip may warn).
+lm-eval[hf]>=${LM_EVAL_MIN}
 matplotlib>=3.8
 sentencepiece>=0.2
 protobuf>=4.25

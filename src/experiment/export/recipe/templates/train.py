@@ -12,12 +12,23 @@ dropout). The learning-rate schedule and the LoRA maths are the playground's:
            = peak * (f + (1 - f) * (1 + cos(pi * p)) / 2), p = (step - warmup) / (steps - warmup)   (cosine, floor f)
   LoRA:    y = x W^T + scale * (dropout(x) A^T) B^T, scale = alpha / r (or alpha / sqrt(r) with rsLoRA)
 
+The loss is transformers' causal-LM loss: each window is passed as both `input_ids` and
+`labels`, and the model shifts the labels inside (the logits at position t are scored against
+token t + 1). Passing pre-shifted labels (input_ids=x[:-1], labels=x[1:]) would score every
+position against the token after next. Documents are joined with EOS and cut into windows of
+--seq-len tokens that share one token with the next window, so every token after the first is
+predicted exactly once (--seq-len - 1 targets per window). With --answer-only the prompt's
+tokens (the question of an instruction-tuning example) get label -100 and are not scored, as in
+the playground's answer-only math. Losses are means over the scored targets; the held-out set is
+--eval-batches batches of --global-batch-size windows from documents never trained on.
+
 `--dry-run` prints the resolved settings as JSON and exits before importing torch, so the
 arguments can be checked on a machine without a GPU.
 """
 
 import argparse
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -25,13 +36,15 @@ import sys
 
 PROJECTIONS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
-# How each dataset becomes training text: the field(s) joined into one document.
+# How each dataset becomes a document: (prompt fields, text fields). The prompt (each field
+# followed by a newline) comes first; --answer-only hides it from the loss.
 DATASET_FIELDS = {
-    "ise-uiuc/Magicoder-Evol-Instruct-110K": ("instruction", "response"),
-    "bigcode/starcoderdata": ("content",),
-    "meta-math/MetaMathQA": ("query", "response"),
-    "open-web-math/open-web-math": ("text",),
+    "ise-uiuc/Magicoder-Evol-Instruct-110K": (("instruction",), ("response",)),
+    "bigcode/starcoderdata": ((), ("content",)),
+    "meta-math/MetaMathQA": (("query",), ("response",)),
+    "open-web-math/open-web-math": ((), ("text",)),
 }
+IGNORE = -100  # transformers' ignore_index: a label that is not scored
 
 
 def parse_args(argv=None):
@@ -59,7 +72,8 @@ def parse_args(argv=None):
     p.add_argument("--micro-batch-size", type=int, default=1, help="sequences per GPU per forward pass")
     p.add_argument("--seq-len", type=int, required=True, help="tokens per training sequence")
     p.add_argument("--eval-every", type=int, required=True, help="held-out loss every N steps")
-    p.add_argument("--eval-batches", type=int, required=True)
+    p.add_argument("--eval-batches", type=int, required=True, help="held-out batches of --global-batch-size windows (as in the playground)")
+    p.add_argument("--answer-only", action="store_true", help="score only the answer: the prompt's tokens get label -100")
     # Full fine-tuning: dropout on every projection's input (the playground's regularizer).
     p.add_argument("--dropout", type=float, default=0.0)
     # LoRA.
@@ -78,6 +92,10 @@ def parse_args(argv=None):
         p.error(f"unknown target modules {bad}; choose from {PROJECTIONS}")
     if a.warmup_steps > a.steps:
         p.error("--warmup-steps exceeds --steps")
+    if a.seq_len < 2:
+        p.error("--seq-len must be at least 2 (a window needs a token to predict)")
+    if a.answer_only and not DATASET_FIELDS[a.dataset][0]:
+        p.error(f"--answer-only needs a dataset with a prompt; {a.dataset} has none (continued pretraining)")
     return a
 
 
@@ -93,23 +111,55 @@ def learning_rate(a, step):
     return a.lr * (f + (1 - f) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-HELD_OUT_DOCS = 2000  # the dataset's first documents: held out, never trained on
+HELD_OUT_DOCS = 10_000  # the dataset's first documents: held out, never trained on (only as many as needed are read)
+
+
+def document_tokens(a, tokenizer, ex):
+    """One document's token ids (prompt, text, EOS) and labels: the same ids, with -100 on the prompt under --answer-only."""
+    prompt_fields, text_fields = DATASET_FIELDS[a.dataset]
+    prompt = "".join(str(ex[f]) + "\n" for f in prompt_fields)
+    p = tokenizer(prompt, add_special_tokens=False)["input_ids"] if prompt else []
+    t = tokenizer("\n".join(str(ex[f]) for f in text_fields), add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+    return p + t, ([IGNORE] * len(p) if a.answer_only else list(p)) + t
 
 
 def packed_windows(a, tokenizer, part):
-    """Endless stream of (seq_len + 1)-token windows, documents joined by EOS; part is "train" or "heldout"."""
+    """(ids, labels) windows of --seq-len tokens, documents joined; part is "train" (endless) or "heldout".
+
+    Consecutive windows share one token, so every token after the first is a target exactly once.
+    Windows with nothing to score (all prompt, under --answer-only) are skipped.
+    """
     from datasets import load_dataset
 
     ds = load_dataset(a.dataset, data_dir=a.dataset_dir, split="train", streaming=True)
     ds = ds.take(HELD_OUT_DOCS) if part == "heldout" else ds.skip(HELD_OUT_DOCS).shuffle(seed=a.seed, buffer_size=10_000)
-    fields = DATASET_FIELDS[a.dataset]
-    buf = []
+    ids, labels = [], []
     for ex in ds:
-        text = "\n".join(str(ex[f]) for f in fields)
-        buf.extend(tokenizer(text, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id])
-        while len(buf) >= a.seq_len + 1:
-            yield buf[: a.seq_len + 1]
-            buf = buf[a.seq_len + 1 :]
+        i, l = document_tokens(a, tokenizer, ex)
+        ids += i
+        labels += l
+        while len(ids) >= a.seq_len:
+            window = (ids[: a.seq_len], labels[: a.seq_len])
+            ids, labels = ids[a.seq_len - 1 :], labels[a.seq_len - 1 :]
+            if scored(window[1]):
+                yield window
+
+
+def scored(labels):
+    """How many targets a window's loss counts: the labels after the first that are not -100."""
+    return sum(1 for x in labels[1:] if x != IGNORE)
+
+
+def causal_lm_loss(model, ids, labels):
+    """transformers' causal-LM loss, the mean over the scored targets: the same window goes in as
+    input_ids and as labels, and the model shifts the labels inside (logit t against token t + 1)."""
+    return model(input_ids=ids, labels=labels, use_cache=False).loss
+
+
+def as_tensors(windows, device):
+    import torch
+
+    return torch.tensor([w for w, _ in windows], device=device), torch.tensor([l for _, l in windows], device=device)
 
 
 def add_input_dropout(model, p, names):
@@ -150,19 +200,45 @@ def build_model(a):
     return model
 
 
-def held_out_loss(model, batches, accelerator):
+def held_out_loss(model, windows, accelerator, micro_batch_size):
+    """Mean cross-entropy over every scored target of the held-out windows (each process takes its share)."""
     import torch
 
     model.eval()
-    total, n = 0.0, 0
+    total, count = 0.0, 0
+    mine = windows[accelerator.process_index :: accelerator.num_processes]
     with torch.no_grad():
-        for ids in batches:
-            ids = ids.to(accelerator.device)
-            out = model(input_ids=ids[:, :-1], labels=ids[:, 1:].contiguous(), use_cache=False)
-            total += accelerator.gather(out.loss.detach().reshape(1)).mean().item()
-            n += 1
+        for k in range(0, len(mine), micro_batch_size):
+            part = mine[k : k + micro_batch_size]
+            n = sum(scored(l) for _, l in part)
+            total += causal_lm_loss(model, *as_tensors(part, accelerator.device)).item() * n
+            count += n
     model.train()
-    return total / max(1, n)
+    sums = torch.tensor([total, float(count)], dtype=torch.float64, device=accelerator.device)
+    total, count = accelerator.reduce(sums, reduction="sum").tolist()
+    return total / count
+
+
+def train_step(model, windows, accelerator, a):
+    """One optimizer step's forward and backward passes over this process's windows; returns the
+    mean loss over the global batch's scored targets. Each micro-batch's mean loss is weighted by
+    its share of the targets, so the gradient is that of the mean over the process's targets."""
+    import torch
+
+    n_step = sum(scored(l) for _, l in windows)
+    parts = [windows[k : k + a.micro_batch_size] for k in range(0, len(windows), a.micro_batch_size)]
+    total = 0.0
+    for i, part in enumerate(parts):
+        n = sum(scored(l) for _, l in part)
+        # Gradients are averaged across GPUs only on the last micro-batch of a step.
+        sync = contextlib.nullcontext() if i == len(parts) - 1 else accelerator.no_sync(model)
+        with sync:
+            loss = causal_lm_loss(model, *as_tensors(part, accelerator.device))
+            accelerator.backward(loss * (n / n_step))
+        total += loss.item() * n
+    sums = torch.tensor([total, float(n_step)], dtype=torch.float64, device=accelerator.device)
+    total, count = accelerator.reduce(sums, reduction="sum").tolist()
+    return total / count
 
 
 def main(argv=None):
@@ -179,7 +255,6 @@ def main(argv=None):
     per_step = a.micro_batch_size * accelerator.num_processes
     if a.global_batch_size % per_step:
         raise SystemExit(f"--global-batch-size {a.global_batch_size} is not a multiple of micro batch x GPUs = {per_step}")
-    accum = a.global_batch_size // per_step
     set_seed(a.seed)
     tokenizer = AutoTokenizer.from_pretrained(a.model)
     model = build_model(a)
@@ -190,35 +265,33 @@ def main(argv=None):
     # accelerator.prepare would be stepped once per process and run ahead on several GPUs.
     model, optimizer = accelerator.prepare(model, optimizer)
 
-    held = [torch.tensor([w]) for w, _ in zip(packed_windows(a, tokenizer, "heldout"), range(a.eval_batches))]
+    # --eval-batches batches of the global batch size, as the playground's held-out set.
+    held = list(itertools.islice(packed_windows(a, tokenizer, "heldout"), a.eval_batches * a.global_batch_size))
+    if len(held) < a.eval_batches * a.global_batch_size:
+        raise SystemExit(f"the held-out documents give only {len(held)} windows; lower --eval-batches or --seq-len")
     stream = packed_windows(a, tokenizer, "train")
     out_dir = os.path.join(a.output_dir, a.method_id)
     log = None
     if accelerator.is_main_process:
         os.makedirs(out_dir, exist_ok=True)
         log = open(os.path.join(out_dir, "metrics.jsonl"), "w")
-    mine = slice(accelerator.process_index * a.micro_batch_size, (accelerator.process_index + 1) * a.micro_batch_size)
+    share = a.global_batch_size // accelerator.num_processes
+    mine = slice(accelerator.process_index * share, (accelerator.process_index + 1) * share)
     model.train()
     for step in range(1, a.steps + 1):
-        for micro in range(accum):
-            # Every process reads the same stream and keeps its own share of each global batch.
-            ids = torch.tensor([next(stream) for _ in range(per_step)][mine], device=accelerator.device)
-            # Gradients are averaged across GPUs only on the last micro-batch of a step.
-            sync = contextlib.nullcontext() if micro == accum - 1 else accelerator.no_sync(model)
-            with sync:
-                out = model(input_ids=ids[:, :-1], labels=ids[:, 1:].contiguous(), use_cache=False)
-                accelerator.backward(out.loss / accum)
+        # Every process reads the same stream and keeps its own share of each global batch.
+        loss = train_step(model, [next(stream) for _ in range(a.global_batch_size)][mine], accelerator, a)
         lr = learning_rate(a, step)
         for group in optimizer.param_groups:
             group["lr"] = lr
         grad_norm = accelerator.clip_grad_norm_(model.parameters(), a.max_grad_norm) if a.max_grad_norm > 0 else None
         optimizer.step()
         optimizer.zero_grad(set_to_none=True)
-        record = {"step": step, "loss": out.loss.item(), "lr": lr}
+        record = {"step": step, "loss": loss, "lr": lr}
         if grad_norm is not None:
             record["grad_norm"] = float(grad_norm)
         if step % a.eval_every == 0 or step == a.steps:
-            record["heldout_loss"] = held_out_loss(model, held, accelerator)
+            record["heldout_loss"] = held_out_loss(model, held, accelerator, a.micro_batch_size)
         if log:
             log.write(json.dumps(record) + "\n")
             log.flush()
