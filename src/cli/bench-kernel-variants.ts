@@ -8,7 +8,6 @@
 // discarded and the median is reported.
 // Usage: node scripts/node-gpu.js src/cli/bench-kernel-variants.ts [--reps 5] [--batch 8]
 
-import { parseArgs } from 'node:util';
 import { acquireDevice, createKernelContext, type KernelContext } from '../engine/index';
 import { allocTensor, writeTensor } from '../engine/gpu/buffers';
 import { cross_entropy_backward, cross_entropy_forward } from '../engine/kernels/cross_entropy';
@@ -19,8 +18,9 @@ import {
 import { record, type Dispatch } from '../engine/kernels/kernel';
 import { rmsnorm_backward, rmsnorm_forward, rmsnorm_forward_only } from '../engine/kernels/rmsnorm';
 import { MODEL_SIZES } from '../engine/model/config';
+import { cliArgs, headerUsage } from './args';
 
-const { values: args } = parseArgs({
+const { values: args } = cliArgs(headerUsage(import.meta.url), {
   options: { reps: { type: 'string', default: '5' }, batch: { type: 'string', default: '8' } },
 });
 

@@ -12,14 +12,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   acquireDevice, createKernelContext, MODEL_SIZES, StepTimer, submitLockstep, TrainingRun, type StepInput, type StepResult,
 } from '../engine/index';
 import { DEFAULT_PRESET, PRESETS } from '../experiment/config';
 import { methodRunOptions } from '../experiment/runner';
+import { cliArgs, headerUsage } from './args';
 
-const { values: args } = parseArgs({
+const { values: args } = cliArgs(headerUsage(import.meta.url), {
   options: {
     size: { type: 'string', default: 'base' },
     block: { type: 'string', default: '4' },

@@ -14,12 +14,12 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import * as engine from '../engine/index';
 import { acquireDevice, MODEL_SIZES, TARGET_GROUPS, type KernelContext, type TrainingRun } from '../engine/index';
+import { cliArgs, headerUsage } from './args';
 import { profileDispatches } from './dispatch-profile';
 
-const { values: args } = parseArgs({
+const { values: args } = cliArgs(headerUsage(import.meta.url), {
   options: {
     sizes: { type: 'string', default: 'tiny,base' },
     ranks: { type: 'string', default: '1,8,64' },

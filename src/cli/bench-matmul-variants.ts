@@ -11,7 +11,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   acquireDevice, adapterKey, Autotuner, createKernelContext, JsonFileAutotuneCache, MATMUL_VARIANTS, resolveMatmulVariant,
   type KernelContext, type MatmulVariant,
@@ -19,8 +18,9 @@ import {
 import { allocTensor, type GpuTensor } from '../engine/gpu/buffers';
 import { record, type Dispatch } from '../engine/kernels/kernel';
 import { matmul_backward_input, matmul_backward_weight, matmul_forward } from '../engine/kernels/matmul';
+import { cliArgs, headerUsage } from './args';
 
-const { values: args } = parseArgs({
+const { values: args } = cliArgs(headerUsage(import.meta.url), {
   options: {
     reps: { type: 'string', default: '3' },
     quick: { type: 'boolean', default: false },

@@ -22,7 +22,6 @@
 //   --markdown FILE        also write the tables as markdown
 
 import { cpus, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { acquireDevice, createKernelContext } from '../engine/index';
 import { loadCheckpoint } from '../experiment/checkpoint';
 import { DEFAULT_PRESET, PRESETS } from '../experiment/config';
@@ -31,10 +30,11 @@ import { timeExperiment } from '../experiment/bench/experiment';
 import { installNodePeerGlobals } from '../experiment/bench/peers/node-globals';
 import type { SizeName } from '../experiment/bench/shapes';
 import { runBenchSuite } from '../experiment/bench/suite';
+import { cliArgs, headerUsage } from './args';
 import { markdownReport, printReport, writeFile } from './bench-kernels';
 import { printProgress } from './progress';
 
-const { values: args } = parseArgs({
+const { values: args } = cliArgs(headerUsage(import.meta.url), {
   options: {
     quick: { type: 'boolean', default: false },
     sizes: { type: 'string' },

@@ -4,7 +4,6 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { acquireDevice, createKernelContext } from '../engine/index';
 import { loadCheckpoint } from '../experiment/checkpoint';
 import { ConfigError, parseExperiment, PRESETS, type ExperimentConfig } from '../experiment/config';
@@ -12,6 +11,7 @@ import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-asset
 import { customTargetFromFile } from '../experiment/data/custom-node';
 import type { CustomTextAssets } from '../experiment/data/custom-text';
 import { ExperimentRunner } from '../experiment/runner';
+import { cliArgs } from './args';
 import { metricsCsv, summaryTable } from './metrics';
 import { printProgress, progressLine } from './progress';
 
@@ -35,7 +35,7 @@ Options (override the preset):
   --out PREFIX         output prefix (default: results/<preset>), writes PREFIX.json and PREFIX.csv
   --help               this text`;
 
-const { values: a } = parseArgs({
+const { values: a } = cliArgs(HELP, {
   options: {
     preset: { type: 'string' },
     config: { type: 'string' },

@@ -1,10 +1,10 @@
 // Per-dispatch profile of one training step (npm run profile), to find which kernels dominate
 // a step (see dispatch-profile.ts). Usage: ... profile.ts [--size base] [--mode lora] [--rank 8] [--dropout 0] [--B 8] [--T 64]
-import { parseArgs } from 'node:util';
 import { acquireDevice, createKernelContext, MODEL_SIZES, TARGET_GROUPS, TrainingRun } from '../engine/index';
+import { cliArgs, headerUsage } from './args';
 import { profileDispatches } from './dispatch-profile';
 
-const { values: args } = parseArgs({
+const { values: args } = cliArgs(headerUsage(import.meta.url), {
   options: {
     size: { type: 'string', default: 'tiny' }, mode: { type: 'string', default: 'full' }, B: { type: 'string', default: '4' },
     T: { type: 'string', default: '32' }, rank: { type: 'string', default: '8' },

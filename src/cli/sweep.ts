@@ -6,7 +6,6 @@
 
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { acquireDevice, createKernelContext } from '../engine/index';
 import {
   bestPerFamily, bestPoint, basePoint, defaultEqualLevel, equalLearning, lrSensitivity, paretoFront,
@@ -21,6 +20,8 @@ import {
   type SweepCellResult, type SweepCheckpoint, type SweepConfig, type SweepEvent,
 } from '../experiment/sweep';
 import { SWEEP_PRESETS } from '../experiment/sweep-presets';
+import { judgeFor, parseTourResults, TOUR_RESULTS_PATH } from '../experiment/tour/results';
+import { cliArgs } from './args';
 import { formatSeconds, printProgress } from './progress';
 
 const HELP = `Usage: npm run sweep -- --preset <name> [options]
@@ -42,7 +43,7 @@ Options (override the preset):
   --resume              continue from PREFIX.ckpt.json (same sweep options) instead of starting over
   --help                this text`;
 
-const { values: a } = parseArgs({
+const { values: a } = cliArgs(HELP, {
   options: {
     preset: { type: 'string' },
     config: { type: 'string' },
@@ -118,8 +119,17 @@ function sweepCsv(sweep: SweepConfig, evals: readonly EvalPoint[], divergedAt: R
   return `cell,family,lr,step,target_loss,source_loss,target_accuracy,diverged\n${rows.join('\n')}\n`;
 }
 
+/** What a one-seed sweep is judged against: the shipped tour results' noise for the same setup (see judgeFor). */
+function judgeOf(sweep: SweepConfig) {
+  try {
+    return judgeFor(parseTourResults(JSON.parse(readFileSync(new URL(`../../public/${TOUR_RESULTS_PATH}`, import.meta.url), 'utf8'))), 'sweep', sweep);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The sweep's analysis, as the sweep view computes it (analysis/front.ts). */
-function analysis(cells: readonly SweepCellResult[]) {
+function analysis(cells: readonly SweepCellResult[], sweep: SweepConfig) {
   const best = bestPerFamily(cells);
   const level = defaultEqualLevel(best);
   const points = cells.flatMap((c) => c.evals.filter((e) => e.step > 0).map((e) => ({ ...e, cell: c.cellId, family: c.family })));
@@ -131,7 +141,7 @@ function analysis(cells: readonly SweepCellResult[]) {
       level,
       rows: equalLearning(best.map((c) => ({ key: c.cellId, label: `${c.familyLabel} @ ${c.lr}`, evals: c.evals })), level),
     },
-    claims: sweepClaims(cells),
+    claims: sweepClaims(cells, judgeOf(sweep)),
   };
 }
 
@@ -230,12 +240,12 @@ async function main() {
   printProgress('', true);
   const cells = cellResults(sweep, runner.evals, runner.diverged);
   writeFileSync(`${out}.json`, JSON.stringify({
-    name, sweep, cells: runner.cells, methods: runner.methods, evals: runner.evals, divergedAt, analysis: analysis(cells),
+    name, sweep, cells: runner.cells, methods: runner.methods, evals: runner.evals, divergedAt, analysis: analysis(cells, sweep),
   }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
   writeFileSync(`${out}.csv`, sweepCsv(sweep, runner.evals, divergedAt));
   rmSync(ckptPath, { force: true });
   console.log(summary(cells));
-  for (const c of sweepClaims(cells)) console.log(`finding ${c.finding} (${c.verdict}): ${c.measured}`);
+  for (const c of sweepClaims(cells, judgeOf(sweep))) console.log(`finding ${c.finding} (${c.verdict}): ${c.measured}`);
   console.log(`wrote ${out}.json and ${out}.csv`);
   runner.destroy();
   gpu.device.destroy();
