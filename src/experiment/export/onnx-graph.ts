@@ -57,11 +57,14 @@ export class GraphBuilder {
     return n;
   }
 
-  /** Adds one node; returns its output's name. */
-  op(opType: string, inputs: string[], attrs: Record<string, Attr> = {}, out = opType.toLowerCase()): string {
+  /**
+   * Adds one node; returns its output's name. `label` is appended to the node's name, which
+   * runtimes quote in their errors (e.g. the sequence-length limit on nodes that read the position tables).
+   */
+  op(opType: string, inputs: string[], attrs: Record<string, Attr> = {}, out = opType.toLowerCase(), label = ''): string {
     const output = this.fresh(out);
     this.nodes.push({
-      opType, input: inputs, output: [output], name: `${opType}_${this.nodes.length}`,
+      opType, input: inputs, output: [output], name: `${opType}_${this.nodes.length}${label ? `_${label}` : ''}`,
       attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)),
     });
     return output;

@@ -5,6 +5,9 @@
 // grouped-query attention by repeating each K/V head (Unsqueeze/Tile/Reshape); a causal mask
 // table; SwiGLU as gate·Sigmoid(gate)·up; tied embeddings as MatMul with the transposed table.
 // Input `input_ids` int64 (batch, sequence), output `logits` float32 (batch, sequence, vocab).
+// Sequences are at most max_sequence_length tokens (metadata and doc string): the nodes that read
+// the position tables carry that limit in their names, so a runtime's error for a longer input
+// (a broadcast of 64 by 65) names it.
 // Weights keep Hugging Face's names and (out, in) layout; Transpose nodes, which runtimes
 // fold once at load, turn them into MatMul's (in, out).
 
@@ -34,6 +37,8 @@ interface Ctx {
   sin: string;
   mask: string; // (T, T) 0 on and below the diagonal, MASKED above
   scale: string;
+  /** Node-name label of the ops that meet the position tables: the sequence-length limit. */
+  limit: string;
 }
 
 /** cos/sin of t·theta^(−2i/D) for i < D/2, repeated over both halves: tables (maxT, 1, D). */
@@ -65,7 +70,7 @@ function rope(c: Ctx, x: string): string {
   const x1 = half(0, D / 2);
   const x2 = half(D / 2, D);
   const rot = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: 3 });
-  return g.op('Add', [g.op('Mul', [x, c.cos]), g.op('Mul', [rot, c.sin])], {}, 'rope');
+  return g.op('Add', [g.op('Mul', [x, c.cos], {}, 'mul', c.limit), g.op('Mul', [rot, c.sin], {}, 'mul', c.limit)], {}, 'rope');
 }
 
 /** y = x · Wᵀ with W (out, in) stored under its Hugging Face name. */
@@ -94,7 +99,7 @@ function attention(c: Ctx, a: string, l: number): string {
   const k = heads(c, linear(c, a, W('k')), cfg.nKvHeads, true); // (B, H, T, D)
   const v = heads(c, linear(c, a, W('v')), cfg.nKvHeads, false); // (B, H, T, D)
   const scores = g.op('MatMul', [q, g.op('Transpose', [k], { perm: [0, 1, 3, 2] })]); // (B, H, T, T)
-  const masked = g.op('Add', [g.op('Mul', [scores, c.scale]), c.mask]);
+  const masked = g.op('Add', [g.op('Mul', [scores, c.scale]), c.mask], {}, 'add', c.limit);
   const y = g.op('MatMul', [g.op('Softmax', [masked], { axis: -1 }), v]); // (B, H, T, D)
   const merged = g.op('Reshape', [g.op('Transpose', [y], { perm: [0, 2, 1, 3] }), g.int64Init('shape', [0, 0, cfg.nHeads * D])]);
   return linear(c, merged, W('o')); // (B, T, C)
@@ -131,7 +136,7 @@ function setup(g: GraphBuilder, cfg: LlamaConfig, weights: Map<string, Float32Ar
   const TT = g.op('Concat', [T, T], { axis: 0 });
   const maskT = g.op('Slice', ['causal_mask', g.int64Init('zeros', [0, 0]), TT, g.int64Init('axes', [0, 1])], {}, 'mask');
   return {
-    g, cfg, D, cos, sin, mask: maskT,
+    g, cfg, D, cos, sin, mask: maskT, limit: `max_sequence_length_${maxT}`,
     eps: g.floatInit('rms_eps', [], [cfg.normEps ?? 1e-5]), two: g.floatInit('two', [], [2]), scale: g.floatInit('attn_scale', [], [1 / Math.sqrt(D)]),
   };
 }
@@ -160,7 +165,7 @@ export function exportOnnx(cfg: LlamaConfig, weights: Map<string, Float32Array>,
   const head = cfg.tieEmbeddings ? embed : hfName('lm_head');
   g.nodes.push({ opType: 'MatMul', input: [xf, g.op('Transpose', [head], { perm: [1, 0] }, 'headT')], output: ['logits'], name: 'lm_head' });
   return encodeModel(g, {
-    name: o.name, opset: ONNX_OPSET, doc: o.description,
+    name: o.name, opset: ONNX_OPSET, doc: `${o.description}. Input: byte ids, at most ${maxT} per sequence (max_sequence_length).`,
     metadata: { config: JSON.stringify(cfg), max_sequence_length: String(maxT) },
     inputs: [{ name: 'input_ids', elemType: ONNX_INT64, dims: ['batch', 'sequence'] }],
     outputs: [{ name: 'logits', elemType: ONNX_FLOAT, dims: ['batch', 'sequence', cfg.vocabSize] }],

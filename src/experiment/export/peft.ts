@@ -25,10 +25,15 @@ export function describeBase(cfg: LlamaConfig, name: string): string {
     `${cfg.tieEmbeddings ? 'tied' : 'untied'} embeddings)`;
 }
 
-/** transformers' LlamaConfig (config.json) of the playground's model. */
+/**
+ * transformers' LlamaConfig (config.json) of the playground's model. Its tokens are bytes with no
+ * special ones, so bos/eos/pad are null: left out, transformers' defaults (bos 1, eos 2) would make
+ * generate() stop at byte 0x02.
+ */
 export function hfModelConfig(cfg: LlamaConfig): Record<string, unknown> {
   return {
     architectures: ['LlamaForCausalLM'], model_type: 'llama', torch_dtype: 'float32', hidden_act: 'silu',
+    bos_token_id: null, eos_token_id: null, pad_token_id: null,
     vocab_size: cfg.vocabSize, hidden_size: cfg.dModel, intermediate_size: cfg.ffnDim, num_hidden_layers: cfg.nLayers,
     num_attention_heads: cfg.nHeads, num_key_value_heads: cfg.nKvHeads, head_dim: cfg.dModel / cfg.nHeads,
     max_position_embeddings: cfg.seqLen, rms_norm_eps: cfg.normEps ?? 1e-5, rope_theta: cfg.ropeTheta ?? 10000,

@@ -2,12 +2,13 @@
 // page asks the Worker for the chosen model's ONNX file, opens it (WebGPU execution provider
 // where the browser has WebGPU, wasm otherwise), samples bytes one at a time, and says which
 // runtime produced the text. An independent check that the export works outside the engine.
+// The context is the model's own max_sequence_length (from its ONNX metadata).
 import { useRef, useState } from 'react';
 import { lastLogits, openModel, type OrtModel, type RuntimeChoice } from './ort';
 import { requestExport } from './files';
 
-/** The context window: the shipped base model's sequence length, which every export's RoPE table covers. */
-const CONTEXT = 64;
+/** The context window when a model does not state its limit: the shipped base's sequence length. */
+const DEFAULT_CONTEXT = 64;
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -44,6 +45,7 @@ export function OrtGeneration({ runId, choices }: { runId: string | null; choice
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ text: string; runtime: string; file: string; ms: number } | null>(null);
   const [problem, setProblem] = useState('');
+  const [context, setContext] = useState(DEFAULT_CONTEXT);
   const cache = useRef(new Map<string, OrtModel>());
 
   async function generate() {
@@ -58,13 +60,15 @@ export function OrtGeneration({ runId, choices }: { runId: string | null; choice
         m = await openModel(file.bytes, runtimeChoice);
         cache.current.set(key, m);
       }
+      const window = m.maxSequenceLength ?? DEFAULT_CONTEXT;
+      setContext(window);
       const t0 = performance.now();
       const tokens = Array.from(new TextEncoder().encode(prompt));
       if (tokens.length === 0) tokens.push(10);
       const rand = mulberry32(1);
       const out: number[] = [];
       for (let i = 0; i < length; i++) {
-        const next = pick(await lastLogits(m, tokens.slice(-CONTEXT)), temperature, rand());
+        const next = pick(await lastLogits(m, tokens.slice(-window)), temperature, rand());
         tokens.push(next);
         out.push(next);
       }
@@ -98,7 +102,7 @@ export function OrtGeneration({ runId, choices }: { runId: string | null; choice
         <input id="ort-temp" type="number" min={0} max={2} step={0.1} value={temperature} onChange={(e) => setTemperature(Math.max(0, Math.min(2, Number(e.target.value) || 0)))} />
       </div>
       <button type="button" onClick={generate} disabled={busy}>{busy ? 'Generating…' : 'Generate with onnxruntime-web'}</button>
-      <p className="ll-hint">Context: the last {CONTEXT} bytes. {temperature === 0 ? 'Greedy: the most likely byte each time.' : 'Sampled with a fixed seed.'}</p>
+      <p className="ll-hint">Context: the last {context} bytes (the model’s max_sequence_length). {temperature === 0 ? 'Greedy: the most likely byte each time.' : 'Sampled with a fixed seed.'}</p>
       {result && (
         <div data-testid="ort-result">
           <pre className="ll-ort-text"><b>{prompt}</b>{result.text}</pre>
