@@ -1,10 +1,13 @@
 // Exports and imports in the browser: after a short run, every download produces a file of
 // the right kind (ONNX that decodes with the expected graph, zips with the expected entries,
 // safetensors that parse, a run JSON and CSV with every evaluation, SVG and PNG charts, the
-// recipe zip); bad uploads are refused with a message and change nothing; a run JSON comes
+// recipe zip, byte for byte what `npm run export -- --recipe` writes); bad uploads are refused with a message and change nothing; a run JSON comes
 // back as a dashed overlay; a PEFT adapter comes back as a run whose step-0 target loss is
 // the original run's; and onnxruntime-web generates text from an exported model.
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Download, Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import onnxProto from 'onnx-proto';
@@ -76,6 +79,12 @@ test('downloads, imports and onnxruntime-web generation', async ({ page }) => {
   // The recipe.
   const recipe = await save(page, () => exp.getByRole('button', { name: 'Download recipe (zip)' }).click());
   expect(entries(recipe.bytes).map((n) => n.replace(/^[^/]+\//, ''))).toEqual(expect.arrayContaining(['train.py', 'run_all.sh', 'eval.sh', 'plot.py', 'requirements.txt', 'README.md', 'accelerate/one_gpu.yaml']));
+  // `npm run export -- --recipe` writes the same bytes for the same experiment (the zip's own experiment.json).
+  const dir = await mkdtemp(join(tmpdir(), 'recipe-'));
+  await writeFile(join(dir, 'experiment.json'), unzipSync(recipe.bytes)['lora-lab-english-code-at-scale/experiment.json']);
+  const cli = spawnSync(process.execPath, ['scripts/node-gpu.js', 'src/cli/export.ts', '--recipe', '--config', join(dir, 'experiment.json'), '--preset', 'english-code', '--out', dir], { encoding: 'utf8' });
+  expect(cli.stderr).toBe('');
+  expect(Buffer.from(await readFile(join(dir, recipe.name))).equals(Buffer.from(recipe.bytes))).toBe(true);
 
   // Bad uploads are refused and change nothing.
   const input = exp.getByLabel('Import an adapter or a run JSON');
@@ -108,6 +117,7 @@ test('downloads, imports and onnxruntime-web generation', async ({ page }) => {
   await gen.getByRole('button', { name: 'Generate with onnxruntime-web' }).click();
   await expect(gen.getByTestId('ort-runtime')).toContainText(/Produced by onnxruntime-web [\d.]+, wasm execution provider/, { timeout: 60_000 });
   await expect(gen.locator('.ll-ort-text')).not.toHaveText('The ');
+  await expect(gen.getByText('Context: the last 64 bytes (the model’s max_sequence_length).')).toBeVisible();
   // WebGPU where the browser has it (SwiftShader here); the page names whichever runtime ran.
   await gen.getByLabel('Runtime').selectOption('auto');
   await gen.getByRole('button', { name: 'Generate with onnxruntime-web' }).click();

@@ -1,30 +1,41 @@
 // node scripts/node-gpu.js src/cli/export.ts [--preset NAME | --config FILE] [--steps N] [--out DIR]
-// [--base-only]: trains an experiment in Node (the runner the browser uses) and writes what the
-// page's Export panel offers: every model as ONNX and as a transformers folder (zip), every LoRA
-// method as a PEFT adapter (zip), and the results as a run JSON and CSV. --base-only writes the
-// base model's files without training.
+// [--base-only] [--recipe [--model ID] [--dataset ID] [--tokens N] [--sequences N] [--micro-batch N]]:
+// trains an experiment in Node (the runner the browser uses) and writes what the page's Export
+// panel offers: every model as ONNX and as a transformers folder (zip), every LoRA method as a
+// PEFT adapter (zip), and the results as a run JSON and CSV. --base-only writes the base model's
+// files without training. --recipe writes only the "Run this at scale" zip, byte for byte the
+// page's for the same experiment and choices (no training, no GPU): --model and --dataset as the
+// page lists them, --tokens per sequence, --sequences per step, --micro-batch per GPU per pass.
+// With --config, --preset only names the files (the page names them by its preset; default "custom").
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { acquireDevice, createKernelContext } from '../engine/index';
 import { loadCheckpoint } from '../experiment/checkpoint';
-import { ConfigError, parseExperiment, PRESETS } from '../experiment/config';
+import { ConfigError, parseExperiment, PRESETS, type ExperimentConfig } from '../experiment/config';
 import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-assets';
 import { describeMethod, hfFolderZip, onnxFile, peftZip, type FileOut, type ModelSource } from '../experiment/export/packages';
 import { describeBase } from '../experiment/export/peft';
+import { checkRecipeOptions, defaultRecipeOptions, recipeDownload, type RecipeOptions } from '../experiment/export/recipe/index';
 import { runCsv, runFile } from '../experiment/export/results';
 import { exportConfig } from '../experiment/export/weights';
 import { ExperimentRunner } from '../experiment/runner';
+import { cliArgs, headerUsage } from './args';
 import { printProgress, progressLine } from './progress';
 
-const { values: a } = parseArgs({
+const { values: a } = cliArgs(headerUsage(import.meta.url), {
   options: {
-    preset: { type: 'string', default: 'english-code' },
+    preset: { type: 'string' },
     config: { type: 'string' },
     steps: { type: 'string' },
     out: { type: 'string', default: 'results/export' },
     'base-only': { type: 'boolean', default: false },
+    recipe: { type: 'boolean', default: false },
+    model: { type: 'string' },
+    dataset: { type: 'string' },
+    tokens: { type: 'string' },
+    sequences: { type: 'string' },
+    'micro-batch': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -34,13 +45,35 @@ function write(dir: string, f: FileOut): void {
   console.log(`wrote ${join(dir, f.name)} (${Math.round(f.bytes.length / 1024)} KB)`);
 }
 
+/** The recipe's options: the page's defaults for this experiment, with the flags over them. */
+function recipeOptions(config: ExperimentConfig): RecipeOptions {
+  const o = defaultRecipeOptions(config);
+  const int = (flag: string, v: string | undefined, fallback: number) => {
+    if (v === undefined) return fallback;
+    if (!/^\d+$/.test(v)) throw new ConfigError([`--${flag} must be a whole number (got ${v})`]);
+    return Number(v);
+  };
+  const r: RecipeOptions = {
+    model: a.model ?? o.model, dataset: a.dataset ?? o.dataset, seqLen: int('tokens', a.tokens, o.seqLen),
+    globalBatchSize: int('sequences', a.sequences, o.globalBatchSize), microBatchSize: int('micro-batch', a['micro-batch'], o.microBatchSize),
+  };
+  const errs = checkRecipeOptions(r, config);
+  if (errs.length) throw new ConfigError(errs);
+  return r;
+}
+
 async function main(): Promise<void> {
-  if (a.help) return console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(0, 5).join('\n'));
-  const raw = a.config ? JSON.parse(readFileSync(a.config, 'utf8')) : structuredClone(PRESETS[a.preset!]?.config);
-  if (!raw) throw new ConfigError([`unknown preset "${a.preset}"; choose one of: ${Object.keys(PRESETS).join(', ')}`]);
+  const preset = a.preset ?? 'english-code';
+  const raw = a.config ? JSON.parse(readFileSync(a.config, 'utf8')) : structuredClone(PRESETS[preset]?.config);
+  if (!raw) throw new ConfigError([`unknown preset "${preset}"; choose one of: ${Object.keys(PRESETS).join(', ')}`]);
   if (a.steps) raw.steps = Number(a.steps);
   const config = parseExperiment(raw);
-  const name = a.config ? 'custom' : a.preset!;
+  const name = a.config ? (a.preset ?? 'custom') : preset;
+  if (!/^[\w.-]+$/.test(name)) throw new ConfigError([`--preset "${name}" cannot name a file`]);
+  mkdirSync(a.out!, { recursive: true });
+  if (a.recipe) return write(a.out!, recipeDownload(config, recipeOptions(config), name));
+  const stray = (['model', 'dataset', 'tokens', 'sequences', 'micro-batch'] as const).filter((k) => a[k] !== undefined);
+  if (stray.length) throw new ConfigError([`${stray.map((k) => `--${k}`).join(', ')} choose the recipe's settings: add --recipe`]);
   const ckpt = await loadCheckpoint(fsAssetSource(new URL('../../public/models/', import.meta.url).pathname), `${config.base}.json`);
   const base = { config: ckpt.manifest.config, params: ckpt.params };
   const baseDescription = describeBase(base.config, config.base);
@@ -48,7 +81,6 @@ async function main(): Promise<void> {
     cfg: exportConfig(base.config, config.seqLen), baseName: config.base, baseParams: base.params, baseDescription,
     method: null, trained: null, description: baseDescription, name: `lora-lab-${config.base}`,
   };
-  mkdirSync(a.out!, { recursive: true });
   write(a.out!, onnxFile(src));
   write(a.out!, hfFolderZip(src));
   if (a['base-only']) return;

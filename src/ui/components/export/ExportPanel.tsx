@@ -6,7 +6,7 @@ import { useEffect, useState, type ChangeEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExperimentConfig } from '../../../experiment/config';
 import type { ExportFormat } from '../../../experiment/protocol';
-import { RECIPE_DATASETS, RECIPE_MODELS, defaultRecipeOptions, recipeDomain, recipeZip, type RecipeOptions } from '../../../experiment/export/recipe/index';
+import { RECIPE_DATASETS, RECIPE_MODELS, defaultRecipeOptions, recipeDataset, recipeDomain, recipeDownload, type RecipeOptions } from '../../../experiment/export/recipe/index';
 import { onWorkerEvent, sendToWorker } from '../../store/client';
 import { resetExperiment, useExperiment } from '../../store/experiment';
 import { useSweep } from '../../store/sweep';
@@ -41,14 +41,15 @@ function RecipeBox({ config, preset, say }: { config: ExperimentConfig; preset: 
   const [opts, setOpts] = useState<RecipeOptions>(() => defaultRecipeOptions(config));
   const domain = recipeDomain(config);
   const datasets = RECIPE_DATASETS.filter((d) => d.domain === domain);
-  const dataset = datasets.some((d) => d.id === opts.dataset) ? opts.dataset : datasets[0].id;
+  const dataset = recipeDataset(config, opts.dataset);
   const set = (k: keyof RecipeOptions) => (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) =>
     setOpts({ ...opts, [k]: e.target.type === 'number' ? Math.max(1, Math.round(Number(e.target.value) || 1)) : e.target.value });
   function save() {
     try {
-      const bytes = recipeZip(config, { ...opts, dataset }, preset);
-      download(`lora-lab-${preset}-at-scale.zip`, 'application/zip', bytes);
-      say({ text: `Saved lora-lab-${preset}-at-scale.zip (${Math.round(bytes.length / 1024)} KB).`, error: false });
+      // The same function writes `npm run export -- --recipe`'s file (byte-identical for the same settings).
+      const f = recipeDownload(config, { ...opts, dataset }, preset);
+      download(f.name, f.mime, f.bytes);
+      say({ text: `Saved ${f.name} (${Math.round(f.bytes.length / 1024)} KB).`, error: false });
     } catch (e) {
       say({ text: `Could not build the recipe: ${e instanceof Error ? e.message : e}`, error: true });
     }
