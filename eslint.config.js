@@ -60,7 +60,7 @@ function layerRule(layer, { dirs, libs = [], why, inner }) {
 }
 
 export default defineConfig(
-  globalIgnores(['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'public/'], 'lora-lab/ignores'),
+  globalIgnores(['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'public/', 'tmp/', 'results/'], 'lora-lab/ignores'),
   {
     name: 'lora-lab/files',
     files: ['src/**/*.{ts,tsx}', 'e2e/**/*.ts', '*.config.{js,ts}', 'scripts/**/*.js'],

@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { acquireDevice } from '../engine/index';
 import type { EvalPoint } from '../experiment/protocol';
+import { cliArgs } from './args';
 import { compactEval, parseTourCurves, tourCurvesJson, tourCurvesPath, TOUR_CURVES_VERSION, type SeedCurves, type TourCurves } from '../experiment/tour/curves';
 import {
   configHash, experimentSummary, hashConfig, parseTourResults, sweepSummary, TOUR_RESULTS_PATH, TOUR_RESULTS_VERSION,
@@ -32,7 +32,7 @@ the curves files and the results file.
   --help          this text
 Runs: ${measuredRuns().map((r) => r.id).join(', ')}`;
 
-const { values: a } = parseArgs({
+const { values: a } = cliArgs(HELP, {
   options: {
     seeds: { type: 'string', default: '1,2,3' },
     runs: { type: 'string', default: 'results/tour' },

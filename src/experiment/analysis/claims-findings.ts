@@ -46,7 +46,7 @@ export interface Stat {
 
 /** The shipped noise estimates a claim may need, by measure (see tour/results.ts); empty when none. */
 export type NoiseTable = Partial<Record<NoiseKey, number>>;
-export type NoiseKey = 'target' | 'rise' | 'equal' | 'slope' | 'rank90' | 'distinct' | 'distinct2' | 'similarity' | 'entropy';
+export type NoiseKey = 'target' | 'rise' | 'equal' | 'slope' | 'rank90' | 'distinct' | 'distinct1' | 'distinct2' | 'similarity' | 'entropy';
 
 /** What a claim needs to judge its differences: the shipped estimates and where they come from. */
 export interface Judge {

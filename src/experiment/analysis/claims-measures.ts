@@ -10,10 +10,11 @@ import {
 import { commonLevel, ctxOf, pickRef, withNote, type Judge, type NoiseKey, type Series, type SeriesEval, type Stat } from './claims-findings';
 import { compare, spreadOf, type Decision, type Spread } from './noise';
 
-type DivKey = 'distinctShare' | 'distinct2' | 'similarity' | 'entropy';
+type DivKey = 'distinctShare' | 'distinct1' | 'distinct2' | 'similarity' | 'entropy';
 interface Measure { key: DivKey; name: string; noise: NoiseKey; floor: number; sign: 1 | -1; show: (x: number) => string; bound?: number; atEnd: boolean }
 const MEASURES: readonly Measure[] = [
   { key: 'distinctShare', name: 'distinct completions', noise: 'distinct', floor: 1e-9, sign: 1, show: pct, bound: 0.98, atEnd: true },
+  { key: 'distinct1', name: 'distinct-1 (words)', noise: 'distinct1', floor: 0.01, sign: 1, show: (x) => num(x), bound: 0.98, atEnd: true },
   { key: 'distinct2', name: 'distinct-2 (word bigrams)', noise: 'distinct2', floor: 0.01, sign: 1, show: (x) => num(x), bound: 0.98, atEnd: true },
   { key: 'similarity', name: 'self-similarity (byte 4-grams shared between samples; lower is more diverse)', noise: 'similarity', floor: 0.005, sign: -1, show: (x) => num(x, 3), atEnd: true },
   { key: 'entropy', name: 'mean per-byte entropy (nats)', noise: 'entropy', floor: 0.01, sign: 1, show: (x) => num(x), atEnd: false },

@@ -150,7 +150,7 @@ describe('runClaims: regularizers (finding 4) in both views', () => {
 });
 
 describe('runClaims: diversity (finding 5)', () => {
-  const div = (share: number, d2: number, sim: number, h: number) => ({ distinctShare: share, distinct1: 0.5, distinct2: d2, distinct3: 0.9, entropy: h, similarity: sim, samples: [] });
+  const div = (share: number, d2: number, sim: number, h: number) => ({ distinctShare: share, distinct1: d2, distinct2: d2, distinct3: 0.9, entropy: h, similarity: sim, samples: [] });
   const evals = (lora: ReturnType<typeof div>, loraMid: ReturnType<typeof div>) => [
     e('full', 0, 5.004, 1.852, { diversity: div(1, 0.7, 0.2, 1.5) }), e('full', 100, 2.0, 2.4, { diversity: div(1, 0.5, 0.3, 1.0) }), e('full', 200, 1.65, 2.678, { diversity: div(1, 0.4, 0.4, 0.8) }),
     e('r4', 0, 5.004, 1.852, { diversity: div(1, 0.7, 0.2, 1.5) }), e('r4', 100, 2.9, 2.2, { diversity: loraMid }), e('r4', 200, 2.467, 2.47, { diversity: lora }),
@@ -160,9 +160,9 @@ describe('runClaims: diversity (finding 5)', () => {
     const c = byFinding(runClaims([full, r4], tight(evals(div(1, 0.6, 0.25, 1.2), div(1, 0.65, 0.22, 1.3)))), 5);
     expect(c.measured).toContain('Left out: distinct completions, at its upper bound for every model and seed, so it cannot move here.');
     // Diversity is not moved by the seeds' loss shifts here, so every range is 0 and the floors decide.
-    expect(c.measured).toContain("At each method's last evaluation: distinct-2 (word bigrams): base 0.70 [0.70–0.70], Full fine-tuning 0.40 [0.40–0.40], LoRA r=4 0.60 [0.60–0.60] (LoRA r=4 more diverse)");
+    expect(c.measured).toContain("At each method's last evaluation: distinct-1 (words): base 0.70 [0.70–0.70], Full fine-tuning 0.40 [0.40–0.40], LoRA r=4 0.60 [0.60–0.60] (LoRA r=4 more diverse); distinct-2 (word bigrams): base 0.70");
     // Equal learning: level 2.487; full's first evaluation at or below it is step 100 (2.0), LoRA's step 200.
-    expect(c.measured).toContain("At equal learning (each method's first evaluation at or below held-out target loss 2.49): distinct-2 (word bigrams): base 0.70 [0.70–0.70], Full fine-tuning 0.50");
+    expect(c.measured).toContain("At equal learning (each method's first evaluation at or below held-out target loss 2.49): distinct-1 (words): base 0.70 [0.70–0.70], Full fine-tuning 0.50");
     expect(c.measured).toContain('mean per-byte entropy (nats): base 1.50 [1.50–1.50], Full fine-tuning 1.00 [1.00–1.00], LoRA r=4 1.20 [1.20–1.20] (LoRA r=4 more diverse)');
     expect(c.verdict).toBe('agrees');
   });
