@@ -26,7 +26,8 @@ Trains the tour's runs that are missing under --runs (or whose config changed), 
 the curves files and the results file.
   --seeds 1,2,3   the seeds every run is measured with (default 1,2,3)
   --runs DIR      where the runs' outputs are kept (default results/tour; DIR/<run>.seed<N>.json)
-  --out FILE      the results file (default public/${TOUR_RESULTS_PATH}); curves go to its folder's curves/
+  --out FILE      the results file (default public/${TOUR_RESULTS_PATH}, which also rewrites README.md's
+                  findings table); curves go to its folder's curves/
   --only id,id    train only these runs (the file keeps the others' stored numbers)
   --no-train      use only outputs that exist; a run missing a seed keeps its stored numbers
   --help          this text
@@ -184,9 +185,11 @@ async function main() {
   parseTourResults(JSON.parse(JSON.stringify(results)));
   writeFileSync(a.out!, `${JSON.stringify(results, null, 1)}\n`);
   console.log(`wrote ${a.out} (${Object.keys(runs).length} runs)`);
-  // The README's findings table is generated from the same file, so the two cannot disagree.
-  writeFileSync('README.md', withFindingsTable(readFileSync('README.md', 'utf8'), results));
-  console.log('rewrote the findings table in README.md');
+  // The README's findings table is generated from the shipped file, so the two cannot disagree.
+  if (a.out === `public/${TOUR_RESULTS_PATH}`) {
+    writeFileSync('README.md', withFindingsTable(readFileSync('README.md', 'utf8'), results));
+    console.log('rewrote the findings table in README.md');
+  }
 }
 
 main().then(
