@@ -6,7 +6,7 @@ import { SplitMix32 } from './data/rng';
 import { MAX_PROBLEMS, MAX_QUERY_LENGTH } from './share';
 import { expandSweep, LIMITS_SWEEP, parseSweep, type SweepConfig, type SweepFamily } from './sweep';
 import { DEFAULT_SWEEP_PRESET, SWEEP_PRESETS } from './sweep-presets';
-import { decodeSweepShare, encodeSweepShare } from './sweep-share';
+import { decodeSweepShare, encodeSweepShare, sweepFromQuery } from './sweep-share';
 
 const ALL = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
 
@@ -149,5 +149,13 @@ describe('sweep links: hostile input', () => {
     decodeOk('view=sweep&v=1&preset=lr-code&preset=rank-code&f=&f=r8&r8.lrs=&r8.targets=zz&r8.rank=1e99&steps=-5&T=%F0%9F%92%A5');
     const many = decodeOk(`view=sweep&v=1&${Array.from({ length: 60 }, (_, i) => `junk${i}=1`).join('&')}`);
     expect(many.problems.at(-1)).toMatch(/^…and \d+ more problems$/);
+  });
+
+  it("reads a query of only the page's own parameters as the default grid, with no problems", () => {
+    for (const q of ['', '?view=sweep', '?view=sweep&tour=regularizer&embed=1']) {
+      expect(sweepFromQuery(q), q).toEqual({ sweep: parseSweep(SWEEP_PRESETS[DEFAULT_SWEEP_PRESET].sweep), preset: DEFAULT_SWEEP_PRESET, problems: [] });
+    }
+    const q = `?${encodeSweepShare(SWEEP_PRESETS['regularizers-code'].sweep, 'regularizers-code').toString()}&tour=regularizer`;
+    expect(sweepFromQuery(q)).toMatchObject({ preset: 'regularizers-code', problems: [] });
   });
 });
