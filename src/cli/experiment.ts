@@ -1,8 +1,11 @@
 // npm run experiment -- --preset <name> [overrides]: runs an experiment in Node (the same
 // runner the browser Worker uses) with a progress display, and writes its metrics as JSON
-// and CSV. --help lists presets and options.
+// and CSV; with --seeds 1,2,3 it trains once per seed, writes each seed's files, and prints the
+// findings over the seeds under the noise rule. --help lists presets and options.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { claimMethodsOf, runClaims, type SeedRun } from '../experiment/analysis/claims';
+import { BASE_FACTS } from '../experiment/bases';
 import { dirname } from 'node:path';
 import { acquireDevice, createKernelContext } from '../engine/index';
 import { loadCheckpoint } from '../experiment/checkpoint';
@@ -10,10 +13,12 @@ import { ConfigError, parseExperiment, PRESETS, type ExperimentConfig } from '..
 import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-assets';
 import { customTargetFromFile } from '../experiment/data/custom-node';
 import type { CustomTextAssets } from '../experiment/data/custom-text';
-import { ExperimentRunner } from '../experiment/runner';
+import type { DataAssets } from '../experiment/data/assets';
+import { ExperimentRunner, type BaseModel } from '../experiment/runner';
 import { cliArgs } from './args';
 import { metricsCsv, summaryTable } from './metrics';
 import { printProgress, progressLine } from './progress';
+import { claimLines, parseSeeds, seedPrefix } from './seeds';
 
 const HELP = `Usage: npm run experiment -- --preset <name> [options]
 
@@ -24,6 +29,7 @@ Options (override the preset):
   --steps N            training steps (shared by all methods)
   --batch N            batch size          --seq N      sequence length
   --seed N             seed of batches, dropout and LoRA init
+  --seeds N,N,...      train once per seed (PREFIX.seedN.json each) and print the findings over the seeds
   --eval-interval N    evaluate every N steps
   --eval-batches N     held-out batches per evaluation
   --lr id=LR           learning rate of one method (repeatable), e.g. --lr full=1e-3 --lr r8=1e-2
@@ -43,6 +49,7 @@ const { values: a } = cliArgs(HELP, {
     batch: { type: 'string' },
     seq: { type: 'string' },
     seed: { type: 'string' },
+    seeds: { type: 'string' },
     'eval-interval': { type: 'string' },
     'eval-batches': { type: 'string' },
     lr: { type: 'string', multiple: true },
@@ -114,22 +121,14 @@ async function buildConfig(): Promise<{ name: string; config: ExperimentConfig; 
   return { name, config: parseExperiment(raw) };
 }
 
-async function main() {
-  if (a.help) {
-    console.log(HELP);
-    return;
-  }
-  const { name, config, customAssets } = await buildConfig();
-  const [assets, base] = await Promise.all([
-    loadAssetsFromDisk(),
-    loadCheckpoint(fsAssetSource(new URL('../../public/models/', import.meta.url).pathname), `${config.base}.json`),
-  ]);
-  const gpu = await acquireDevice();
-  const ctx = createKernelContext(gpu.device);
+/** Trains one config (one seed) and writes PREFIX.json / PREFIX.csv; returns what the claims need. */
+async function trainOne(
+  ctx: ReturnType<typeof createKernelContext>, name: string, config: ExperimentConfig, base: BaseModel, assets: DataAssets, out: string,
+): Promise<SeedRun> {
   const t0 = performance.now();
   let last = '';
   const diverged: Record<string, number> = {};
-  const runner = new ExperimentRunner(ctx, config, { config: base.manifest.config, params: base.params }, { ...assets, ...customAssets }, (e) => {
+  const runner = new ExperimentRunner(ctx, config, base, assets, (e) => {
     if (e.type === 'eval') last = `eval@${e.point.step} ${e.point.method}: target ${e.point.targetLoss.toFixed(3)} source ${e.point.sourceLoss.toFixed(3)}`;
     if (e.type === 'step' && e.point.method === config.methods[config.methods.length - 1].id) {
       printProgress(progressLine(e.point.step, config.steps, t0, last));
@@ -140,17 +139,45 @@ async function main() {
     }
   });
   await runner.init();
-  console.log(`${name}: ${config.methods.map((m) => m.label ?? m.id).join(', ')}; ${config.steps} steps of ${config.batchSize}×${config.seqLen}`);
+  console.log(`${name} (seed ${config.seed}): ${config.methods.map((m) => m.label ?? m.id).join(', ')}; ${config.steps} steps of ${config.batchSize}×${config.seqLen}`);
   await runner.run();
   printProgress(progressLine(config.steps, config.steps, t0, last), true);
-  const out = a.out ?? `results/${name}`;
   mkdirSync(dirname(out), { recursive: true });
   const methods = runner.methodInfo();
   writeFileSync(`${out}.json`, JSON.stringify({ name, config, methods, evals: runner.evals, diverged, steps: runner.stepLog }, null, 2));
   writeFileSync(`${out}.csv`, metricsCsv(runner.evals));
   console.log(summaryTable(config, methods, runner.evals));
   console.log(`wrote ${out}.json and ${out}.csv`);
+  const evals = runner.evals;
   runner.destroy();
+  return { evals, diverged };
+}
+
+async function main() {
+  if (a.help) {
+    console.log(HELP);
+    return;
+  }
+  const { name, config, customAssets } = await buildConfig();
+  const seeds = a.seeds !== undefined ? parseSeeds(a.seeds) : null;
+  const [assets, base] = await Promise.all([
+    loadAssetsFromDisk(),
+    loadCheckpoint(fsAssetSource(new URL('../../public/models/', import.meta.url).pathname), `${config.base}.json`),
+  ]);
+  const gpu = await acquireDevice();
+  const ctx = createKernelContext(gpu.device);
+  const model = { config: base.manifest.config, params: base.params };
+  const out = a.out ?? `results/${name}`;
+  if (!seeds) {
+    await trainOne(ctx, name, config, model, { ...assets, ...customAssets }, out);
+  } else {
+    const runs: SeedRun[] = [];
+    for (const seed of seeds) runs.push(await trainOne(ctx, name, { ...config, seed }, model, { ...assets, ...customAssets }, seedPrefix(out, seed)));
+    const claims = runClaims(claimMethodsOf(config), runs, undefined, BASE_FACTS[config.base]?.dModel);
+    writeFileSync(`${out}.seeds.json`, JSON.stringify({ name, config, seeds, claims }, null, 2));
+    console.log(`\nThe findings over seeds ${seeds.join(', ')} (a difference counts only beyond the seed-to-seed range):\n${claimLines(claims)}`);
+    console.log(`wrote ${out}.seeds.json`);
+  }
   gpu.device.destroy();
 }
 

@@ -2,13 +2,14 @@
 // groups) in Node with the runner the browser Worker uses, shows its progress, checkpoints after
 // every evaluation (and on Ctrl+C, after the current step) so --resume continues an interrupted
 // sweep, and writes every evaluation plus the analysis (learning-rate curves, best cell per family,
-// learn–forget front, the paper's claims checked against the data) as JSON and CSV.
+// learn–forget front, the paper's claims checked against the data) as JSON and CSV; with --seeds it
+// runs the grid once per seed and prints the claims over the seeds under the noise rule.
 
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { acquireDevice, createKernelContext } from '../engine/index';
 import {
-  bestPerFamily, bestPoint, basePoint, defaultEqualLevel, equalLearning, lrSensitivity, paretoFront,
+  bestPerFamily, bestPoint, basePoint, defaultEqualLevel, equalLearning, lrSensitivity, mergeSeedCells, paretoFront,
 } from '../experiment/analysis/front';
 import { sweepClaims } from '../experiment/analysis/claims';
 import { loadCheckpoint } from '../experiment/checkpoint';
@@ -23,6 +24,7 @@ import { SWEEP_PRESETS } from '../experiment/sweep-presets';
 import { judgeFor, parseTourResults, TOUR_RESULTS_PATH } from '../experiment/tour/results';
 import { cliArgs } from './args';
 import { formatSeconds, printProgress } from './progress';
+import { claimLines, parseSeeds, seedPrefix } from './seeds';
 
 const HELP = `Usage: npm run sweep -- --preset <name> [options]
 
@@ -33,6 +35,8 @@ Options (override the preset):
   --steps N             training steps of every cell
   --batch N             batch size          --seq N      sequence length
   --seed N              seed of batches, dropout and LoRA init (shared by all cells)
+  --seeds N,N,...       run the grid once per seed (PREFIX.seedN.json each; --resume resumes each) and print
+                        the findings over the seeds
   --eval-interval N     evaluate every N steps
   --eval-batches N      held-out batches per evaluation
   --only fam,fam        keep only these families
@@ -51,6 +55,7 @@ const { values: a } = cliArgs(HELP, {
     batch: { type: 'string' },
     seq: { type: 'string' },
     seed: { type: 'string' },
+    seeds: { type: 'string' },
     'eval-interval': { type: 'string' },
     'eval-batches': { type: 'string' },
     only: { type: 'string' },
@@ -188,25 +193,16 @@ function progressPrinter(): (e: SweepEvent) => void {
   };
 }
 
-async function main() {
-  if (a.help) {
-    console.log(HELP);
-    return;
-  }
-  const { name, sweep } = buildSweep();
-  const out = a.out ?? `results/sweep-${name}`;
+/** Runs one sweep (one seed) to PREFIX.json / .csv, resuming from PREFIX.ckpt.json with --resume; null when paused. */
+async function runOne(
+  ctx: ReturnType<typeof createKernelContext>, name: string, sweep: SweepConfig, base: ConstructorParameters<typeof SweepRunner>[2], assets: ConstructorParameters<typeof SweepRunner>[3], out: string,
+): Promise<SweepCellResult[] | null> {
   const ckptPath = `${out}.ckpt.json`;
   mkdirSync(dirname(out), { recursive: true });
   const resume = readResume(ckptPath, sweep);
-  const [assets, base] = await Promise.all([
-    loadAssetsFromDisk(),
-    loadCheckpoint(fsAssetSource(new URL('../../public/models/', import.meta.url).pathname), `${sweep.base}.json`),
-  ]);
-  const gpu = await acquireDevice();
-  const ctx = createKernelContext(gpu.device);
   const divergedAt: Record<string, number> = { ...(resume?.divergedAt ?? {}) };
   const show = progressPrinter();
-  const runner = new SweepRunner(ctx, sweep, { config: base.manifest.config, params: base.params }, assets, (e) => {
+  const runner = new SweepRunner(ctx, sweep, base, assets, (e) => {
     if (e.type === 'diverged') {
       divergedAt[e.method] = e.step;
       console.log(`\n${e.method} diverged at step ${e.step} (loss ${e.loss})`);
@@ -222,21 +218,22 @@ async function main() {
   };
   runner.afterEval = save;
   const groups = runner.groups.length;
-  console.log(`${name}: ${runner.cells.length} cells (${sweep.families.map((f) => `${defaultLabel(f)} × ${f.lrs.length}`).join(', ')}) in ${groups} group${groups > 1 ? 's' : ''}; ` +
+  console.log(`${name} (seed ${sweep.seed}): ${runner.cells.length} cells (${sweep.families.map((f) => `${defaultLabel(f)} × ${f.lrs.length}`).join(', ')}) in ${groups} group${groups > 1 ? 's' : ''}; ` +
     `${sweep.steps} steps of ${sweep.batchSize}×${sweep.seqLen}`);
   // Ctrl+C pauses after the current step and saves a checkpoint there; a second one quits at once.
-  process.once('SIGINT', () => {
+  const onInt = () => {
     console.log('\npausing after this step (Ctrl+C again to quit without saving)…');
     runner.pause();
     process.once('SIGINT', () => process.exit(130));
-  });
+  };
+  process.once('SIGINT', onInt);
   if ((await runner.run()) === 'paused') {
     await save();
     console.log(`\nsaved ${ckptPath}; continue with the same command and --resume`);
     runner.destroy();
-    gpu.device.destroy();
-    process.exit(130);
+    return null;
   }
+  process.off('SIGINT', onInt);
   printProgress('', true);
   const cells = cellResults(sweep, runner.evals, runner.diverged);
   writeFileSync(`${out}.json`, JSON.stringify({
@@ -245,9 +242,43 @@ async function main() {
   writeFileSync(`${out}.csv`, sweepCsv(sweep, runner.evals, divergedAt));
   rmSync(ckptPath, { force: true });
   console.log(summary(cells));
-  for (const c of sweepClaims(cells, judgeOf(sweep))) console.log(`finding ${c.finding} (${c.verdict}): ${c.measured}`);
   console.log(`wrote ${out}.json and ${out}.csv`);
   runner.destroy();
+  return cells;
+}
+
+async function main() {
+  if (a.help) {
+    console.log(HELP);
+    return;
+  }
+  const { name, sweep } = buildSweep();
+  const seeds = a.seeds !== undefined ? parseSeeds(a.seeds) : null;
+  const out = a.out ?? `results/sweep-${name}`;
+  const [assets, base] = await Promise.all([
+    loadAssetsFromDisk(),
+    loadCheckpoint(fsAssetSource(new URL('../../public/models/', import.meta.url).pathname), `${sweep.base}.json`),
+  ]);
+  const gpu = await acquireDevice();
+  const ctx = createKernelContext(gpu.device);
+  const model = { config: base.manifest.config, params: base.params };
+  const bySeed: SweepCellResult[][] = [];
+  for (const seed of seeds ?? [sweep.seed]) {
+    const s = parseSweep({ ...sweep, seed });
+    const cells = await runOne(ctx, name, s, model, assets, seeds ? seedPrefix(out, seed) : out);
+    if (!cells) {
+      gpu.device.destroy();
+      process.exit(130);
+    }
+    bySeed.push(cells);
+  }
+  const claims = sweepClaims(mergeSeedCells(bySeed), seeds && seeds.length > 1 ? undefined : judgeOf(sweep));
+  if (seeds) {
+    writeFileSync(`${out}.seeds.json`, JSON.stringify({ name, sweep, seeds, claims }, null, 2));
+    console.log(`\nThe findings over seeds ${seeds.join(', ')} (a difference counts only beyond the seed-to-seed range):`);
+  }
+  console.log(claimLines(claims));
+  if (seeds) console.log(`wrote ${out}.seeds.json`);
   gpu.device.destroy();
 }
 
