@@ -168,8 +168,10 @@ export const TOUR_STEPS: readonly TourStep[] = [
     id: 'diversity', finding: 5, title: 'Finding 5: more diverse generations',
     text: [
       'The paper found that full fine-tuning collapses towards fewer distinct completions of a prompt, while LoRA keeps more of the base ' +
-        'model’s diversity. The page samples 8 completions of one prompt at every evaluation and measures how many are distinct and ' +
-        'their per-byte entropy.',
+        'model’s diversity. The page samples completions of one prompt at every evaluation and measures how varied they are: distinct ' +
+        'completions and words, how much the samples share with each other (self-similarity), and the per-byte entropy.',
+      'A measure only counts if it can move: at temperature 1 a toy model’s short samples are all distinct, so those measures are left out ' +
+        'when every model sits at their bound. Entropy mostly says how little a method learned, so the methods are also compared at equal learning.',
     ],
     run: 'english-code',
     look: { charts: ['diversity', 'entropy'], what: 'Do full fine-tuning’s samples become less varied (fewer distinct, lower entropy) than LoRA’s? The Generations panel shows the text.' },
@@ -180,6 +182,9 @@ export const TOUR_STEPS: readonly TourStep[] = [
     text: [
       'Why can’t LoRA simply match full fine-tuning? Take the weight change ΔW of full fine-tuning and ask how many singular directions ' +
         'it needs for 90% of its energy. The paper found ranks 10–100× larger than the ranks LoRA is used with, growing during training.',
+      'At this scale the model is 64 wide: no matrix has a rank above 64, so against LoRA r=8 no ratio above 8× is possible, and LoRA ' +
+        'r=64 is already full rank. The page therefore also gives rank@90% as a share of each matrix’s full rank; the same run on the ' +
+        '128-wide small base shows whether the gap grows with width.',
     ],
     run: 'english-code',
     look: { charts: ['rank90'], what: 'How many directions does full fine-tuning’s ΔW need, and does it grow over training? Open the spectra panel for each matrix.' },

@@ -13,7 +13,7 @@ import { TOUR_RUNS, type TourProbe, type TourRun, type TourStep } from '../../..
 import { useExperiment } from '../../store/experiment';
 import { useSweep } from '../../store/sweep';
 import { useTour } from '../../store/tour';
-import { VERDICT_LABEL } from '../charts/ClaimList';
+import { VERDICT_LABEL, VerdictRule } from '../charts/ClaimList';
 
 
 /** “small” (820k parameters, d_model 128, 4 layers, pretrained 1400 steps), or the quoted name of another base. */
@@ -113,6 +113,7 @@ export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r:
         {yours && 'training' in yours && <p className="ll-hint">{yours.training}</p>}
         <p className="ll-hint">{source}</p>
         {m && <p data-testid="tour-claim"><Verdict verdict={m.verdict} /> {m.text}</p>}
+        {m?.verdict && <VerdictRule />}
       </section>
       {m && offersProbes(m.verdict) && step.probes.length > 0 && (
         <section className="ll-tour-probes" aria-label="Experiments that probe why">
