@@ -25,7 +25,7 @@ test('findings, diversity, generations and spectra come from the run on screen',
   await expect(findings.locator('li[data-verdict]')).toHaveCount(8);
   for (const f of ['1', '2']) {
     const li = findings.locator(`li[data-finding="${f}"]`);
-    await expect(li).toHaveAttribute('data-verdict', /^(agrees|disagrees|mixed)$/);
+    await expect(li).toHaveAttribute('data-verdict', /^(agrees|disagrees|mixed|within-noise)$/);
     await expect(li).toContainText(/\d\.\d{2}/);
     await expect(li).toContainText('Paper (7B)');
   }

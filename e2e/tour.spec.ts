@@ -1,9 +1,16 @@
 // The guided tour in the page: a step's own link opens it with the paper's number and the numbers of
 // the shipped results file; the steps' charts are outlined; the tour remembers where a student
 // stopped; a step's button configures and starts its experiment or sweep; a finished run of the
-// student's replaces the file's numbers; embed mode's hide=tour removes it.
+// student's appears beside the file's numbers, never in their place; embed mode's hide=tour removes it.
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
+
+/** The verdict chip's words (ClaimList's VERDICT_LABEL). */
+const LABEL: Record<string, string> = {
+  agrees: 'Agrees with the paper.', disagrees: 'Disagrees with the paper.', mixed: 'Mixed.', 'within-noise': 'Within noise at this scale.',
+  inconclusive: 'Inconclusive.', 'not-measured': 'Not measured.',
+};
+const CHIP = /^(Agrees with the paper|Disagrees with the paper|Mixed|Within noise at this scale|Inconclusive|Not measured)\.\s*/;
 
 const results = JSON.parse(readFileSync(new URL('../public/tour/results.json', import.meta.url), 'utf8')) as {
   runs: Record<string, { claims: Array<{ finding: number; measured: string; verdict: string }> }>;
@@ -20,11 +27,10 @@ test("a step's link opens it with the paper's figure and the results file's numb
   const measured = tour.getByTestId('tour-measured');
   await expect(measured).toHaveAttribute('data-source', 'file');
   await expect(measured).toContainText(claim.measured);
-  await expect(measured).toContainText(/Fine-tuned from the base model “base” \(115k parameters, d_model 64, 2 layers, pretrained 3000 steps\); measured by npm run tour-results on .+, \d{4}-\d\d-\d\d/);
-  await expect(measured.getByTestId('tour-verdict')).toHaveText(
-    { agrees: 'Agrees with the paper.', disagrees: 'Disagrees with the paper.', mixed: 'Agrees in part.' }[claim.verdict as 'agrees'] ?? 'Not measured.',
-  );
-  if (claim.verdict === 'disagrees' || claim.verdict === 'mixed') {
+  await expect(measured).toContainText(/Reference: fine-tuned from the base model “base” \(115k parameters, d_model 64, 2 layers, pretrained 3000 steps\); measured by npm run tour-results on .+, \d{4}-\d\d-\d\d/);
+  await expect(measured.getByTestId('tour-verdict')).toHaveText(LABEL[claim.verdict]);
+  await expect(measured.getByTestId('verdict-rule')).toContainText('How verdicts are decided');
+  if (claim.verdict !== 'agrees' && claim.verdict !== 'not-measured') {
     // The probe on model size shows the larger base's numbers from the file, beside the step's (the 115k base's).
     await expect(tour.getByRole('button', { name: 'The same learning-rate sweep on the larger base' })).toBeVisible();
     await expect(tour.getByTestId('tour-probe-results').first()).toContainText(results.runs['lr-code-small'].claims[2].measured);
@@ -103,7 +109,7 @@ test("a step's button configures and starts its experiment, and a sweep step sta
   await page.getByRole('region', { name: /Sweep/ }).getByRole('button', { name: 'Stop' }).click();
 });
 
-test("a student's finished run replaces the results file's numbers", async ({ page }) => {
+test("a student's finished run appears beside the results file's numbers", async ({ page }) => {
   test.setTimeout(240_000);
   await page.goto('/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=1&evalBatches=1&div=0&tour=learns-less');
   const panel = page.getByRole('region', { name: /Experiment/ });
@@ -111,11 +117,13 @@ test("a student's finished run replaces the results file's numbers", async ({ pa
   await expect(panel.getByRole('status')).toHaveAttribute('data-state', 'done', { timeout: 200_000 });
   const measured = page.getByTestId('tour-measured');
   await expect(measured).toHaveAttribute('data-source', 'yours');
-  await expect(measured).toContainText('Your run, with settings of your own (not this step’s):');
-  // The same sentence as the run's own findings box.
+  await expect(measured.getByTestId('tour-yours')).toContainText('Your run, with settings of your own (not this step’s):');
+  // The reference stays on the card beside it.
+  await expect(measured.getByTestId('tour-claim')).toContainText(results.runs['english-code'].claims[0].measured);
+  // The same sentence as the run's own findings box (one seed, judged against the shipped noise).
   const box = await page.getByTestId('run-findings').locator('li[data-finding="1"]').textContent();
-  const text = await measured.getByTestId('tour-claim').textContent();
-  expect(box).toContain(text!.replace(/^(Agrees with the paper|Disagrees with the paper|Agrees in part|Not measured)\.\s*/, ''));
+  const text = await measured.getByTestId('tour-your-claim').textContent();
+  expect(box).toContain(text!.replace(CHIP, ''));
 });
 
 test('embed mode with hide=tour shows no tour', async ({ page }) => {

@@ -1,5 +1,5 @@
 // "What this playground measured" for one tour step: the student's own finished run or sweep when one
-// of the step's kind is on screen, else the results file's numbers (with the machine they came from),
+// of the step's kind is on screen, beside the results file's numbers (with the machine they came from),
 // and, where the toy scale disagrees with the paper, the experiments that probe why, with their own
 // measured numbers beside them. Every sentence comes from stepMeasured (the findings box's claims).
 import { useMemo, type ReactNode } from 'react';
@@ -33,7 +33,7 @@ function useYours(run: TourRun): Yours {
   return useMemo(() => {
     if (run.kind === 'experiment') {
       if (!x.config) return null;
-      if (x.state === 'running' || x.state === 'paused') return { training: `Your run is training (step ${x.step} of ${x.config.steps}); its numbers replace these when it finishes.` };
+      if (x.state === 'running' || x.state === 'paused') return { training: `Your run is training (step ${x.step} of ${x.config.steps}); its numbers appear beside these when it finishes.` };
       if (x.state !== 'done') return null;
       const summary = experimentSummary('yours', x.config, [{ evals: x.evals, diverged: x.diverged }], [x.config.seed], judgeFor(results, 'experiment', x.config));
       return { summary, exact: hashConfig('experiment', x.config) === configHash(run) };
@@ -41,7 +41,7 @@ function useYours(run: TourRun): Yours {
     if (!w.sweep) return null;
     if (w.state === 'running' || w.state === 'paused') {
       const pct = w.progress && w.progress.total > 0 ? ` (${Math.round((100 * w.progress.done) / w.progress.total)}%)` : '';
-      return { training: `Your sweep is training${pct}; its numbers replace these when it finishes.` };
+      return { training: `Your sweep is training${pct}; its numbers appear beside these when it finishes.` };
     }
     if (w.state !== 'done') return null;
     const summary = sweepSummary('yours', w.sweep, [{ evals: w.evals, diverged: Object.keys(w.diverged) }], [w.sweep.seed], judgeFor(results, 'sweep', w.sweep));
@@ -86,18 +86,19 @@ export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r:
   const { results, resultsError } = useTour(useShallow((s) => ({ results: s.results, resultsError: s.resultsError })));
   const yours = useYours(run);
   const stored = results?.runs[step.run] ?? null;
-  const shown = yours && 'summary' in yours ? yours.summary : stored;
-  const m = shown ? stepMeasured(step, shown) : null;
+  const mine = yours && 'summary' in yours ? yours : null;
+  const ref = stored ? stepMeasured(step, stored) : null;
+  const own = mine ? stepMeasured(step, mine.summary) : null;
+  // The probes follow the reference's verdict (the student's own run when there is no reference).
+  const m = ref ?? own;
   let source: ReactNode;
-  if (yours && 'summary' in yours) {
-    source = yours.exact ? 'Your run, with this step’s settings:' : 'Your run, with settings of your own (not this step’s):';
-  } else if (stored && results) {
+  if (stored && results) {
     source = (
       <>
-        Fine-tuned from the base model {baseWords(stored.base)}; measured by <code>{results.generatedBy}</code> on {results.device}, {results.generatedAt.slice(0, 10)}
+        Reference: fine-tuned from the base model {baseWords(stored.base)}; measured by <code>{results.generatedBy}</code> on {results.device}, {results.generatedAt.slice(0, 10)}
         {stored.seconds ? ` (${Math.round(stored.seconds / 60)} min${stored.seeds.length > 1 ? ` for ${stored.seeds.length} seeds` : ''})` : ''}.
         {stored.legacy ? ' One seed, measured before verdicts were judged against seed-to-seed noise: these sentences follow the earlier rule until the run is re-measured with three seeds.' : ''}
-        {' '}Your own run replaces these numbers when it finishes.
+        {mine ? '' : ' Your own run’s numbers appear beside these when it finishes.'}
       </>
     );
   } else if (results) {
@@ -108,12 +109,20 @@ export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r:
   // Two grid items of the tour's body: the measured numbers beside the text, the probes across both columns.
   return (
     <>
-      <section className="ll-tour-measured" aria-labelledby="ll-tour-measured-title" data-testid="tour-measured" data-source={yours && 'summary' in yours ? 'yours' : 'file'}>
+      <section className="ll-tour-measured" aria-labelledby="ll-tour-measured-title" data-testid="tour-measured" data-source={mine ? 'yours' : 'file'}>
         <h4 id="ll-tour-measured-title">What this playground measured</h4>
         {yours && 'training' in yours && <p className="ll-hint">{yours.training}</p>}
-        <p className="ll-hint">{source}</p>
-        {m && <p data-testid="tour-claim"><Verdict verdict={m.verdict} /> {m.text}</p>}
-        {m?.verdict && <VerdictRule />}
+        <div className="ll-tour-reference" data-testid="tour-reference">
+          <p className="ll-hint">{source}</p>
+          {ref && <p data-testid="tour-claim"><Verdict verdict={ref.verdict} /> {ref.text}</p>}
+        </div>
+        {mine && own && (
+          <div className="ll-tour-yours" data-testid="tour-yours">
+            <p className="ll-hint">{mine.exact ? 'Your run, with this step’s settings:' : 'Your run, with settings of your own (not this step’s):'}</p>
+            <p data-testid="tour-your-claim"><Verdict verdict={own.verdict} /> {own.text}</p>
+          </div>
+        )}
+        {(ref?.verdict || own?.verdict) && <VerdictRule />}
       </section>
       {m && offersProbes(m.verdict) && step.probes.length > 0 && (
         <section className="ll-tour-probes" aria-label="Experiments that probe why">
