@@ -113,10 +113,3 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<GpuConte
   return { device, adapter, adapterInfo, isSoftware };
 }
 
-/** Throws a LimitExceededError when a buffer of `bytes` cannot be bound as one storage buffer. */
-export function checkBufferFits(device: GPUDevice, bytes: number, what: string): void {
-  const bind = device.limits.maxStorageBufferBindingSize;
-  if (bytes > bind) throw new LimitExceededError('maxStorageBufferBindingSize', bytes, bind, what);
-  const max = device.limits.maxBufferSize;
-  if (bytes > max) throw new LimitExceededError('maxBufferSize', bytes, max, what);
-}

@@ -267,10 +267,3 @@ export const benchActions = {
   },
 };
 
-export function terminateWorker(): void {
-  worker?.terminate();
-  worker = null;
-  if (pinger) clearInterval(pinger);
-  pinger = null;
-  document.removeEventListener('visibilitychange', onVisibility);
-}
