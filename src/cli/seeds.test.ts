@@ -1,6 +1,6 @@
 // The CLIs' seed lists: parsing (pure), and `npm run experiment -- --seeds 1,2` run as a user runs it
-// (a child process on Dawn, a tiny config): one file per seed, different losses per seed, and the
-// findings over both seeds with their seed count.
+// and `npm run sweep -- --seeds 1,2` (child processes on Dawn, tiny configs): one file per seed,
+// different losses per seed, and the findings over both seeds with their seed count.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../experiment/config';
+import { SWEEP_PRESETS } from '../experiment/sweep-presets';
 import { claimLines, parseSeeds, seedPrefix } from './seeds';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,5 +52,26 @@ describe('npm run experiment -- --seeds', () => {
     expect(summary.claims.find((c) => c.finding === 1)?.seeds).toBe(2);
     expect(r.stdout).toContain('The findings over seeds 1, 2');
     expect(r.stdout).toMatch(/finding 1 \([a-z-]+, 2 seeds\)/);
+  }, 240_000);
+});
+
+describe('npm run sweep -- --seeds', () => {
+  it('runs the grid once per seed and prints the findings over the seeds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-seeds-'));
+    const [full, r8] = SWEEP_PRESETS['lr-code'].sweep.families;
+    const sweep = { ...SWEEP_PRESETS['lr-code'].sweep, steps: 2, batchSize: 2, seqLen: 16, evalInterval: 1, evalBatches: 1,
+      schedule: { kind: 'constant', warmupSteps: 0 }, families: [{ ...full, lrs: [1e-3, 3e-3] }, { ...r8, lrs: [1e-2] }] };
+    writeFileSync(join(dir, 's.json'), JSON.stringify(sweep));
+    const r = spawnSync(process.execPath, ['scripts/node-gpu.js', 'src/cli/sweep.ts', '--config', join(dir, 's.json'), '--seeds', '1,2', '--out', join(dir, 'y')],
+      { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const seed = (n: number) => JSON.parse(readFileSync(join(dir, `y.seed${n}.json`), 'utf8')) as { sweep: { seed: number }; evals: Array<{ step: number; method: string; targetLoss: number }> };
+    expect([seed(1).sweep.seed, seed(2).sweep.seed]).toEqual([1, 2]);
+    const at = (n: number) => seed(n).evals.filter((e) => e.step === 2 && e.method === 'full-0').map((e) => e.targetLoss);
+    expect(at(1)).not.toEqual(at(2));
+    const summary = JSON.parse(readFileSync(join(dir, 'y.seeds.json'), 'utf8')) as { seeds: number[]; claims: Array<{ finding: number; seeds?: number }> };
+    expect(summary.seeds).toEqual([1, 2]);
+    expect(summary.claims.find((c) => c.finding === 1)?.seeds).toBe(2);
+    expect(r.stdout).toContain('The findings over seeds 1, 2');
   }, 240_000);
 });
