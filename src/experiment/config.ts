@@ -6,21 +6,14 @@
 import { z } from 'zod';
 import { PROJECTIONS } from '../engine/index';
 import { CUSTOM_TEXT_MAX_BYTES, minCustomTextBytes } from './data/custom-text';
+import { LIMITS } from './limits';
 
 // Before any schema exists (every other zod schema's module imports this one): zod would otherwise probe
 // `new Function` to compile fast parsers, which the page's Content Security Policy (vite.config.ts) refuses
 // and reports as a violation. Interpreted parsing is fast enough for configs.
 z.config({ jitless: true });
 
-export const LIMITS = {
-  methods: 6,
-  steps: 5000,
-  batchSize: 32,
-  seqLen: 256,
-  rank: 128,
-  evalBatches: 32,
-  diversitySamples: 32,
-} as const;
+export { LIMITS };
 
 const domain = z.object({
   domain: z.enum(['english', 'code', 'math']),

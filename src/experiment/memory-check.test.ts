@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { estimateRunMemory, type LlamaConfig } from '../engine/index';
 import { parseExperiment, PRESETS, type ExperimentConfig, type ExperimentInput } from './config';
 import {
-  checkExperimentFits, checkSweepFits, DEFAULT_MEMORY_BUDGET, estimateAnalysisMemory, estimateExperimentMemory, formatBytes,
+  checkExperimentFits, DEFAULT_MEMORY_BUDGET, estimateAnalysisMemory, estimateExperimentMemory, formatBytes,
 } from './memory-check';
+import { checkSweepFits } from './sweep-fits';
 import { methodRunOptions } from './runner';
 import { parseSweep } from './sweep';
 

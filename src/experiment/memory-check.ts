@@ -7,9 +7,9 @@
 import {
   estimateReadbacks, runBuffers, summarizeBuffers, type LlamaConfig, type MemoryCategory, type RunOptions,
 } from '../engine/index';
-import { LIMITS, type ExperimentConfig, type MethodConfig } from './config';
+import type { ExperimentConfig, MethodConfig } from './config';
+import { LIMITS } from './limits';
 import { methodRunOptions } from './runner';
-import { sweepGroups, type SweepConfig } from './sweep';
 
 export interface DeviceLimits {
   maxBufferSize: number;
@@ -167,10 +167,11 @@ export function checkExperimentFits(config: ExperimentConfig, base: LlamaConfig,
 
 /**
  * A sweep trains its groups one after another (each freed before the next), so the group that
- * needs the most decides; a refusal speaks of the largest group that does not fit.
+ * needs the most decides; a refusal speaks of the largest group that does not fit. The groups come
+ * from sweep-fits.ts (checkSweepFits), which keeps the sweep's schema out of this module.
  */
-export function checkSweepFits(sweep: SweepConfig, base: LlamaConfig, limits: DeviceLimits, budgetBytes: number): FitResult {
-  const checks = sweepGroups(sweep).map((group) => ({ group, got: check(group, base, limits, budgetBytes) }));
+export function checkGroupsFit(groups: ExperimentConfig[], base: LlamaConfig, limits: DeviceLimits, budgetBytes: number): FitResult {
+  const checks = groups.map((group) => ({ group, got: check(group, base, limits, budgetBytes) }));
   const largest = (list: typeof checks) => list.reduce((a, b) => (b.got.mem.totalBytes > a.got.mem.totalBytes ? b : a));
   const failing = checks.filter((c) => !c.got.fits);
   if (!failing.length) return { ok: true, totalBytes: largest(checks).got.mem.totalBytes };

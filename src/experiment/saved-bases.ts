@@ -7,20 +7,10 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import { sha256Hex } from './data/sha256';
+import { isSavedBaseName, savedBaseId } from './saved-base-name';
 
 export const SAVED_BASE_DB = 'lora-lab-bases';
-const PREFIX = 'u-';
-
-/** The config id of a saved base named `name`: 'u-' and its name in lowercase letters, digits and dashes. */
-export function savedBaseId(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 30).replace(/-+$/, '');
-  return `${PREFIX}${slug || 'base'}`;
-}
-
-/** Whether a config's base names a saved base (not a shipped file). */
-export function isSavedBaseName(id: string): boolean {
-  return /^u-[a-z0-9-]{1,30}$/.test(id);
-}
+export { isSavedBaseName, savedBaseId };
 
 const point = z.object({ step: z.number().int().min(0), train: z.number().optional(), heldOut: z.number().optional() });
 

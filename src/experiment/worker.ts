@@ -2,7 +2,8 @@
 // models and data assets (same files as the CLI, over fetch) and storage, and hands every command
 // from the page to its host (experiment run, sweep, export, analysis, engine check, pretraining) through one
 // queue, so commands never interleave. `ping` is answered at once (the page's liveness check);
-// test builds' fault hooks arrive as `debug-fault` (see client.ts).
+// test builds' fault hooks arrive as `debug-fault` (see client.ts). Only the run's host comes with
+// the Worker's first download; the others are imported on their first command (lazy-host.ts).
 
 import { acquireDevice, adapterKey, Autotuner, createKernelContext, type KernelContext, type KernelVariants } from '../engine/index';
 import { IdbAutotuneCache } from './autotune-cache';
@@ -10,19 +11,15 @@ import { loadCheckpoint } from './checkpoint';
 import { CommandQueue } from './command-queue';
 import { fetchAssetSource, loadAssets, type DataAssets } from './data/assets';
 import { runDemo } from './demo';
-import { checkExperimentFits, checkSweepFits, DEFAULT_MEMORY_BUDGET, type FitResult } from './memory-check';
+import { checkExperimentFits, DEFAULT_MEMORY_BUDGET, type FitResult } from './memory-check';
 import { SafeHistory } from './storage';
 import { CustomTextStore } from './custom-store';
 import { lockRun } from './run-lock';
 import type { DebugFault, WorkerCommand, WorkerEvent } from './protocol';
 import type { BaseModel } from './runner';
-import { SweepHost } from './worker-sweep';
-import { ExportHost } from './worker-export';
-import { AnalysisHost } from './worker-analysis';
 import { isRunCommand, RunHost } from './worker-run';
-import { BenchHost } from './worker-bench';
-import { PretrainHost } from './worker-base-pretrain';
-import { isSavedBaseName } from './saved-bases';
+import { LazyHost } from './lazy-host';
+import { isSavedBaseName } from './saved-base-name';
 import { measureDevicePeak, type DevicePeak } from './device-peak';
 
 const post = (e: WorkerEvent) => (self as unknown as Worker).postMessage(e);
@@ -56,7 +53,7 @@ function context(): Promise<KernelContext> {
       simulatedLoss = false;
       const reason = info.message || info.reason;
       runs.onDeviceLost(reason);
-      sweeps.onDeviceLost(reason);
+      sweeps.loaded?.onDeviceLost(reason);
     });
     // Kernel choices timed on this adapter persist in IndexedDB, so reloads skip the timing.
     const autotune = new Autotuner({ adapterKey: adapterKey(gpu.adapterInfo), cache: new IdbAutotuneCache() });
@@ -83,7 +80,7 @@ function baseModel(name: string): Promise<BaseModel> {
   if (!p) {
     // A base pretrained in this browser comes from its own database; a shipped one is a file.
     p = isSavedBaseName(name)
-      ? pretrains.load(name)
+      ? pretrains.get().then((p) => p.load(name))
       : loadCheckpoint(fetchAssetSource(`${baseUrl}models/`), `${name}.json`).then((c) => ({ config: c.manifest.config, params: c.params }));
     bases.set(name, p);
     p.catch(() => bases.delete(name));
@@ -116,31 +113,39 @@ function assets(): Promise<DataAssets> {
 
 const runs: RunHost = new RunHost({
   post, context, assets, baseModel, history,
-  haltSweep: () => sweeps.halt(),
+  haltSweep: async () => sweeps.loaded?.halt(),
   checkFits: (config, base, ctx) => refuseUnlessFits(checkExperimentFits(config, base.config, ctx.device.limits, memoryBudget ?? DEFAULT_MEMORY_BUDGET)),
   lockRun: lockRunPatiently,
   customTexts,
 });
-const sweeps: SweepHost = new SweepHost({
-  post, context, assets, baseModel, history,
-  // The run is freed, not only stopped: the sweep gets its GPU memory (analysis then reads the saved checkpoint).
-  haltRun: () => runs.dispose(),
-  checkFits: (sweep, base, ctx) => refuseUnlessFits(checkSweepFits(sweep, base.config, ctx.device.limits, memoryBudget ?? DEFAULT_MEMORY_BUDGET)),
+// Every host but the run's is imported on its first command (lazy-host.ts): the Worker's first download stays small.
+const sweeps = new LazyHost(async () => {
+  const [{ SweepHost }, { checkSweepFits }] = await Promise.all([import('./worker-sweep'), import('./sweep-fits')]);
+  return new SweepHost({
+    post, context, assets, baseModel, history,
+    // The run is freed, not only stopped: the sweep gets its GPU memory (analysis then reads the saved checkpoint).
+    haltRun: () => runs.dispose(),
+    checkFits: (sweep, base, ctx) => refuseUnlessFits(checkSweepFits(sweep, base.config, ctx.device.limits, memoryBudget ?? DEFAULT_MEMORY_BUDGET)),
+  });
 });
-const exportHost = new ExportHost({ post, context, assets, baseModel, history, launch: (config, run, ckpt) => runs.launch(config, run, ckpt) });
-const analysis = new AnalysisHost({ post, context, baseModel, history, live: () => ({ runner: runs.runner, runId: runs.saved?.id ?? null }) });
+const exportHost = new LazyHost(() => import('./worker-export').then(({ ExportHost }) => new ExportHost({
+  post, context, assets, baseModel, history, launch: (config, run, ckpt) => runs.launch(config, run, ckpt),
+})));
+const analysis = new LazyHost(() => import('./worker-analysis').then(({ AnalysisHost }) => new AnalysisHost({
+  post, context, baseModel, history, live: () => ({ runner: runs.runner, runId: runs.saved?.id ?? null }),
+})));
 // Paused, not stopped: the user resumes what trained once the numbers are in.
-const bench = new BenchHost({
+const bench = new LazyHost(() => import('./worker-bench').then(({ BenchHost }) => new BenchHost({
   post, context,
   haltTraining: async () => {
     runs.interrupt({ type: 'pause' });
-    sweeps.interrupt({ type: 'sweep-pause' });
+    sweeps.loaded?.interrupt({ type: 'sweep-pause' });
   },
-});
-const pretrains = new PretrainHost({
+})));
+const pretrains = new LazyHost(() => import('./worker-base-pretrain').then(({ PretrainHost }) => new PretrainHost({
   post, context, assets, device: async () => (await context(), adapterName), memoryBudget: () => memoryBudget ?? undefined,
   forget: (id) => bases.delete(id),
-});
+})));
 const queue = new CommandQueue();
 
 /** Each device's FMA peak, measured once: it does not change while the device lives. */
@@ -176,18 +181,18 @@ async function execute(cmd: WorkerCommand): Promise<void> {
     case 'list-sweeps':
     case 'open-sweep':
     case 'delete-sweep':
-      await sweeps.handle(cmd);
+      await (await sweeps.get()).handle(cmd);
       break;
     case 'export':
     case 'import-files':
-      await exportHost.handle(cmd);
+      await (await exportHost.get()).handle(cmd);
       break;
     case 'generate':
     case 'spectra':
-      await analysis.handle(cmd);
+      await (await analysis.get()).handle(cmd);
       break;
     case 'bench':
-      await bench.handle(cmd);
+      await (await bench.get()).handle(cmd);
       break;
     case 'measure-peak':
       await devicePeak();
@@ -197,11 +202,11 @@ async function execute(cmd: WorkerCommand): Promise<void> {
     case 'pretrain-pause':
     case 'pretrain-resume':
     case 'list-bases':
-      await pretrains.handle(cmd);
+      await (await pretrains.get()).handle(cmd);
       break;
     case 'delete-base':
       bases.delete(cmd.id);
-      await pretrains.handle(cmd);
+      await (await pretrains.get()).handle(cmd);
       break;
     case 'set-kernel-variants':
       Object.assign(kernelVariants, cmd.variants);
@@ -243,6 +248,6 @@ self.onmessage = (ev: MessageEvent<WorkerCommand>) => {
   if (cmd.type === 'ping') return post({ type: 'pong', n: cmd.n });
   if (cmd.type === 'debug-fault') return injectFault(cmd.fault, cmd.bytes);
   runs.interrupt(cmd);
-  sweeps.interrupt(cmd);
+  sweeps.loaded?.interrupt(cmd);
   void queue.enqueue(() => execute(cmd)).catch((e) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
 };
