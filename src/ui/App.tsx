@@ -4,21 +4,26 @@
 // The guided tour sits above the experiment and sweep views; its buttons start runs in either.
 // Embed mode (`embed=1&hide=…`, embed.ts) marks <html> so theme.css drops margins and the hidden
 // parts, and reports the page's height to the course page around the iframe.
-import { useEffect, useState } from 'react';
+// Only the experiment view comes with the page: the other views and the tour load when opened
+// (layout/Lazy.tsx; scripts/first-screen-size.mjs holds the first screen to its budget).
+import { Suspense, useEffect, useState } from 'react';
 import { ExperimentPanel } from './components/ExperimentPanel';
-import { DiagnosticsView } from './components/layout/DiagnosticsView';
 import { useEmbedHeight } from './components/layout/EmbedFit';
 import { GpuBadge, GpuMessage, probeWebGpu, type GpuStatus } from './components/layout/GpuStatus';
+import { lazyNamed, Loading } from './components/layout/Lazy';
 import { TopBar } from './components/layout/TopBar';
 import { parseEmbed } from './embed';
-import { SweepView } from './views/sweep/SweepView';
-import { BenchView } from './views/bench/BenchView';
-import { PretrainView } from './views/basetab/PretrainView';
-import { TourPanel } from './components/tour/TourPanel';
+import { TourEntry } from './components/tour/TourEntry';
 import { loadTourRun, showTourRun, startTourRun } from './components/tour/start-run';
 import { useExperiment } from './store/experiment';
 import { useSweep } from './store/sweep';
 import { showView, ViewTabs, viewFromUrl, type View } from './views/sweep/ViewTabs';
+
+const SweepView = lazyNamed(() => import('./views/sweep/SweepView'), 'SweepView');
+const BenchView = lazyNamed(() => import('./views/bench/BenchView'), 'BenchView');
+const PretrainView = lazyNamed(() => import('./views/basetab/PretrainView'), 'PretrainView');
+const DiagnosticsView = lazyNamed(() => import('./components/layout/DiagnosticsView'), 'DiagnosticsView');
+const VIEW_NAME: Record<View, string> = { experiment: 'the Experiment view', sweep: 'the Sweep view', pretrain: 'the Pretrain view', bench: 'the Benchmark view', diagnostics: 'the Diagnostics view' };
 
 /** Read once: the experiment rewrites the query as settings change, but keeps embed's parameters. */
 const EMBED = parseEmbed(window.location.search);
@@ -67,7 +72,7 @@ export function App() {
         )}
         <GpuMessage status={status} />
         {ready && (view === 'experiment' || view === 'sweep') && !EMBED.hide.includes('tour') && (
-          <TourPanel
+          <TourEntry
             busy={training ? 'A run is training: pause or stop it first.' : ''}
             view={view}
             onView={(r) => showTourRun(r, showTab)}
@@ -78,10 +83,12 @@ export function App() {
         {ready && (
           <div {...(EMBED.embed ? {} : { role: 'tabpanel', 'aria-labelledby': `ll-tab-${view}` })}>
             {view === 'experiment' && <ExperimentPanel />}
-            {view === 'sweep' && <SweepView key={sweepKey} />}
-            {view === 'pretrain' && <PretrainView />}
-            {view === 'bench' && <BenchView />}
-            {view === 'diagnostics' && <DiagnosticsView status={status} />}
+            <Suspense fallback={<Loading what={VIEW_NAME[view]} className="ll-loading-view" />}>
+              {view === 'sweep' && <SweepView key={sweepKey} />}
+              {view === 'pretrain' && <PretrainView />}
+              {view === 'bench' && <BenchView />}
+              {view === 'diagnostics' && <DiagnosticsView status={status} />}
+            </Suspense>
           </div>
         )}
       </main>

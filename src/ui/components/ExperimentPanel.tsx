@@ -2,7 +2,9 @@
 // settings (shared settings, one card per method) beside the learning / forgetting / trade-off
 // (and math accuracy) charts and each method's status; the share menu is in the page's top bar. Every control edits `config` through `update`, which keeps only changes
 // that validate, and the URL always mirrors `config` relative to the preset.
-import { useEffect, useState } from 'react';
+// The charts (recharts), the analysis panels and the export panel arrive after the first paint
+// (layout/Lazy.tsx): the settings and the Start button do not wait for them.
+import { Suspense, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { parseExperiment, PRESETS, type ExperimentConfig } from '../../experiment/config';
 import { encodeShare } from '../../experiment/share';
@@ -10,14 +12,10 @@ import { withEmbedParams } from '../embed';
 import { runActions } from '../store/client';
 import { RunHistory } from './RunHistory';
 import { StorageBanner } from './StorageBanner';
-import { ExportPanel } from './export/ExportPanel';
 import { isOtherViewQuery, setForm, useExperiment } from '../store/experiment';
-import { PAPER_URL } from './charts/ChartNotes';
-import { MetricCharts } from './charts/MetricCharts';
-import { GenerationPanel } from './analysis/GenerationPanel';
-import { SpectraPanel } from './analysis/SpectraPanel';
-import { TrainingCharts } from './analysis/TrainingCharts';
+import { PAPER_URL } from './charts/ClaimList';
 import './analysis/analysis.css';
+import { lazyNamed, Loading } from './layout/Lazy';
 import { StatusTable } from './charts/StatusTable';
 import { MethodList } from './controls/MethodList';
 import { SharedSettings, type Update } from './controls/SharedSettings';
@@ -25,6 +23,12 @@ import { useCustomTexts } from './controls/CustomTextState';
 import { runStatusText } from './status-text';
 import { domainName, setupDescription } from './controls/setup-text';
 import './controls/panel.css';
+
+const MetricCharts = lazyNamed(() => import('./charts/MetricCharts'), 'MetricCharts');
+const TrainingCharts = lazyNamed(() => import('./analysis/TrainingCharts'), 'TrainingCharts');
+const GenerationPanel = lazyNamed(() => import('./analysis/GenerationPanel'), 'GenerationPanel');
+const SpectraPanel = lazyNamed(() => import('./analysis/SpectraPanel'), 'SpectraPanel');
+const ExportPanel = lazyNamed(() => import('./export/ExportPanel'), 'ExportPanel');
 
 function parseExperimentSafe(input: unknown): ExperimentConfig | null {
   try {
@@ -121,20 +125,26 @@ export function ExperimentPanel() {
         <StorageBanner />
         {/* One grid for the experiment's charts and the analysis charts over training (analysis.css). */}
         <div className="ll-chart-area">
-          <MetricCharts
-            methods={s.methods}
-            evals={s.evals}
-            overlays={s.compare.map((r) => ({ key: r.id.slice(0, 8), label: `${r.preset}, ${new Date(r.createdAt).toLocaleTimeString()}`, methods: r.methods, evals: r.evals }))}
-            domains={{ source: domainName(shown.source), target: domainName(shown.target) }}
-            showAccuracy={shown.target.domain === 'math'}
-          />
-          <TrainingCharts methods={s.methods} evals={s.evals} diversityOn={shown.diversity.samples > 0} />
+          <Suspense fallback={<Loading what="the charts" className="ll-loading-charts" />}>
+            <MetricCharts
+              methods={s.methods}
+              evals={s.evals}
+              overlays={s.compare.map((r) => ({ key: r.id.slice(0, 8), label: `${r.preset}, ${new Date(r.createdAt).toLocaleTimeString()}`, methods: r.methods, evals: r.evals }))}
+              domains={{ source: domainName(shown.source), target: domainName(shown.target) }}
+              showAccuracy={shown.target.domain === 'math'}
+            />
+            <TrainingCharts methods={s.methods} evals={s.evals} diversityOn={shown.diversity.samples > 0} />
+          </Suspense>
         </div>
         {s.methods.length > 0 && <StatusTable methods={s.methods} lastStep={s.lastStep} diverged={s.diverged} config={s.config} evals={s.evals} devicePeak={s.devicePeak} />}
-        <GenerationPanel />
-        <SpectraPanel />
+        <Suspense fallback={<Loading what="generations and spectra" className="ll-loading-panel" />}>
+          <GenerationPanel />
+          <SpectraPanel />
+        </Suspense>
         <RunHistory />
-        <ExportPanel config={config} preset={preset} />
+        <Suspense fallback={<Loading what="export and import" className="ll-loading-panel" />}>
+          <ExportPanel config={config} preset={preset} />
+        </Suspense>
       </div>
     </section>
   );

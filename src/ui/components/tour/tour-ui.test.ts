@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TOUR_STEPS } from '../../../experiment/tour/steps';
 import { readSaved } from '../../store/tour';
+import { TOUR_STORAGE_KEY, tourWanted } from './TourEntry';
 
 describe('tour page', () => {
   it('outlines every chart a step names', () => {
@@ -20,5 +21,14 @@ describe('tour page', () => {
     expect(readSaved(JSON.stringify({ step: 'gone', open: true }))).toBeNull();
     expect(readSaved('{not json')).toBeNull();
     expect(readSaved(null)).toBeNull();
+  });
+
+  it('loads the tour with the page only for a tour link or a remembered position (TourEntry)', () => {
+    // TourEntry peeks at the store's key without importing the store (which holds every step's text).
+    const store = readFileSync(new URL('../../store/tour.ts', import.meta.url), 'utf8');
+    expect(store).toContain(`const KEY = '${TOUR_STORAGE_KEY}';`);
+    expect(tourWanted('?tour=one-curve', null)).toBe(true);
+    expect(tourWanted('', JSON.stringify({ step: 'setup', open: false }))).toBe(true);
+    expect(tourWanted('?preset=english-math', null)).toBe(false);
   });
 });
