@@ -3,15 +3,12 @@
 // schedule. One zod schema validates it everywhere (CLI, Worker, share links), with limits
 // sized to what a browser GPU holds; presets are one table.
 
-import { z } from 'zod';
+import { z } from './zod';
 import { PROJECTIONS } from '../engine/index';
 import { CUSTOM_TEXT_MAX_BYTES, minCustomTextBytes } from './data/custom-text';
 import { LIMITS } from './limits';
 
-// Before any schema exists (every other zod schema's module imports this one): zod would otherwise probe
-// `new Function` to compile fast parsers, which the page's Content Security Policy (vite.config.ts) refuses
-// and reports as a violation. Interpreted parsing is fast enough for configs.
-z.config({ jitless: true });
+// zod comes from ./zod, which sets interpreted parsing (the page's CSP refuses compiled parsers); fast enough for configs.
 
 export { LIMITS };
 

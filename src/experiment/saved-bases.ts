@@ -5,7 +5,7 @@
 // manifest's hash, so a damaged record is reported, never trained on.
 
 import { openDB, type IDBPDatabase } from 'idb';
-import { z } from 'zod';
+import { z } from './zod';
 import { sha256Hex } from './data/sha256';
 import { isSavedBaseName, savedBaseId } from './saved-base-name';
 

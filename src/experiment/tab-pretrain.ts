@@ -5,7 +5,7 @@
 // step, the held-out English loss and a greedy sample at every evaluation, and returning a
 // saved-base manifest with the weights. Stop ends it early; what trained so far is still a base.
 
-import { z } from 'zod';
+import { z } from './zod';
 import { generate, learningRate, MODEL_SIZES, modelLayout, TrainingRun, type KernelContext, type LlamaConfig } from '../engine/index';
 import { checkExperimentFits, type FitResult } from './memory-check';
 import type { DataAssets } from './data/assets';
