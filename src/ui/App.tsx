@@ -3,7 +3,8 @@
 // diagnostics (the engine check). Without WebGPU the page says how to turn it on instead.
 // The guided tour sits above the experiment and sweep views; its buttons start runs in either.
 // Embed mode (`embed=1&hide=…`, embed.ts) marks <html> so theme.css drops margins and the hidden
-// parts, and reports the page's height to the course page around the iframe.
+// parts, and reports the page's height to the course page around the iframe. The glossary panel
+// (glossary/) is the page's one list of terms; the top bar and every term's popover open it.
 // Only the experiment view comes with the page: the other views and the tour load when opened
 // (layout/Lazy.tsx; scripts/first-screen-size.mjs holds the first screen to its budget).
 import { Suspense, useEffect, useState } from 'react';
@@ -14,6 +15,7 @@ import { lazyNamed, Loading } from './components/layout/Lazy';
 import { TopBar } from './components/layout/TopBar';
 import { parseEmbed } from './embed';
 import { TourEntry } from './components/tour/TourEntry';
+import { GlossaryPanel } from './glossary/GlossaryPanel';
 import { loadTourRun, showTourRun, startTourRun } from './components/tour/start-run';
 import { useExperiment } from './store/experiment';
 import { useSweep } from './store/sweep';
@@ -92,6 +94,7 @@ export function App() {
           </div>
         )}
       </main>
+      <GlossaryPanel />
     </div>
   );
 }

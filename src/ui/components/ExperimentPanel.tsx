@@ -16,6 +16,7 @@ import { isOtherViewQuery, setForm, useExperiment } from '../store/experiment';
 import { PAPER_URL } from './charts/ClaimList';
 import './analysis/analysis.css';
 import { lazyNamed, Loading } from './layout/Lazy';
+import { GlossaryText } from '../glossary/Term';
 import { StatusTable } from './charts/StatusTable';
 import { MethodList } from './controls/MethodList';
 import { SharedSettings, type Update } from './controls/SharedSettings';
@@ -102,7 +103,7 @@ export function ExperimentPanel() {
         </p>
       </div>
       <div className="ll-controls" role="group" aria-label="Settings">
-        <p className="ll-hint" data-testid="setup-description">{setupDescription(preset, config)}</p>
+        <p className="ll-hint" data-testid="setup-description"><GlossaryText text={setupDescription(preset, config)} /></p>
         {running && <p className="ll-hint"><b>Settings are locked while training runs.</b> Pause or stop to edit; changes apply at the next Start.</p>}
         <fieldset className="ll-bare" disabled={running}>
           <details className="ll-group" open={groupsOpen}>

@@ -11,6 +11,7 @@ import { analysisActions } from '../../store/client';
 import { useExperiment } from '../../store/experiment';
 import { BASE_COLOR, methodColor } from '../charts/colors';
 import { fix, pct } from './common';
+import { Term } from '../../glossary/Term';
 
 
 /** A first prompt in the target domain's style. */
@@ -43,7 +44,7 @@ function Column({ model, color }: { model: ModelGenerations; color: string }) {
           <dl className="ll-gen-stats" data-testid="gen-stats">
             <dt>distinct</dt><dd>{pct(s.distinctShare)}</dd>
             <dt>distinct-1/2/3</dt><dd>{fix(s.distinct1)} / {fix(s.distinct2)} / {fix(s.distinct3)}</dd>
-            <dt>entropy</dt><dd>{fix(s.entropy)} nats</dd>
+            <dt>entropy</dt><dd>{fix(s.entropy)} <Term id="nats-per-byte">nats</Term></dd>
           </dl>
           <ol className="ll-gen-list">
             {model.completions.map((c, i) => <li key={i}><pre className="ll-gen-text"><Visible text={c} /></pre></li>)}

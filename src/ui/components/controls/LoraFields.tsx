@@ -4,6 +4,7 @@
 import { useId, useState } from 'react';
 import { LIMITS, loraMethodSchema, type LoraMethodConfig } from '../../../experiment/config';
 import { LogNumberField, NumberField, SelectField } from './NumberField';
+import { Term } from '../../glossary/Term';
 
 /** q, k, v, o, gate, up, down (from the schema: the UI may not import the engine). */
 export const PROJECTIONS = loraMethodSchema.shape.targets.element.options;
@@ -102,7 +103,9 @@ export function LoraFields({ m, edit }: { m: LoraMethodConfig; edit: EditLora })
         onChange={(scaling) => edit((x) => ({ ...x, scaling }))}
       />
       <p className="ll-hint">
-        Update scale = {fmt(m.alpha)} / {m.scaling === 'rslora' ? `√${m.rank}` : m.rank} = <b>{fmt(scale)}</b>
+        Update scale{' '}
+        {m.scaling === 'rslora' ? <Term id="rslora">α/√r</Term> : <Term id="alpha-r">α/r</Term>}{' '}
+        = {fmt(m.alpha)} / {m.scaling === 'rslora' ? `√${m.rank}` : m.rank} = <b>{fmt(scale)}</b>
       </p>
       <Targets m={m} edit={edit} />
       <NumberField label="Dropout" value={m.dropout} onCommit={(dropout) => edit((x) => ({ ...x, dropout }))} min={0} max={0.9} step={0.05} />

@@ -2,6 +2,7 @@
 // the colour its curves use in the charts), and adding (a new LoRA with a fresh id) or
 // removing methods within 1..LIMITS.methods.
 import { LIMITS, type ExperimentConfig, type MethodConfig } from '../../../experiment/config';
+import { Term } from '../../glossary/Term';
 import { methodColor } from '../charts/colors';
 import { MethodCard, newLora } from './MethodCard';
 import { Hint } from './NumberField';
@@ -26,8 +27,8 @@ export function MethodList({ config, update }: { config: ExperimentConfig; updat
         rank r. B starts at zero, so training starts exactly at the base model.
       </Hint>
       <Hint>
-        <b>Rank r</b>: how many independent directions ΔW may use. <b>Alpha α</b> sets the scale α/r
-        (rsLoRA: α/√r). With α = 2r the scale stays 2 at every rank.
+        <b>Rank r</b>: how many independent directions <Term id="delta-w">ΔW</Term> may use. <b>Alpha α</b> sets the scale <Term id="alpha-r">α/r</Term>
+        (<Term id="rslora">rsLoRA</Term>: α/√r). With α = 2r the scale stays 2 at every rank.
       </Hint>
       <Hint>
         <b>Learning rate</b>: LoRA trains far fewer numbers from ΔW = 0, so each step moves the model

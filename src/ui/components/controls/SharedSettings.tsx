@@ -5,6 +5,7 @@
 import { useEffect, useId, useState } from 'react';
 import { baseLabel, SHIPPED_BASES } from '../../../experiment/bases';
 import { LIMITS, type ExperimentConfig } from '../../../experiment/config';
+import { Term } from '../../glossary/Term';
 import { Hint, NumberField, SelectField } from './NumberField';
 import { CustomText } from './CustomText';
 import { isSavedBaseName } from '../../../experiment/saved-bases';
@@ -124,7 +125,7 @@ export function SharedSettings({ config, update }: { config: ExperimentConfig; u
         <legend>Data</legend>
         <Hint>
           Each base model was pretrained on English; a larger one is slower per step. Each method is
-          fine-tuned on the <b>target</b>; forgetting is measured on held-out <b>source</b> text.
+          fine-tuned on the <b>target</b>; forgetting is measured on <Term id="held-out">held-out</Term> <b>source</b> text.
         </Hint>
         <BaseSelect config={config} update={update} />
         <DomainField label="Source (keep)" which="source" config={config} update={update} />
@@ -162,7 +163,7 @@ export function SharedSettings({ config, update }: { config: ExperimentConfig; u
 
       <fieldset>
         <legend>Evaluation</legend>
-        <Hint>Held-out loss is measured on text no method trains on. More batches: smoother curves, slower runs.</Hint>
+        <Hint><Term id="held-out">Held-out</Term> loss (in <Term id="nats-per-byte">nats/byte</Term>) is measured on text no method trains on. More batches: smoother curves, slower runs.</Hint>
         <NumberField label="Evaluate every" value={config.evalInterval} onCommit={set('evalInterval')} min={1} max={LIMITS.steps} suffix="steps" />
         <NumberField label="Evaluation batches" value={config.evalBatches} onCommit={set('evalBatches')} min={1} max={LIMITS.evalBatches} />
         <NumberField label="Diversity samples" value={config.diversity.samples} onCommit={(samples) => setDiversity({ samples })} min={0} max={LIMITS.diversitySamples} />

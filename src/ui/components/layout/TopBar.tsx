@@ -1,6 +1,7 @@
 // The compact top bar: the app's name, whether WebGPU is ready, the view tabs, the share menu and
-// the theme picker. In embed mode it shrinks to the name and a link that opens the full page.
+// the theme picker, and the glossary. In embed mode it shrinks to the name and a link that opens the full page.
 import type { ReactNode } from 'react';
+import { GlossaryButton } from '../../glossary/GlossaryPanel';
 import { ShareMenu } from './ShareMenu';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -23,6 +24,7 @@ export function TopBar({ embed, badge, tabs }: { embed: boolean; badge: ReactNod
       {badge}
       <nav className="ll-nav" aria-label="Views">{tabs}</nav>
       <div className="ll-topbar-tools">
+        <GlossaryButton />
         <ShareMenu />
         <ThemeToggle />
       </div>

@@ -13,13 +13,14 @@ import type { View } from '../../views/sweep/ViewTabs';
 import { RunConfirm } from './RunConfirm';
 import { tourRunChanges } from './start-run';
 import { TourMeasured } from './TourMeasured';
+import { GlossaryText } from '../../glossary/Term';
 import './tour.css';
 
 /** The tour as the page loaded it (a remembered step): showing it again does not switch views. */
 const AT_LOAD = { open: useTour.getState().open, step: useTour.getState().step };
 
 const SETUP_PAPER =
-  'Llama-2-7B, fine-tuned on code and on math, by continued pretraining (up to 20B tokens) and by instruction tuning; ' +
+  'Llama-2-7B, fine-tuned on code and on math, by continued pretraining (CPT, up to 20B tokens) and by instruction fine-tuning (IFT); ' +
   'learning measured by HumanEval and GSM8K, forgetting by HellaSwag, ARC-Challenge and WinoGrande.';
 
 /** What a run button trains, in a few words. */
@@ -127,8 +128,8 @@ export function TourPanel({ view, onView, onRun, onLoad, busy }: Props) {
       <div className="ll-tour-body">
         <div className="ll-tour-text">
           <h3 id="ll-tour-title">{step.title}</h3>
-          {step.text.map((p) => <p key={p.slice(0, 40)}>{p}</p>)}
-          <p className="ll-paper"><b>Paper (Llama-2-7B):</b> {step.finding === null ? SETUP_PAPER : PAPER[step.finding]}</p>
+          {step.text.map((p) => <p key={p.slice(0, 40)}><GlossaryText text={p} /></p>)}
+          <p className="ll-paper"><b>Paper (Llama-2-7B):</b> <GlossaryText text={step.finding === null ? SETUP_PAPER : PAPER[step.finding]} /></p>
           <p className="ll-tour-run">
             <button type="button" className="ll-primary" onClick={() => request(run)} disabled={busy !== ''} data-testid="tour-run">
               Run this {run.kind}: {run.title}
@@ -136,7 +137,7 @@ export function TourPanel({ view, onView, onRun, onLoad, busy }: Props) {
             <span className="ll-hint">{runSize(run)}{busy ? `. ${busy}` : ''}</span>
           </p>
           <p>
-            <b>Look at:</b> {step.look.what}{' '}
+            <b>Look at:</b> <GlossaryText text={step.look.what} />{' '}
             <button type="button" className="ll-link" onClick={() => showCharts(step.look.charts)}>Show me the chart</button>
           </p>
         </div>

@@ -22,6 +22,7 @@ import { baseLosses, familyColors, fmtEta, sweepVaries } from './model';
 import { SavedSweeps } from './SavedSweeps';
 import { LrCharts, ModuleCharts, PlaneChart, RankCharts } from './SweepCharts';
 import { BestLrTable, EqualLearningTable } from './SweepTables';
+import { Term } from '../../glossary/Term';
 import '../../components/controls/panel.css';
 import './sweep.css';
 
@@ -122,7 +123,7 @@ export function SweepView() {
         <h2 id="sweep-title">Sweep: learning rates × methods, read the way the paper reads them</h2>
         <p className="ll-intro">
           Every method at several learning rates, trained group by group from the same base model on the same batches. Then compare
-          each method at its best learning rate, and at equal learning.
+          each method at its best learning rate, and at <Term id="equal-learning">equal learning</Term>.
         </p>
       </div>
       <div className="ll-toolbar">
