@@ -11,6 +11,7 @@ import { analysisActions } from '../../store/client';
 import { useExperiment } from '../../store/experiment';
 import { BASE_COLOR, methodColor } from '../charts/colors';
 import { fix } from './common';
+import { Term } from '../../glossary/Term';
 import { ExplainedChart, SingularValuesChart, ZERO_SHARE, type SpectrumSeries } from './SpectraCharts';
 
 const REF_COLOR = BASE_COLOR;
@@ -44,9 +45,9 @@ function SummaryTable({ r, colorOf }: { r: SpectraResult; colorOf: (id: string) 
   };
   return (
     <div className="ll-table-wrap" tabIndex={0}><table className="ll-table" data-testid="rank-table">
-      <caption className="ll-hint">Mean rank@90% over all projection matrices of each kind (embeddings excluded); intruder dimensions summed over them (top {r.intruderTopK} singular vectors, |cos| &lt; {r.intruderThreshold}).</caption>
+      <caption className="ll-hint">Mean <Term id="rank90">rank@90%</Term> over all projection matrices of each kind (embeddings excluded), in directions (singular vectors); <Term id="intruders">intruder dimensions</Term> counted over them (top {r.intruderTopK} singular vectors, |cos| &lt; {r.intruderThreshold}).</caption>
       <thead>
-        <tr><th scope="col">method</th><th scope="col">attention</th><th scope="col">MLP</th><th scope="col">all</th><th scope="col">possible rank</th><th scope="col">intruders (attn / MLP)</th></tr>
+        <tr><th scope="col">Method</th><th scope="col">Attention rank@90% (directions)</th><th scope="col">MLP rank@90% (directions)</th><th scope="col">All rank@90% (directions)</th><th scope="col">Possible rank (directions)</th><th scope="col">Intruders, attention / MLP (count)</th></tr>
       </thead>
       <tbody>
         {r.methods.map((m) => (
@@ -126,11 +127,11 @@ export function SpectraPanel() {
     <section className="ll-analysis" aria-labelledby="spectra-title" data-testid="spectra-panel">
       <h3 id="spectra-title">Spectra of the weight change</h3>
       <p className="ll-hint">
-        ΔW = W<sub>fine-tuned</sub> − W<sub>base</sub> per weight matrix (for LoRA: the merged weights minus W, i.e. (α/r)·B·A).
-        Its singular values count the independent directions the change uses; rank@90% is the fewest that hold 90% of its energy.
+        <Term id="delta-w">ΔW</Term> = W<sub>fine-tuned</sub> − W<sub>base</sub> per weight matrix (for LoRA: the merged weights minus W, i.e. (<Term id="alpha-r">α/r</Term>)·B·A).
+        Its singular values count the independent directions the change uses; <Term id="rank90">rank@90%</Term> is the fewest that hold 90% of its energy.
         LoRA’s ΔW is an (out×r) matrix times an (r×in) one: rank ≤ r by construction.
         A Gaussian random matrix of the same shape and norm has no structure, so its singular values fall off slowly.
-        Intruder dimensions (Shuttleworth et al. 2024): top singular vectors of the fine-tuned W far from every singular vector of the base W.
+        <Term id="intruders">Intruder dimensions</Term> (Shuttleworth et al. 2024): top singular vectors of the fine-tuned W far from every singular vector of the base W.
         Paper (finding 6): full fine-tuning’s ΔW needs a rank 10–100× typical LoRA ranks, MLP more than attention.
       </p>
       <div className="ll-runbar">

@@ -1,10 +1,12 @@
 // The two comparisons of the sweep, each saying which one it is: "at each method's best
 // learning rate" (the paper's: best held-out target loss, the source loss at that point and its
 // rise over the base model) and "at equal learning" (the source loss each method had when its
-// target loss first reached a level the user picks; by default the best LoRA's).
+// target loss first reached a level the user picks; by default the best LoRA's). Every number
+// column names its unit; losses are in nats/byte (a glossary term, linked in the caption).
 import { useState } from 'react';
 import { bestPoint, defaultEqualLevel, equalLearning, type SweepCellResult } from '../../../experiment/analysis/front';
 import { fmtLr } from './model';
+import { Term } from '../../glossary/Term';
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(3));
 const signed = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${v >= 0 ? '+' : ''}${v.toFixed(3)}`);
@@ -23,11 +25,11 @@ export function BestLrTable({ best, colors, baseSource }: Props) {
   return (
     <div className="ll-table-wrap" tabIndex={0}><table className="ll-table" data-testid="best-lr-table">
       <caption>
-        <b>At each method’s best learning rate</b> (the paper’s comparison): the run of each method whose held-out target
-        loss went lowest, at that evaluation.
+        <b>At each method’s best learning rate</b> (the paper’s comparison): the run of each method whose <Term id="held-out">held-out</Term> target
+        loss went lowest, at that evaluation. Losses in <Term id="nats-per-byte">nats/byte</Term>; the rise is over the base model’s source loss.
       </caption>
       <thead>
-        <tr><th scope="col">Method</th><th scope="col">Best LR</th><th scope="col">Best target loss</th><th scope="col">At step</th><th scope="col">Source loss there</th><th scope="col">Source rise</th></tr>
+        <tr><th scope="col">Method</th><th scope="col">Best learning rate</th><th scope="col">Best target loss (nats/byte)</th><th scope="col">At step</th><th scope="col">Source loss there (nats/byte)</th><th scope="col">Source rise (nats/byte)</th></tr>
       </thead>
       <tbody>
         {best.map((c) => {
@@ -60,7 +62,7 @@ export function EqualLearningTable({ best, colors }: Omit<Props, 'baseSource'>) 
   return (
     <div className="ll-table-wrap" tabIndex={0}><table className="ll-table" data-testid="equal-learning-table">
       <caption>
-        <b>At equal learning</b>: the source loss each method (at its best learning rate) had when its held-out target loss first
+        <b><Term id="equal-learning">At equal learning</Term></b>: the source loss each method (at its best learning rate) had when its held-out target loss first
         reached{' '}
         <label>
           <span className="ll-sr">target-loss level</span>
@@ -72,10 +74,10 @@ export function EqualLearningTable({ best, colors }: Omit<Props, 'baseSource'>) 
             onBlur={() => picked === null && setText(null)}
           />
         </label>
-        {picked === null && fallback !== null ? ' (the best LoRA’s target loss)' : ''}; interpolated between evaluations.
+        {' nats/byte'}{picked === null && fallback !== null ? ' (the best LoRA’s target loss)' : ''}; <Term id="interpolated">interpolated</Term> between evaluations.
       </caption>
       <thead>
-        <tr><th scope="col">Method</th><th scope="col">Reached it</th><th scope="col">At step</th><th scope="col">Source loss then</th><th scope="col">Source rise</th></tr>
+        <tr><th scope="col">Method</th><th scope="col">Reached it</th><th scope="col">At step (interpolated)</th><th scope="col">Source loss then (nats/byte)</th><th scope="col">Source rise (nats/byte)</th></tr>
       </thead>
       <tbody>
         {rows.map((r) => (
