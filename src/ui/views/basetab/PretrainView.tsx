@@ -9,6 +9,7 @@ import { PRESETS } from '../../../experiment/config';
 import type { SavedBaseManifest } from '../../../experiment/saved-bases';
 import { PRETRAIN_SIZES, pretrainSettingsSchema, savedBaseLabel, sizeLabel, SAMPLE_PROMPT } from '../../../experiment/tab-pretrain';
 import { NumberField } from '../../components/controls/NumberField';
+import { Term } from '../../glossary/Term';
 import { pendingWord } from '../../components/status-text';
 import { pretrainActions } from '../../store/client';
 import { setForm, useExperiment } from '../../store/experiment';
@@ -27,7 +28,7 @@ function LossChart() {
   return (
     <figure className="ll-chart" data-chart="pretrain-loss" aria-label="Pretraining loss">
       <figcaption><b>Loss on English (nats/byte)</b></figcaption>
-      <p className="ll-hint">Training loss at every step and held-out loss at every evaluation; lower = the model predicts English better.</p>
+      <p className="ll-hint">Training loss at every step and <Term id="held-out">held-out</Term> loss at every evaluation, in <Term id="nats-per-byte">nats/byte</Term>; lower = the model predicts English better.</p>
       <LineChart responsive style={{ width: '100%', height: 260 }} data={points} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} />
@@ -80,22 +81,28 @@ function SavedBases() {
     showView('experiment');
   };
   if (!saved.length) return <p className="ll-hint">No base is saved in this browser yet.</p>;
+  // The device once for the list when every base trained on the same one (the usual case: one browser, one GPU).
+  const devices = new Set(saved.map((m) => m.training.device));
+  const oneDevice = devices.size === 1 ? saved[0].training.device : null;
   return (
-    <ul className="ll-saved-bases" data-testid="saved-bases">
-      {saved.map((m) => (
-        <li key={m.id} data-base={m.id}>
-          <b>{savedBaseLabel(m)}</b>
-          <br />
-          Held-out loss: English {m.heldOutLoss.english.toFixed(3)}, code {m.heldOutLoss.code.toFixed(3)} nats/byte ·{' '}
-          {m.training.tokensSeen.toLocaleString()} bytes seen · lr {m.training.lr} · {m.training.seconds} s on {m.training.device} ·{' '}
-          SHA-256 <code>{m.sha256.slice(0, 12)}…</code> · {new Date(m.createdAt).toLocaleString()}
-          <div className="ll-saved-actions">
-            <button type="button" onClick={() => fineTune(m)} disabled={expRunning}>Fine-tune from this base</button>
-            <button type="button" onClick={() => pretrainActions.delete(m.id)} disabled={running}>Delete</button>
-          </div>
-        </li>
-      ))}
-    </ul>
+    <>
+      {oneDevice && <p className="ll-hint" data-testid="saved-bases-device">Pretrained here on {oneDevice}.</p>}
+      <ul className="ll-saved-bases" data-testid="saved-bases">
+        {saved.map((m) => (
+          <li key={m.id} data-base={m.id}>
+            <b>{savedBaseLabel(m)}</b>
+            <br />
+            <Term id="held-out">Held-out</Term> loss: English {m.heldOutLoss.english.toFixed(3)}, code {m.heldOutLoss.code.toFixed(3)} <Term id="nats-per-byte">nats/byte</Term> ·{' '}
+            {m.training.tokensSeen.toLocaleString()} bytes seen · lr {m.training.lr} · {m.training.seconds} s{oneDevice ? '' : ` on ${m.training.device}`} ·{' '}
+            SHA-256 <code>{m.sha256.slice(0, 12)}…</code> · {new Date(m.createdAt).toLocaleString()}
+            <div className="ll-saved-actions">
+              <button type="button" onClick={() => fineTune(m)} disabled={expRunning}>Fine-tune from this base</button>
+              <button type="button" onClick={() => pretrainActions.delete(m.id)} disabled={running}>Delete</button>
+            </div>
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 
