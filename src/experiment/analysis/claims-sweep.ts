@@ -98,9 +98,14 @@ export function lrClaim(cells: readonly SweepCellResult[], plainFamilies: Readon
     return claim(7, 'Not measured: sweep at least two learning rates for a full fine-tuning family and a LoRA family (with at least one that does not diverge).', 'not-measured');
   }
   const seeds = f.best.bestTargets.length;
-  const over = seeds >= 2 ? ` (mean over ${seeds} seeds)` : '';
+  const over = seeds >= 2 ? `, mean over ${seeds} seeds` : '';
   const ratios = loras.map((l) => `${(l.best.lr / f.best.lr).toPrecision(2)}× for ${l.c.label}`);
   const lead = `Best learning rate (lowest held-out target loss${over}): ${list([f, ...loras].map(describe))}; LoRA's over full fine-tuning's: ${list(ratios)}.`;
+  const higherIn = (l: CurveFacts) => {
+    const n = Math.min(l.seedBest.length, f.seedBest.length);
+    const k = Array.from({ length: n }, (_, i) => l.seedBest[i] > f.seedBest[i]).filter(Boolean).length;
+    return `it wanted a higher learning rate in ${k} of ${n} seeds, so the seeds do not agree`;
+  };
   const how = seeds >= 2 ? 'mean [min–max] over the seeds' : 'one seed';
   const steep = `One grid step from the best learning rate, the best target loss rose by ${list([f, ...loras].map(steepText).filter(Boolean))} (${how}).`;
   const numbers: ClaimNumber[] = [f, ...loras].flatMap((x) => (x.slope ? [numberOf(`${x.c.label} rise per decade`, x.slope, 'slope')] : []));
@@ -113,7 +118,7 @@ export function lrClaim(cells: readonly SweepCellResult[], plainFamilies: Readon
   const words = results.map((r) => {
     const every = seeds >= 2 ? ' in every seed' : '';
     const hi = r.hi === 'more' ? `it wanted a higher learning rate${every}` : r.hi === 'less' ? `it wanted a lower learning rate${every}`
-      : seeds >= 2 ? 'the seeds disagree on which wanted the higher learning rate' : 'both wanted the same learning rate';
+      : seeds >= 2 ? higherIn(loras.find((l) => l.c.label === r.label)!) : 'both wanted the same learning rate';
     const st = r.st === 'more' ? 'it was more sensitive to it, beyond the noise' : r.st === 'less' ? 'it was less sensitive to it, beyond the noise'
       : r.st === 'within-noise' ? 'the sensitivities differ by less than the noise' : 'its sensitivity could not be compared';
     return `${r.label}: ${hi}; ${st}`;

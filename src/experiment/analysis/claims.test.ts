@@ -231,7 +231,7 @@ describe('sweepClaims over seeds', () => {
     // LoRA: +0.4 over 0.477 and +0.3 over 0.523: 0.706/decade.
     const c = sweepClaims(seeded(cells))[6];
     expect(c.verdict).toBe('agrees');
-    expect(c.measured).toContain('Best learning rate (lowest held-out target loss (mean over 3 seeds)): Full 3e-4 and LoRA r=8 3e-3');
+    expect(c.measured).toContain('Best learning rate (lowest held-out target loss, mean over 3 seeds): Full 3e-4 and LoRA r=8 3e-3');
     expect(c.measured).toContain('10× for LoRA r=8');
     expect(c.measured).toContain('0.31 [0.31–0.31] nats/byte per decade for Full');
     expect(c.measured).toContain('LoRA r=8: it wanted a higher learning rate in every seed; it was more sensitive to it, beyond the noise.');
@@ -247,6 +247,19 @@ describe('sweepClaims over seeds', () => {
     expect(c.verdict).toBe('inconclusive');
     expect(c.measured).toContain('Full 3e-3, at the top edge of its grid 3e-4–3e-3');
     expect(c.measured).toContain('widen the grid upwards for Full (above 3e-3) and upwards for LoRA r=4 (above 1e-2)');
+  });
+
+  it('finding 7 says so when the seeds do not agree on which wanted the higher learning rate', () => {
+    // Seed 2 only: full's 3e-3 cell drops to 1.95 (below its 3e-4 cell's 2.0) and LoRA's 1e-3 cell to 2.45 (below
+    // its 3e-3 cell's 2.5). The means keep full's best at 3e-4 (3e-3: 2.18) and LoRA's at 3e-3 (1e-3: 2.75), both
+    // inside their grids, but in seed 2 LoRA's own best (1e-3) is below full's (3e-3): higher in 2 of 3 seeds.
+    const move = (id: string, d: number) => (x: SweepCellResult) => (x.cellId !== id ? x
+      : { ...x, evals: x.evals.map((y) => (y.step === 0 ? y : { ...y, targetLoss: y.targetLoss + d })) });
+    const c = sweepClaims(mergeSeedCells([cells, cells.map(move('full-0.003', -0.35)).map(move('r8-0.001', -0.45)), cells]))[6];
+    expect(c.measured).toContain('Full 3e-4; seed by seed 3e-4, 3e-3 and 3e-4');
+    expect(c.measured).toContain('LoRA r=8 3e-3; seed by seed 3e-3, 1e-3 and 3e-3');
+    expect(c.measured).toContain('LoRA r=8: it wanted a higher learning rate in 2 of 3 seeds, so the seeds do not agree');
+    expect(c.verdict).not.toBe('agrees');
   });
 
   it('finding 7 is not measured with one learning rate per family', () => {
