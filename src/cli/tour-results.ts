@@ -107,7 +107,7 @@ export function summarize(r: TourRun, curves: TourCurves, seconds: number | null
     ? experimentSummary(r.id, r.config, curves.seeds.map((s) => ({ evals: s.evals, diverged: s.diverged })), seeds)
     : sweepSummary(r.id, r.sweep, curves.seeds.map((s) => ({ evals: s.evals, diverged: Object.keys(s.diverged) })), seeds);
   const command = `npm run tour-results -- --only ${r.id} --seeds ${seeds.join(',')}`;
-  return { ...summary, configHash: configHash(r), baseSha256: baseSha256(summary.base), command, seconds };
+  return { ...summary, configHash: configHash(r), baseSha256: baseSha256(summary.base), command, seconds, measuredAt: new Date().toISOString() };
 }
 
 function storedSeconds(r: TourRun, seed: number): number | null {

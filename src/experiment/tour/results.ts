@@ -65,6 +65,8 @@ export interface MeasuredRun extends RunSummary {
    * its sentences follow the old rule until `npm run tour-results` re-measures it.
    */
   legacy?: boolean;
+  /** When its runs were summarized (ISO date); absent: the file's generatedAt. */
+  measuredAt?: string;
 }
 
 export interface TourResults {
@@ -95,17 +97,25 @@ const runSchema = z.object({
   configHash: z.string().regex(/^[0-9a-f]{64}$/), baseSha256: z.string().regex(/^[0-9a-f]{64}$/), command: z.string(),
   seconds: z.number().nullable(),
   legacy: z.boolean().optional(),
+  measuredAt: z.string().optional(),
 });
 const resultsSchema = z.object({
   version: z.literal(TOUR_RESULTS_VERSION), generatedBy: z.string(), generatedAt: z.string(), device: z.string(),
   runs: z.record(z.string(), runSchema),
 });
 
-/** A version-1 file (one seed, old rule): its runs become legacy runs of one seed, with no noise estimate. */
+/**
+ * A version-1 file (one seed, old rule): its runs become legacy runs of one seed, with no noise
+ * estimate, dated by the old file, and without the old sentences' leading "Mixed: " (the chip says it).
+ */
 function migrateV1(json: unknown): unknown {
-  const j = json as { version?: unknown; runs?: Record<string, Record<string, unknown>> } | null;
+  const j = json as { version?: unknown; generatedAt?: unknown; runs?: Record<string, Record<string, unknown>> } | null;
   if (!j || j.version !== 1 || !j.runs || typeof j.runs !== 'object') return json;
-  const runs = Object.fromEntries(Object.entries(j.runs).map(([k, r]) => [k, { ...r, seeds: [1], noise: {}, legacy: true }]));
+  const claims = (cs: unknown) => (Array.isArray(cs) ? cs.map((c: { measured?: unknown }) => (
+    typeof c?.measured === 'string' ? { ...c, measured: c.measured.replace(/^Mixed: /, '').replace(/\. Mixed: /g, '. ') } : c)) : cs);
+  const runs = Object.fromEntries(Object.entries(j.runs).map(([k, r]) => [k, {
+    ...r, claims: claims(r.claims), seeds: [1], noise: {}, legacy: true, ...(typeof j.generatedAt === 'string' ? { measuredAt: j.generatedAt } : {}),
+  }]));
   return { ...j, version: TOUR_RESULTS_VERSION, runs };
 }
 

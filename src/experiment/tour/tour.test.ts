@@ -191,6 +191,16 @@ describe('the results file', () => {
     expect(() => parseTourResults('<html>')).toThrow(/not valid/);
   });
 
+  it('reads a version-1 file as legacy one-seed runs, dated by that file, without a second verdict word', () => {
+    const good = file();
+    const run = { ...Object.values(good.runs)[0] };
+    for (const k of ['seeds', 'noise', 'legacy', 'measuredAt'] as const) delete (run as Partial<typeof run>)[k];
+    const claims = run.claims.map((c, i) => (i === 1 ? { ...c, measured: 'Mixed: LoRA r=1 forgot less; LoRA r=8 forgot more.', verdict: 'mixed' as const } : c));
+    const v1 = parseTourResults({ ...good, version: 1, generatedAt: '2026-11-29T04:46:07.547Z', runs: { x: { ...run, claims } } });
+    expect(v1.runs.x).toMatchObject({ seeds: [1], noise: {}, legacy: true, measuredAt: '2026-11-29T04:46:07.547Z' });
+    expect(v1.runs.x.claims[1].measured).toBe('LoRA r=1 forgot less; LoRA r=8 forgot more.');
+  });
+
   it('marks a run stale when its config or its base model changes', () => {
     const r = file();
     const id = measuredRuns()[0].id;

@@ -67,7 +67,8 @@ function Probe({ probe, step, onRun, busy }: { probe: TourProbe; step: TourStep;
   // The probe's own numbers for this step's finding, when the results file holds them and they measure it.
   const stored = results?.runs[probe.run];
   const m = stored ? stepMeasured(step, stored) : null;
-  const lines = m && m.verdict !== 'not-measured' ? [`${run.title}: ${m.text}`] : [];
+  const seeds = stored ? (stored.legacy ? 'one seed, earlier rule' : `${stored.seeds.length} seed${stored.seeds.length > 1 ? 's' : ''}`) : '';
+  const lines = m && m.verdict !== 'not-measured' ? [`${run.title} (${seeds}): ${m.text}`] : [];
   return (
     <li>
       <button type="button" onClick={() => onRun(run)} disabled={busy !== ''} title={busy || undefined}>{probe.label}</button>{' '}
@@ -95,7 +96,7 @@ export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r:
   if (stored && results) {
     source = (
       <>
-        Reference: fine-tuned from the base model {baseWords(stored.base)}; measured by <code>{results.generatedBy}</code> on {results.device}, {results.generatedAt.slice(0, 10)}
+        Reference: fine-tuned from the base model {baseWords(stored.base)}; measured by <code>{results.generatedBy}</code> on {results.device}, {(stored.measuredAt ?? results.generatedAt).slice(0, 10)}
         {stored.seconds ? ` (${Math.round(stored.seconds / 60)} min${stored.seeds.length > 1 ? ` for ${stored.seeds.length} seeds` : ''})` : ''}.
         {stored.legacy ? ' One seed, measured before verdicts were judged against seed-to-seed noise: these sentences follow the earlier rule until the run is re-measured with three seeds.' : ''}
         {mine ? '' : ' Your own run’s numbers appear beside these when it finishes.'}
