@@ -2,9 +2,12 @@
 // numbers. A `?tour=<step>` link opens that step; otherwise the step a student last looked at comes
 // back from localStorage (a blocked or broken storage just starts the tour from the beginning).
 // The shown step is mirrored in the URL's `tour` parameter, so a copied address opens it again.
+// A run's recorded curves (the charts' reference) are fetched when a chart first asks for them.
 import { create } from 'zustand';
+import { parseTourCurves, tourCurvesPath, type TourCurves } from '../../experiment/tour/curves';
+import { matchingCurves } from '../../experiment/tour/reference-match';
 import { parseTourResults, TOUR_RESULTS_PATH, type TourResults } from '../../experiment/tour/results';
-import { TOUR_STEPS } from '../../experiment/tour/steps';
+import { TOUR_RUNS, TOUR_STEPS } from '../../experiment/tour/steps';
 
 const KEY = 'lora-lab:tour';
 
@@ -17,7 +20,13 @@ export interface TourState {
   results: TourResults | null;
   /** Why the results file could not be used (shown instead of its numbers). */
   resultsError: string;
+  /** Whether the charts draw the step's recorded run beside the student's (the checkbox "Show the reference run"). */
+  showReference: boolean;
+  /** Each run's recorded curves once asked for: loading, the seeds that match its config, or why there are none. */
+  curves: Record<string, CurvesState>;
 }
+
+export type CurvesState = { status: 'loading' } | { status: 'ready'; curves: TourCurves } | { status: 'missing'; why: string };
 
 function storage(): Storage | null {
   try {
@@ -50,7 +59,7 @@ function initial(): Pick<TourState, 'open' | 'step' | 'visited'> {
   return saved ? { ...saved, visited: true } : { open: false, step: 0, visited: false };
 }
 
-export const useTour = create<TourState>(() => ({ ...initial(), results: null, resultsError: '' }));
+export const useTour = create<TourState>(() => ({ ...initial(), results: null, resultsError: '', showReference: true, curves: {} }));
 
 function remember(): void {
   const { step, open } = useTour.getState();
@@ -110,5 +119,41 @@ export function loadTourResults(): Promise<void> {
   return loading;
 }
 
+export function setShowReference(on: boolean): void {
+  useTour.setState({ showReference: on });
+}
+
+const setCurves = (run: string, state: CurvesState) => useTour.setState((s) => ({ curves: { ...s.curves, [run]: state } }));
+
+/**
+ * Fetches, validates and keeps a run's curves once (a run the tour does not measure has none). Any
+ * failure (no file, a web page in its place, a file for other settings) only leaves the reference out:
+ * the charts say so quietly, the tour works on.
+ */
+export function loadTourCurves(run: string): void {
+  if (useTour.getState().curves[run]) return;
+  const r = TOUR_RUNS[run];
+  if (!r?.measured) {
+    setCurves(run, { status: 'missing', why: 'no recorded run ships for it' });
+    return;
+  }
+  setCurves(run, { status: 'loading' });
+  fetch(`${import.meta.env.BASE_URL}${tourCurvesPath(run)}`)
+    .then(async (res) => {
+      if (!res.ok) throw new Error(`its file is not there (HTTP ${res.status})`);
+      let json: unknown;
+      try {
+        json = JSON.parse(await res.text());
+      } catch {
+        throw new Error('its file is not there (the server sent something else than JSON)');
+      }
+      const kept = matchingCurves(parseTourCurves(json), r);
+      setCurves(run, typeof kept === 'string' ? { status: 'missing', why: kept } : { status: 'ready', curves: kept });
+    })
+    .catch((e: unknown) => setCurves(run, { status: 'missing', why: e instanceof Error ? e.message : String(e) }));
+}
+
 // A student who arrives by a step's link and leaves is remembered at that step too.
 if (OPENED_BY_LINK) remember();
+// A page that opens on a step fetches its recorded run at once, so the first charts already draw it.
+if (typeof window !== 'undefined' && useTour.getState().open) loadTourCurves(TOUR_STEPS[useTour.getState().step].run);

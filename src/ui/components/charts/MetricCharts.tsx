@@ -4,9 +4,11 @@
 // targets, exact-match accuracy vs step. Before a run each panel shows what it will draw.
 // A diverged method's line ends at the state it stopped in, with a marker and "(diverged at step
 // N)" in the legend; its blow-up runs off the top instead of flattening the other lines.
+// While the tour shows an experiment step, its recorded run is drawn under the student's lines as a
+// dashed reference (reference-layers.tsx), with a checkbox to hide it (ReferenceBar).
 import { lossTickFormatter } from './ticks';
-import type { ReactNode } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+import { useMemo, type ReactNode } from 'react';
+import { CartesianGrid, ComposedChart, Legend, Line, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { EvalPoint, MethodInfo } from '../../../experiment/protocol';
 import { useExperiment } from '../../store/experiment';
 import { ChartDownload } from '../export/ChartDownload';
@@ -14,6 +16,10 @@ import { ChartNotes } from './ChartNotes';
 import { methodColor } from './colors';
 import { DivergenceNote } from './DivergenceNote';
 import { drawnEvals, lossDomain, seriesLabel } from './divergence';
+import { mergeRows, referencePaths, type ChartRow } from '../../../experiment/tour/reference';
+import { planeReferenceLayers, referenceRowsOf, referenceSeries, referenceValues, stepReferenceLayers, type RefSeries } from './reference-layers';
+import { ReferenceBar } from './ReferenceBar';
+import { useTourReference, type ShownReference } from './useReference';
 
 /** A line on the charts: a method of the shown run, or of a saved run overlaid to compare. */
 interface Series {
@@ -25,7 +31,9 @@ interface Series {
   divergedAt?: number;
 }
 
-type Props = { series: Series[]; evals: EvalPoint[] };
+/** The reference drawn under the lines: its methods, and the shown reference (null when none). */
+type Reference = { series: RefSeries[]; shown: ShownReference | null };
+type Props = { series: Series[]; evals: EvalPoint[]; reference?: Reference };
 
 /** A saved run drawn dashed over the current one. */
 export interface Overlay {
@@ -72,10 +80,11 @@ function Panel({ chart, title, hint, empty, children }: { chart: string; title: 
 }
 
 /** A loss axis that a diverged method's blow-up cannot flatten (see lossDomain); 'auto' when nothing diverged. */
-function lossAxis(series: Series[], evals: EvalPoint[], key: 'targetLoss' | 'sourceLoss'): [number, number] | ['auto', 'auto'] {
+function lossAxis(series: Series[], evals: EvalPoint[], key: 'targetLoss' | 'sourceLoss', extra: readonly number[] = []): [number, number] | ['auto', 'auto'] {
   if (!series.some((m) => m.divergedAt !== undefined)) return ['auto', 'auto'];
   const diverged = new Set(series.filter((m) => m.divergedAt !== undefined).map((m) => m.id));
-  return lossDomain(evals.map((e) => ({ value: e[key], diverged: diverged.has(e.method) }))) ?? ['auto', 'auto'];
+  const points = [...evals.map((e) => ({ value: e[key], diverged: diverged.has(e.method) })), ...extra.map((value) => ({ value, diverged: false }))];
+  return lossDomain(points) ?? ['auto', 'auto'];
 }
 
 /** A vertical line at the step each diverged method stopped, in its colour. */
@@ -88,15 +97,18 @@ function divergedMarks(series: Series[]) {
   ));
 }
 
-function StepChart({ series, evals, metric, yLabel }: Props & { metric: Metric; yLabel: string }) {
+function StepChart({ series, evals, metric, yLabel, reference }: Props & { metric: Metric; yLabel: string }) {
   const accuracy = metric === 'targetAccuracy';
-  const fmt = accuracy ? pct : lossTickFormatter(evals.map((e) => e[metric as 'targetLoss' | 'sourceLoss']));
+  const shown = reference?.shown ?? null;
+  const refRows: ChartRow[] = useMemo(() => referenceRowsOf(shown, (e) => e[metric]), [shown, metric]);
+  const refValues = referenceValues(refRows);
+  const fmt = accuracy ? pct : lossTickFormatter([...evals.map((e) => e[metric as 'targetLoss' | 'sourceLoss']), ...refValues]);
   return (
-    <LineChart responsive style={{ width: '100%', height: HEIGHT }} data={byStep(series, evals, metric)} margin={MARGIN}>
+    <ComposedChart responsive style={{ width: '100%', height: HEIGHT }} data={mergeRows(byStep(series, evals, metric), refRows)} margin={MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
       <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={TICK} label={{ value: 'step', position: 'insideBottom', offset: -14 }} />
       <YAxis
-        domain={accuracy ? [0, (max: number) => Math.min(1, Math.max(0.1, max))] : lossAxis(series, evals, metric as 'targetLoss' | 'sourceLoss')}
+        domain={accuracy ? [0, (max: number) => Math.min(1, Math.max(0.1, max))] : lossAxis(series, evals, metric as 'targetLoss' | 'sourceLoss', refValues)}
         allowDataOverflow={!accuracy}
         width={60}
         tick={TICK}
@@ -105,6 +117,7 @@ function StepChart({ series, evals, metric, yLabel }: Props & { metric: Metric; 
       />
       <Tooltip formatter={(v) => (accuracy && typeof v === 'number' ? pct(v) : num4(v))} />
       <Legend verticalAlign="top" />
+      {stepReferenceLayers(reference?.series ?? [], refRows.length ? reference?.shown?.label ?? null : null)}
       {series.map((m) => (
         <Line
           key={m.id} dataKey={m.id} name={m.label} stroke={m.color} strokeWidth={m.dashed ? 1.5 : 2.5} strokeDasharray={m.dashed ? '6 4' : undefined}
@@ -112,7 +125,7 @@ function StepChart({ series, evals, metric, yLabel }: Props & { metric: Metric; 
         />
       ))}
       {divergedMarks(series)}
-    </LineChart>
+    </ComposedChart>
   );
 }
 
@@ -132,19 +145,23 @@ function divergedEnds(series: Series[], evals: EvalPoint[], x: [number, number] 
   });
 }
 
-export function LearnForgetChart({ series, evals: all }: Props) {
+export function LearnForgetChart({ series, evals: all, reference }: Props) {
   const evals = all.filter((e) => Number.isFinite(e.targetLoss) && Number.isFinite(e.sourceLoss));
-  const base = evals.find((e) => e.step === 0 && !series.find((m) => m.id === e.method)?.dashed);
-  const x = lossAxis(series, evals, 'targetLoss');
-  const y = lossAxis(series, evals, 'sourceLoss');
+  // The base model: the run's own step 0, else the reference's (every method starts from it).
+  const base = evals.find((e) => e.step === 0 && !series.find((m) => m.id === e.method)?.dashed)
+    ?? reference?.shown?.curves.seeds[0].evals.find((e) => e.step === 0 && Number.isFinite(e.targetLoss) && Number.isFinite(e.sourceLoss));
+  const refPts = reference?.shown && reference.series.length ? [...referencePaths(reference.shown.curves).values()].flat() : [];
+  const x = lossAxis(series, evals, 'targetLoss', refPts.map((p) => p.targetLoss));
+  const y = lossAxis(series, evals, 'sourceLoss', refPts.map((p) => p.sourceLoss));
   return (
     <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="targetLoss" name="target loss" type="number" domain={x} allowDataOverflow reversed tick={TICK} tickFormatter={lossTickFormatter(evals.map((e) => e.targetLoss))} label={{ value: 'target loss (learned more →)', position: 'insideBottom', offset: -14 }} />
-      <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={y} allowDataOverflow width={60} tick={TICK} tickFormatter={lossTickFormatter(evals.map((e) => e.sourceLoss))} label={{ value: 'source loss (forgot ↑)', angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }} />
+      <XAxis dataKey="targetLoss" name="target loss" type="number" domain={x} allowDataOverflow reversed tick={TICK} tickFormatter={lossTickFormatter([...evals, ...refPts].map((e) => e.targetLoss))} label={{ value: 'target loss (learned more →)', position: 'insideBottom', offset: -14 }} />
+      <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={y} allowDataOverflow width={60} tick={TICK} tickFormatter={lossTickFormatter([...evals, ...refPts].map((e) => e.sourceLoss))} label={{ value: 'source loss (forgot ↑)', angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }} />
       <ZAxis range={[36, 36]} />
       <Tooltip formatter={num4} />
       <Legend verticalAlign="top" />
+      {planeReferenceLayers(reference?.shown ?? null, reference?.series ?? [])}
       {series.map((m) => (
         <Scatter
           key={m.id} name={m.label} data={evals.filter((e) => e.method === m.id)} fill={m.color} fillOpacity={m.dashed ? 0.5 : 1}
@@ -165,51 +182,56 @@ export function MetricCharts({ methods, evals, overlays = [], domains, showAccur
   showAccuracy: boolean;
 }) {
   const diverged = useExperiment((x) => x.diverged);
-  const empty = evals.length === 0 && overlays.length === 0;
+  const refView = useTourReference('experiment');
+  const reference: Reference = { series: referenceSeries(refView.ref, new Set(methods.map((m) => m.id))), shown: refView.ref };
+  const empty = evals.length === 0 && overlays.length === 0 && reference.series.length === 0;
   const series: Series[] = [
     ...methods.map((m, i) => ({ id: m.id, label: seriesLabel(m.label, diverged[m.id]), color: methodColor(i), dashed: false, divergedAt: diverged[m.id] })),
     ...overlays.flatMap((o) => o.methods.map((m, i) => ({ id: `${o.key}:${m.id}`, label: `${m.label} · ${o.label}`, color: methodColor(i), dashed: true }))),
   ];
   const all = [...drawnEvals(evals, diverged), ...overlays.flatMap((o) => o.evals.map((e) => ({ ...e, method: `${o.key}:${e.method}` })))];
-  const props = { series, evals: all };
+  const props = { series, evals: all, reference };
   return (
-    <div className="ll-charts">
-      <DivergenceNote />
-      <Panel
-        chart="targetLoss"
-        title="Learning: held-out target loss"
-        empty={empty}
-        hint={<>Loss (nats per byte) on held-out {domains.target} no method trained on. Lower = learned more.</>}
-      >
-        <StepChart {...props} metric="targetLoss" yLabel="target loss (nats/byte)" />
-      </Panel>
-      <Panel
-        chart="sourceLoss"
-        title="Forgetting: held-out source loss"
-        empty={empty}
-        hint={<>Loss on held-out {domains.source}, which the base model already knew. Higher = forgot more.</>}
-      >
-        <StepChart {...props} metric="sourceLoss" yLabel="source loss (nats/byte)" />
-      </Panel>
-      <Panel
-        chart="tradeoff"
-        title="Learn vs forget"
-        empty={empty}
-        hint={<>Paths start at the base model (●). The x axis is reversed: right = learned more, up = forgot more. Down-right is better.</>}
-      >
-        <LearnForgetChart {...props} />
-      </Panel>
-      {showAccuracy && (
+    <>
+      <ReferenceBar view={refView} />
+      <div className="ll-charts">
+        <DivergenceNote />
         <Panel
-          chart="targetAccuracy"
-          title="Math accuracy (exact match)"
+          chart="targetLoss"
+          title="Learning: held-out target loss"
           empty={empty}
-          hint={<>Share of held-out problems whose greedy answer is exactly right (like GSM8K). Higher = learned more.</>}
+          hint={<>Loss (nats per byte) on held-out {domains.target} no method trained on. Lower = learned more.</>}
         >
-          <StepChart {...props} metric="targetAccuracy" yLabel="exact-match accuracy" />
+          <StepChart {...props} metric="targetLoss" yLabel="target loss (nats/byte)" />
         </Panel>
-      )}
-      <ChartNotes />
-    </div>
+        <Panel
+          chart="sourceLoss"
+          title="Forgetting: held-out source loss"
+          empty={empty}
+          hint={<>Loss on held-out {domains.source}, which the base model already knew. Higher = forgot more.</>}
+        >
+          <StepChart {...props} metric="sourceLoss" yLabel="source loss (nats/byte)" />
+        </Panel>
+        <Panel
+          chart="tradeoff"
+          title="Learn vs forget"
+          empty={empty}
+          hint={<>Paths start at the base model (●). The x axis is reversed: right = learned more, up = forgot more. Down-right is better.</>}
+        >
+          <LearnForgetChart {...props} />
+        </Panel>
+        {showAccuracy && (
+          <Panel
+            chart="targetAccuracy"
+            title="Math accuracy (exact match)"
+            empty={empty}
+            hint={<>Share of held-out problems whose greedy answer is exactly right (like GSM8K). Higher = learned more.</>}
+          >
+            <StepChart {...props} metric="targetAccuracy" yLabel="exact-match accuracy" />
+          </Panel>
+        )}
+        <ChartNotes />
+      </div>
+    </>
   );
 }

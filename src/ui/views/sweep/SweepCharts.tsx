@@ -3,12 +3,18 @@
 // (final learn and forget vs LoRA rank, full fine-tuning as reference lines: findings 1–2),
 // target modules at equal rank (finding 8), and the learn–forget plane with every checkpoint
 // and the Pareto front (finding 3). Each panel says which comparison it shows; the rank and
-// module panels appear only when the sweep varies rank or target modules.
+// module panels appear only when the sweep varies rank or target modules. While the tour shows a
+// sweep step, its recorded sweep is drawn faded and dashed under the student's (ReferenceLayers.tsx).
 import { Fragment, type ReactNode } from 'react';
 import { CartesianGrid, Legend, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import { lrSensitivity, paretoFront, type LrCurve, type SweepCellResult } from '../../../experiment/analysis/front';
 import { lossDomain } from '../../components/charts/divergence';
+import { ReferenceBar } from '../../components/charts/ReferenceBar';
 import { fmtLr, fullReferences, moduleBars, planePoints, rankPoints } from './model';
+import {
+  lrReferenceLayers, moduleReferenceLayers, planeReferenceLayers, rankReferenceLayers, refLrs, refModuleNames, refPlanePoints, refRanks,
+} from './ReferenceLayers';
+import { useSweepReference, type SweepReference } from './useSweepReference';
 
 const HEIGHT = 230;
 const TICK = { fontSize: 13, fill: 'currentColor' };
@@ -30,6 +36,9 @@ export function ChartPanel({ chart, title, hint, empty, children, wide }: { char
   );
 }
 
+/** Families the student's sweep has results for (their reference needs no legend entry of its own). */
+const drawnFamilies = (cells: readonly SweepCellResult[]) => new Set(cells.filter((c) => c.evals.length > 0).map((c) => c.family));
+
 interface Props {
   cells: SweepCellResult[];
   best: SweepCellResult[];
@@ -37,8 +46,10 @@ interface Props {
   baseSource: number | null;
 }
 
-function LrChart({ curves, colors, metric }: { curves: LrCurve[]; colors: Record<string, string>; metric: 'bestTarget' | 'sourceAtBest' }) {
-  const lrs = [...new Set(curves.flatMap((c) => c.points.map((p) => p.lr)))].sort((a, b) => a - b);
+function LrChart({ curves, colors, metric, reference, drawn }: {
+  curves: LrCurve[]; colors: Record<string, string>; metric: 'bestTarget' | 'sourceAtBest'; reference: SweepReference | null; drawn: ReadonlySet<string>;
+}) {
+  const lrs = [...new Set([...curves.flatMap((c) => c.points.map((p) => p.lr)), ...refLrs(reference)])].sort((a, b) => a - b);
   const domain = lrs.length ? [lrs[0] / 1.6, lrs[lrs.length - 1] * 1.6] : [1e-4, 1e-1];
   return (
     <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
@@ -49,6 +60,7 @@ function LrChart({ curves, colors, metric }: { curves: LrCurve[]; colors: Record
       <ZAxis range={[40, 40]} />
       <Tooltip formatter={num4} />
       <Legend verticalAlign="top" />
+      {lrReferenceLayers(reference, metric, drawn)}
       {curves.map((c) => (
         <Scatter key={c.family} name={c.label} data={c.points.filter((p) => !p.diverged && Number.isFinite(p[metric]))} fill={colors[c.family]}
           line={{ stroke: colors[c.family], strokeWidth: 2.5 }} lineType="joint" isAnimationActive={false} />
@@ -71,12 +83,15 @@ function edgeNote(curves: LrCurve[]): string {
 }
 
 export function LrCharts({ cells, colors }: Props) {
+  const { view, ref } = useSweepReference();
   const curves = lrSensitivity(cells);
-  const empty = curves.every((c) => c.points.every((p) => !Number.isFinite(p.bestTarget)));
+  const empty = curves.every((c) => c.points.every((p) => !Number.isFinite(p.bestTarget))) && !ref;
+  const lr = { colors, reference: ref, drawn: drawnFamilies(cells) };
   const bests = curves.filter((c) => c.bestLr !== null);
   const diverged = curves.flatMap((c) => c.points.filter((p) => p.diverged)).length;
   return (
     <>
+      <ReferenceBar view={view} />
       <ChartPanel chart="lr-target" title="Learning-rate sensitivity: learning" empty={empty}
         hint={<>
           Each method’s lowest held-out target loss at each learning rate it tried (lower = learned more); a ring marks its best rate.
@@ -85,20 +100,22 @@ export function LrCharts({ cells, colors }: Props) {
           ))}</>}
           {edgeNote(curves)}{diverged ? ` ${diverged} run(s) diverged and are left out.` : ''}
         </>}>
-        <LrChart curves={curves} colors={colors} metric="bestTarget" />
+        <LrChart curves={curves} {...lr} metric="bestTarget" />
       </ChartPanel>
       <ChartPanel chart="lr-source" title="Learning-rate sensitivity: forgetting" empty={empty}
         hint="The held-out source loss each run had at that same point, its point of best learning (higher = forgot more).">
-        <LrChart curves={curves} colors={colors} metric="sourceAtBest" />
+        <LrChart curves={curves} {...lr} metric="sourceAtBest" />
       </ChartPanel>
     </>
   );
 }
 
-export function RankCharts({ best, colors }: Props) {
+export function RankCharts({ cells, best, colors }: Props) {
+  const { ref } = useSweepReference();
+  const drawn = drawnFamilies(cells);
   const points = rankPoints(best);
   const fulls = fullReferences(best);
-  const ranks = [...new Set(points.map((p) => p.rank))];
+  const ranks = [...new Set([...points.map((p) => p.rank), ...refRanks(ref)])].sort((a, b) => a - b);
   const sets = [...new Set(points.map((p) => p.targets))];
   const chart = (metric: 'targetLoss' | 'sourceLoss') => (
     <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
@@ -109,6 +126,7 @@ export function RankCharts({ best, colors }: Props) {
       <ZAxis range={[60, 60]} />
       <Tooltip formatter={num4} />
       <Legend verticalAlign="top" />
+      {rankReferenceLayers(ref, metric, drawn)}
       {sets.map((s) => (
         <Scatter key={`line-${s}`} name={`${s} modules`} data={points.filter((p) => p.targets === s)} fill="#777" line={{ stroke: '#777', strokeWidth: 1.5 }}
           className="ll-guide" shape={NoDot} legendType="none" isAnimationActive={false} />
@@ -120,7 +138,7 @@ export function RankCharts({ best, colors }: Props) {
       ))}
     </ScatterChart>
   );
-  const empty = points.length === 0;
+  const empty = ranks.length === 0;
   const note = 'Each LoRA method at its best learning rate, at its last evaluation; grey lines join methods on the same modules; dashed: full fine-tuning at its best rate.';
   return (
     <>
@@ -130,9 +148,11 @@ export function RankCharts({ best, colors }: Props) {
   );
 }
 
-export function ModuleCharts({ best, colors, baseSource }: Props) {
+export function ModuleCharts({ cells, best, colors, baseSource }: Props) {
+  const { ref } = useSweepReference();
+  const drawn = drawnFamilies(cells);
   const bars = moduleBars(best, baseSource);
-  const names = bars.map((b) => b.name);
+  const names = [...new Set([...bars.map((b) => b.name), ...refModuleNames(ref)])];
   const chart = (metric: 'bestTarget' | 'sourceRise') => (
     <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
       <CartesianGrid strokeDasharray="3 3" />
@@ -141,10 +161,12 @@ export function ModuleCharts({ best, colors, baseSource }: Props) {
         label={yLabel(metric === 'bestTarget' ? 'best target loss' : 'source rise')} />
       <ZAxis range={[90, 90]} />
       <Tooltip formatter={num4} />
+      {ref && <Legend verticalAlign="top" />}
+      {moduleReferenceLayers(ref, metric, drawn)}
       {bars.map((b) => <Scatter key={b.family} name={b.name} data={[b].filter((x) => x[metric] !== null)} fill={colors[b.family]} isAnimationActive={false} />)}
     </ScatterChart>
   );
-  const empty = bars.length === 0;
+  const empty = names.length === 0;
   const note = 'LoRA on attention, MLP or all projections at the same rank, each at its best learning rate, at its point of best target loss.';
   return (
     <>
@@ -168,21 +190,24 @@ function PlaneTooltip({ active, payload }: { active?: boolean; payload?: Readonl
 }
 
 export function PlaneChart({ cells, colors, baseSource, families }: Props & { families: Array<{ id: string; label: string }> }) {
+  const { ref } = useSweepReference();
   const points = planePoints(cells);
   const front = paretoFront(points);
+  const refPoints = refPlanePoints(ref);
   // A diverged cell's blow-up (tens of nats) runs off the plot instead of squeezing every other checkpoint together.
   const gone = new Set(cells.filter((c) => c.diverged).map((c) => c.cellId));
   const axis = (key: 'targetLoss' | 'sourceLoss'): [number, number] | ['auto', 'auto'] =>
-    (gone.size ? lossDomain(points.map((p) => ({ value: p[key], diverged: gone.has(p.cell) }))) : null) ?? ['auto', 'auto'];
-  const base = cells.flatMap((c) => c.evals).find((e) => e.step === 0);
+    (gone.size ? lossDomain([...points, ...refPoints].map((p) => ({ value: p[key], diverged: gone.has(p.cell) }))) : null) ?? ['auto', 'auto'];
+  const base = cells.flatMap((c) => c.evals).find((e) => e.step === 0) ?? ref?.cells.flatMap((c) => c.evals).find((e) => e.step === 0);
+  const shownBase = baseSource ?? ref?.baseSource ?? null;
   const onFront = new Map<string, number>();
   for (const p of front) onFront.set(p.family, (onFront.get(p.family) ?? 0) + 1);
   const share = families.filter((f) => onFront.has(f.id)).map((f) => `${f.label} ${onFront.get(f.id)}`).join(', ');
   return (
     <ChartPanel
-      chart="plane" wide title="The learn–forget plane: every checkpoint" empty={points.length === 0}
+      chart="plane" wide title="The learn–forget plane: every checkpoint" empty={points.length === 0 && refPoints.length === 0}
       hint={<>
-        Every evaluation after step 0 of every run in the sweep (x reversed: right = learned more; up = forgot more), from the base model (●{baseSource !== null ? `, source ${f2(baseSource)}` : ''}).
+        Every evaluation after step 0 of every run in the sweep (x reversed: right = learned more; up = forgot more), from the base model (●{shownBase !== null ? `, source ${f2(shownBase)}` : ''}).
         The heavy line without markers is the Pareto front: checkpoints no other one beats on both losses.
         {front.length ? ` On the front (${front.length} checkpoints): ${share}.` : ''}
       </>}
@@ -194,10 +219,12 @@ export function PlaneChart({ cells, colors, baseSource, families }: Props & { fa
         <ZAxis range={[30, 30]} />
         <Tooltip content={PlaneTooltip} />
         <Legend verticalAlign="top" />
+        {planeReferenceLayers(ref, drawnFamilies(cells))}
         {families.map((f) => (
           <Scatter key={f.id} name={f.label} data={points.filter((p) => p.family === f.id)} fill={colors[f.id]} fillOpacity={0.8} isAnimationActive={false} />
         ))}
-        <Scatter name="Pareto front" className="ll-front" data={front} fill="#111" line={{ stroke: '#111', strokeWidth: 2 }} shape={NoDot} isAnimationActive={false} />
+        <Scatter name="Pareto front" className="ll-front" data={front} fill="#111" line={{ stroke: '#111', strokeWidth: 2 }} shape={NoDot} isAnimationActive={false}
+          legendType={front.length ? 'circle' : 'none'} />
         {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} ifOverflow="extendDomain" className="ll-base-dot" />}
       </ScatterChart>
     </ChartPanel>
