@@ -138,14 +138,15 @@ export function loadTourCurves(run: string): void {
     return;
   }
   setCurves(run, { status: 'loading' });
-  fetch(`${import.meta.env.BASE_URL}${tourCurvesPath(run)}`)
+  const path = tourCurvesPath(run);
+  fetch(`${import.meta.env.BASE_URL}${path}`)
     .then(async (res) => {
-      if (!res.ok) throw new Error(`its file is not there (HTTP ${res.status})`);
+      if (!res.ok) throw new Error(`${path} is not on this server (HTTP ${res.status})`);
       let json: unknown;
       try {
         json = JSON.parse(await res.text());
       } catch {
-        throw new Error('its file is not there (the server sent something else than JSON)');
+        throw new Error(`${path} is not on this server`);
       }
       const kept = matchingCurves(parseTourCurves(json), r);
       setCurves(run, typeof kept === 'string' ? { status: 'missing', why: kept } : { status: 'ready', curves: kept });
