@@ -2,8 +2,8 @@
 // numbers): per family, in the preset's colour, faded points of the mean over seeds joined by a dashed
 // line, an error bar from the lowest to the highest seed, and one grey legend entry naming the
 // reference. A family's own reference entry appears in the legend (under its name) only when the
-// student's sweep has no results for it. On the plane the reference's checkpoints are hollow rings, so
-// a student's filled dots stand out from them. Functions return arrays of chart children (recharts reads direct children).
+// student's sweep has no results for it. Points that are not on a line (the plane's checkpoints, the
+// rank and module charts) are hollow rings, wide enough to ring a student's filled dot at the same place. Functions return arrays of chart children (recharts reads direct children).
 import { ErrorBar, ReferenceLine, Scatter } from 'recharts';
 import { legendEntry, REF_DASH, refName, refPoint } from '../../components/charts/reference-layers';
 import { refLrCurves, refModuleBars, refPlane, refRank } from './reference';
@@ -18,7 +18,7 @@ function refScatter(key: string, family: string, label: string, color: string, d
     <Scatter
       key={key} name={refName(label, !drawn.has(family))} data={data} strokeDasharray={REF_DASH} fill={color} legendType={legendType(family, drawn)} isAnimationActive={false} className="ll-ref-line"
       line={joined ? { stroke: color, strokeOpacity: 0.6, strokeWidth: 1.5, strokeDasharray: REF_DASH } : false}
-      shape={refPoint(family, color, (p) => ({ x: p.payload?.[x], value: p.payload?.[y] }), joined ? 3 : 5)}
+      shape={refPoint(family, color, (p) => ({ x: p.payload?.[x], value: p.payload?.[y] }), joined ? 3 : 7, !joined)}
     >
       <ErrorBar dataKey="err" direction="y" width={5} stroke={color} strokeOpacity={0.6} strokeWidth={1.25} />
     </Scatter>
@@ -59,10 +59,13 @@ export const refRanks = (ref: SweepReference | null) => (ref ? refRank(ref.cells
 /** The target-module charts: each module set's mean at its best rate, with the seeds' range. */
 export function moduleReferenceLayers(ref: SweepReference | null, metric: 'bestTarget' | 'sourceRise', drawn: ReadonlySet<string>) {
   if (!ref) return [];
-  return refModuleBars(ref.cells, ref.baseSource).flatMap((b) => {
-    const v = (b as Record<string, unknown>)[`${metric}Ref`] as { mean: number; err: [number, number] } | undefined;
-    return v ? [refScatter(`ref-${b.family}`, b.family, b.name, ref.colors[b.family], [{ name: b.name, [metric]: v.mean, err: v.err }], drawn, 'name', metric, false)] : [];
-  });
+  return [
+    ...refModuleBars(ref.cells, ref.baseSource).flatMap((b) => {
+      const v = (b as Record<string, unknown>)[`${metric}Ref`] as { mean: number; err: [number, number] } | undefined;
+      return v ? [refScatter(`ref-${b.family}`, b.family, b.name, ref.colors[b.family], [{ name: b.name, [metric]: v.mean, err: v.err }], drawn, 'name', metric, false)] : [];
+    }),
+    legendEntry(ref.label, 'scatter'),
+  ];
 }
 
 export const refModuleNames = (ref: SweepReference | null) => (ref ? refModuleBars(ref.cells, ref.baseSource).map((b) => b.name) : []);
