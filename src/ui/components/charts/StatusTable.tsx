@@ -1,22 +1,19 @@
 // Per-method run status: the settings in use, step reached, speed (tokens/s, achieved model
 // GFLOP/s and its share of the device's measured FMA peak), held-out target and source
-// loss (base model → latest evaluation), trainable parameters (LoRA trains a small fraction),
+// loss (base model → latest evaluation), trainable parameters (as a multiple of full fine-tuning's),
 // memory for weights, gradients and optimizer state, and divergence (a diverged method's losses
-// end at the state it stopped in; no NaN is printed).
+// end at the state it stopped in; no NaN is printed). Every number column names its unit.
 import type { ExperimentConfig, MethodConfig } from '../../../experiment/config';
 import { describeBase, usePretrain } from '../../store/base-training';
 import type { EvalPoint, MethodInfo, StepPoint } from '../../../experiment/protocol';
 import { achievedRate, type DevicePeak } from '../../../experiment/device-peak';
 import { ViewLink } from '../../views/sweep/ViewTabs';
 import { methodColor } from './colors';
+import { Term } from '../../glossary/Term';
+import { trainableCell, trainableSentence } from '../trainable-text';
 import { drawnEvals } from './divergence';
 
-const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
-function share(m: MethodInfo): string {
-  if (m.totalParams <= 0) return '';
-  const pct = (100 * m.trainableParams) / m.totalParams;
-  return ` (${pct >= 99.95 ? '100' : pct >= 10 ? pct.toFixed(0) : pct.toPrecision(2)}%)`;
-}
+const kib = (b: number) => (b / 1024).toFixed(0);
 
 interface Props {
   methods: MethodInfo[];
@@ -82,7 +79,7 @@ export function StatusTable({ methods, lastStep, diverged, config, evals: all, d
         Methods in this run{config && <span className="ll-hint" data-testid="run-base"> · base model {describeBase(config.base, saved)}</span>}
       </caption>
       <thead>
-        <tr><th scope="col">Method</th><th scope="col">Settings</th><th scope="col">Step</th><th scope="col">Tokens/s</th><th scope="col" title="Model FLOPs of a step (matmuls) per second, and their share of the device's measured FMA peak">GFLOP/s (of peak)</th><th scope="col">Target loss</th><th scope="col">Source loss</th><th scope="col">Trainable params</th><th scope="col">Weights / grads / optimizer</th><th scope="col">Status</th></tr>
+        <tr><th scope="col">Method</th><th scope="col">Settings</th><th scope="col">Step</th><th scope="col">Speed (tokens/s)</th><th scope="col" title="Model FLOPs of a step (matmuls) per second, and their share of the device's measured FMA peak">GFLOP/s (% of peak)</th><th scope="col">Target loss (nats/byte)</th><th scope="col">Source loss (nats/byte)</th><th scope="col">Trainable parameters (count)</th><th scope="col">Weights / grads / optimizer (KiB)</th><th scope="col">Status</th></tr>
       </thead>
       <tbody>
         {methods.map((m, i) => (
@@ -97,7 +94,7 @@ export function StatusTable({ methods, lastStep, diverged, config, evals: all, d
             <td data-testid={`rate-${m.id}`}>{rate(m, lastStep[m.id], devicePeak)}</td>
             <td data-testid={`target-${m.id}`}>{lossChange(evals, m.id, 'targetLoss')}</td>
             <td data-testid={`source-${m.id}`}>{lossChange(evals, m.id, 'sourceLoss')}</td>
-            <td>{m.trainableParams.toLocaleString('en-US')}{share(m)}</td>
+            <td data-testid={`trainable-${m.id}`}>{trainableCell(m)}</td>
             <td>{kib(m.memory.weightBytes)} / {kib(m.memory.gradientBytes)} / {kib(m.memory.optimizerBytes)}</td>
             <td data-testid={`status-${m.id}`} className={diverged[m.id] !== undefined ? 'll-diverged' : undefined}>
               {diverged[m.id] !== undefined ? `diverged at step ${diverged[m.id]}` : 'ok'}
@@ -106,6 +103,10 @@ export function StatusTable({ methods, lastStep, diverged, config, evals: all, d
         ))}
       </tbody>
     </table></div>
+    <p className="ll-hint" data-testid="params-note">
+      Losses are <Term id="held-out">held-out</Term>, in <Term id="nats-per-byte">nats/byte</Term> (base model → latest evaluation).{' '}
+      {trainableSentence(methods)}
+    </p>
     <p className="ll-hint" data-testid="peak-note">
       {devicePeak
         ? `Share of peak: against ${devicePeak.gflops.toPrecision(3)} GFLOP/s, this device's rate on a compute-bound FMA kernel (measured before the run). `
