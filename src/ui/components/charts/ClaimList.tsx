@@ -1,8 +1,9 @@
 // One list of the paper's findings as verdicts with this page's numbers and the paper's figure
 // at 7B, shared by the run's and the sweep's findings boxes (the claims themselves come from
-// runClaims / sweepClaims), plus the source line under it.
+// runClaims / sweepClaims), plus the source line under it. Glossary terms in the sentences are linked.
 import type { Claim, Verdict } from '../../../experiment/analysis/claims';
 import { VERDICT_RULE } from '../../../experiment/analysis/noise';
+import { GlossaryText } from '../../glossary/Term';
 
 export const PAPER_URL = 'https://arxiv.org/abs/2405.09673';
 
@@ -24,8 +25,8 @@ export function ClaimList({ claims, scope }: { claims: readonly Claim[]; scope: 
         <li key={`${c.finding}-${c.title}`} data-verdict={c.verdict} data-finding={c.finding}>
           <b>Finding {c.finding}: {c.title}.</b>{' '}
           <span className={`ll-verdict ll-${c.verdict}`}>{c.verdict === 'not-measured' ? `Not measured by this ${scope}` : VERDICT_LABEL[c.verdict]}.</span>{' '}
-          {c.measured}
-          <br /><span className="ll-paper">Paper (7B): {c.paper}</span>
+          <GlossaryText text={c.measured} />
+          <br /><span className="ll-paper">Paper (7B): <GlossaryText text={c.paper} /></span>
         </li>
       ))}
     </ul>
@@ -37,7 +38,7 @@ export function VerdictRule() {
   return (
     <details className="ll-verdict-rule" data-testid="verdict-rule">
       <summary>How verdicts are decided</summary>
-      <p className="ll-hint">{VERDICT_RULE}</p>
+      <p className="ll-hint"><GlossaryText text={VERDICT_RULE} /></p>
     </details>
   );
 }
