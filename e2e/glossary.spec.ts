@@ -79,7 +79,19 @@ test('the top bar opens the glossary; the status table states units and trainabl
   await expect(table.getByRole('columnheader', { name: 'Weights / grads / optimizer (KiB)' })).toBeVisible();
   await expect(page.getByTestId('trainable-full')).toContainText('(all weights)');
   // r = 64 on a width-64 model: more trainable numbers than the matrices themselves.
-  await expect(page.getByTestId('trainable-r64')).toHaveText(/^[\d,]+ \(1\.\d+× full fine-tuning’s\)$/);
+  await expect(table.getByRole('columnheader', { name: 'Trainable parameters (count, × full fine-tuning’s)' })).toBeVisible();
+  await expect(page.getByTestId('trainable-r64')).toHaveText(/^[\d,]+ \(1\.\d+×\)$/);
   await expect(page.getByTestId('params-note')).toContainText('LoRA r=64 trains more parameters than full fine-tuning');
   await expect(page.locator('p.ll-status')).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
+
+  // A term inside a panel reads as text (no button frame), and its popover sits under it.
+  const term = page.getByTestId('params-note').getByRole('button', { name: 'nats/byte' });
+  await term.scrollIntoViewIfNeeded();
+  expect(await term.evaluate((el) => getComputedStyle(el).borderTopWidth)).toBe('0px');
+  await term.click();
+  await expect(page.locator('.ll-term-pop:popover-open')).toContainText('ln 256');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: `${DIR}/glossary-status-table-1280x800-${scheme}.png` });
+  }
 });

@@ -21,7 +21,7 @@ describe('trainable parameters in words', () => {
 
   it('gives each cell its count and its ratio to full fine-tuning', () => {
     expect(trainableCell(full)).toBe('115,008 (all weights)');
-    expect(trainableCell(lora(8, 8_192))).toBe('8,192 (0.071× full fine-tuning’s)');
+    expect(trainableCell(lora(8, 8_192))).toBe('8,192 (0.071×)');
   });
 
   it('says when a LoRA trains more than full fine-tuning, and nothing without LoRA', () => {

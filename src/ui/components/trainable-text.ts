@@ -16,12 +16,12 @@ export function ratioText(r: number): string {
   return `${r >= 1 ? Number(r.toPrecision(3)) : Number(r.toPrecision(2))}×`;
 }
 
-/** The table cell: "115,008 (all weights)" or "8,192 (0.071× full fine-tuning’s)". */
+/** The table cell (its header says "× full fine-tuning’s"): "115,008 (all weights)" or "8,192 (0.071×)". */
 export function trainableCell(m: Counts): string {
   const n = m.trainableParams.toLocaleString('en-US');
   const full = fullCount(m);
   if (m.kind === 'full' || full <= 0) return `${n} (all weights)`;
-  return `${n} (${ratioText(m.trainableParams / full)} full fine-tuning’s)`;
+  return `${n} (${ratioText(m.trainableParams / full)})`;
 }
 
 /** One sentence for the table's note, for the LoRA methods on screen; '' when there are none. */

@@ -79,7 +79,7 @@ export function StatusTable({ methods, lastStep, diverged, config, evals: all, d
         Methods in this run{config && <span className="ll-hint" data-testid="run-base"> · base model {describeBase(config.base, saved)}</span>}
       </caption>
       <thead>
-        <tr><th scope="col">Method</th><th scope="col">Settings</th><th scope="col">Step</th><th scope="col">Speed (tokens/s)</th><th scope="col" title="Model FLOPs of a step (matmuls) per second, and their share of the device's measured FMA peak">GFLOP/s (% of peak)</th><th scope="col">Target loss (nats/byte)</th><th scope="col">Source loss (nats/byte)</th><th scope="col">Trainable parameters (count)</th><th scope="col">Weights / grads / optimizer (KiB)</th><th scope="col">Status</th></tr>
+        <tr><th scope="col">Method</th><th scope="col">Settings</th><th scope="col">Step</th><th scope="col">Speed (tokens/s)</th><th scope="col" title="Model FLOPs of a step (matmuls) per second, and their share of the device's measured FMA peak">GFLOP/s (% of peak)</th><th scope="col">Target loss (nats/byte)</th><th scope="col">Source loss (nats/byte)</th><th scope="col">Trainable parameters (count, × full fine-tuning’s)</th><th scope="col">Weights / grads / optimizer (KiB)</th><th scope="col">Status</th></tr>
       </thead>
       <tbody>
         {methods.map((m, i) => (
