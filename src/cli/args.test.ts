@@ -34,7 +34,7 @@ const ENTRY = [
   'profile', 'sample', 'sweep', 'tour-results',
 ];
 const NOT_YET: string[] = [];
-const LIBRARY = ['args', 'bench-kernels', 'dispatch-profile', 'metrics', 'pretrain-options', 'progress'];
+const LIBRARY = ['args', 'bench-kernels', 'dispatch-profile', 'metrics', 'pretrain-options', 'progress', 'seeds'];
 
 const run = promisify(execFile);
 async function cli(name: string, arg: string): Promise<{ code: number; stdout: string; stderr: string }> {
