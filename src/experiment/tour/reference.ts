@@ -1,10 +1,11 @@
 // A tour run's recorded curves (curves.ts) turned into what the charts draw as the reference beside
 // a student's run: per method (or sweep cell) and step, the mean over seeds with the min–max spread,
-// mean paths on the learn–forget plane, and the legend's words. Pure, and it imports only types, so
-// the charts' download stays free of the tour (which seeds belong to a run's config is decided when
+// mean paths on the learn–forget plane, and the legend's words. Pure, and it imports only types and the
+// small noise module, so the charts' download stays free of the tour (which seeds belong to a run's config is decided when
 // the file loads: reference-match.ts). A value is skipped when it is not finite or when its method had
 // already diverged in that seed (its frozen, blown-up state is not a point of the curve).
 
+import { spreadOf } from '../analysis/noise';
 import type { EvalPoint } from '../protocol';
 import type { SeedCurves, TourCurves } from './curves';
 import type { TourRun } from './steps';
@@ -17,11 +18,10 @@ export interface SeedSpread {
   n: number;
 }
 
-/** The spread of the finite values; null when none is finite. */
+/** The spread of the finite values (noise.ts's spreadOf, without the values themselves); null when none is finite. */
 export function seedSpread(values: readonly number[]): SeedSpread | null {
-  const v = values.filter(Number.isFinite);
-  if (v.length === 0) return null;
-  return { mean: v.reduce((a, b) => a + b, 0) / v.length, min: Math.min(...v), max: Math.max(...v), n: v.length };
+  const s = spreadOf(values);
+  return s && { mean: s.mean, min: s.min, max: s.max, n: s.n };
 }
 
 /** A seed's evaluations that count: before the step its method diverged at (if it did). */

@@ -2,9 +2,9 @@
 // definition, from terms.ts. The top bar's "Glossary" button opens it, and so does "All terms" in
 // any term's popover, scrolled to that term. Escape or the Close button closes it. Its entries are
 // rendered only while it is open, like the terms' popovers.
-import { useEffect, useRef, useState } from 'react';
-import { flushSync } from 'react-dom';
+import { useRef } from 'react';
 import { GLOSSARY, termAnchor, TERM_IDS, type TermId } from './terms';
+import { usePopoverOpen } from './usePopoverOpen';
 import './glossary.css';
 
 export const GLOSSARY_PANEL_ID = 'll-glossary';
@@ -26,18 +26,7 @@ export function GlossaryButton() {
 
 export function GlossaryPanel() {
   const ref = useRef<HTMLDivElement>(null);
-  const [open, setOpen] = useState(false);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const toggle = (e: Event) => {
-      const opening = (e as ToggleEvent).newState === 'open';
-      if (opening) flushSync(() => setOpen(true));
-      else setOpen(false);
-    };
-    el.addEventListener('beforetoggle', toggle);
-    return () => el.removeEventListener('beforetoggle', toggle);
-  }, []);
+  const open = usePopoverOpen(ref);
   return (
     <div ref={ref} id={GLOSSARY_PANEL_ID} popover="auto" role="dialog" aria-labelledby="ll-glossary-title" className="ll-glossary" data-testid="glossary">
       {open && (

@@ -3,29 +3,17 @@
 // opens it, Escape or a click elsewhere closes it (the browser's popover behaviour). The popover's
 // words are rendered only while it is open, so a sentence's text is the sentence itself.
 // <GlossaryText> links the first mention of each term in a sentence that comes as a string.
-import { Fragment, useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { flushSync } from 'react-dom';
+import { Fragment, useId, useRef, type ReactNode } from 'react';
 import { GLOSSARY, splitTerms, type TermId } from './terms';
 import { openGlossary } from './GlossaryPanel';
+import { usePopoverOpen } from './usePopoverOpen';
 import './glossary.css';
 
 export function Term({ id, children }: { id: TermId; children?: ReactNode }) {
   const entry = GLOSSARY[id];
   const popId = `ll-term-${useId().replace(/[^\w-]/g, '')}`;
   const pop = useRef<HTMLSpanElement>(null);
-  const [open, setOpen] = useState(false);
-  useEffect(() => {
-    const el = pop.current;
-    if (!el) return;
-    // Before it shows, so it never shows empty.
-    const toggle = (e: Event) => {
-      const opening = (e as ToggleEvent).newState === 'open';
-      if (opening) flushSync(() => setOpen(true));
-      else setOpen(false);
-    };
-    el.addEventListener('beforetoggle', toggle);
-    return () => el.removeEventListener('beforetoggle', toggle);
-  }, []);
+  const open = usePopoverOpen(pop);
   return (
     <>
       <button type="button" className="ll-term" popoverTarget={popId} data-term={id}>{children ?? entry.term}</button>
