@@ -132,12 +132,39 @@ async function deviceName(): Promise<string> {
 }
 
 /** Every seed's output of a run, training the missing ones unless told not to; null when a seed is missing. */
+/**
+ * A seed already shipped in the run's curves file with the same config: its evaluations, so a fresh
+ * clone (without results/, which git ignores) does not retrain what public/tour/curves/ holds.
+ */
+function shippedOutput(r: TourRun, seed: number): RunOutput | null {
+  const path = join(publicDir(), tourCurvesPath(r.id));
+  if (!existsSync(path)) return null;
+  const hit = parseTourCurves(JSON.parse(readFileSync(path, 'utf8'))).seeds
+    .find((x) => x.seed === seed && x.configHash === configHash(seededRun(r, seed)));
+  if (!hit) return null;
+  return r.kind === 'experiment' ? { evals: hit.evals, diverged: hit.diverged } : { evals: hit.evals, divergedAt: hit.diverged };
+}
+
+/** The seconds the results file records for a run already shipped (all its seeds together). */
+function shippedSeconds(r: TourRun): number | null {
+  try {
+    return parseTourResults(JSON.parse(readFileSync(a.out!, 'utf8'))).runs[r.id]?.seconds ?? null;
+  } catch {
+    return null;
+  }
+}
+
 function outputs(r: TourRun, seeds: readonly number[], mayTrain: boolean): { outs: RunOutput[]; seconds: number | null } | null {
   const outs: RunOutput[] = [];
   let seconds: number | null = 0;
+  let shipped = 0;
   for (const seed of seeds) {
     let out = readOutput(r, seed);
     let s = storedSeconds(r, seed);
+    if (!out && (out = shippedOutput(r, seed))) {
+      shipped++;
+      s = 0;
+    }
     if (!out) {
       if (!mayTrain) return null;
       s = train(r, seed);
@@ -147,6 +174,8 @@ function outputs(r: TourRun, seeds: readonly number[], mayTrain: boolean): { out
     outs.push(out);
     seconds = seconds === null || s === null ? null : seconds + s;
   }
+  // Every seed came from the shipped file: keep the time it recorded.
+  if (shipped === seeds.length) seconds = shippedSeconds(r);
   return { outs, seconds };
 }
 
