@@ -23,7 +23,7 @@ export function findingsTable(results: TourResults): string {
     if (!run) return `| ${step.finding} ${cellText(step.title.replace(/^Finding \d+: /, ''))} | \`${step.run}\`: not in the results file | – |`;
     const m = stepMeasured(step, run);
     const seeds = run.legacy ? '1 seed, earlier rule' : `${run.seeds.length} seed${run.seeds.length > 1 ? 's' : ''}`;
-    return `| ${step.finding} ${cellText(step.title.replace(/^Finding \d+: /, ''))} | \`${step.run}\` (${cellText(TOUR_RUNS[step.run].title)}, ${seeds}): ${cellText(m.text)} | ${VERDICT_WORDS[m.verdict ?? 'not-measured']} |`;
+    return `| ${step.finding} ${cellText(step.title.replace(/^Finding \d+: /, ''))} | \`${step.run}\` (${cellText(TOUR_RUNS[step.run].title)}, ${seeds}): ${cellText(m.text)} | ${run.legacy ? `not judged against noise (1 seed; earlier rule: ${VERDICT_WORDS[m.verdict ?? 'not-measured']})` : VERDICT_WORDS[m.verdict ?? 'not-measured']} |`;
   });
   return [
     TABLE_START,

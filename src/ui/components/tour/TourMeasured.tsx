@@ -56,8 +56,12 @@ const PROBE_LEAD = {
   inconclusive: 'Here the grid cannot tell.',
 } as const;
 
-function Verdict({ verdict }: { verdict: Verdict | null }) {
+function Verdict({ verdict, legacy = false }: { verdict: Verdict | null; legacy?: boolean }) {
   if (!verdict) return null;
+  // A one-seed result from before the noise rule: its old verdict is shown as such, never as a verdict of the rule.
+  if (legacy && verdict !== 'not-measured') {
+    return <span className="ll-verdict ll-within-noise" data-testid="tour-verdict">One seed, not judged against noise (earlier rule: {VERDICT_LABEL[verdict].toLowerCase()}).</span>;
+  }
   return <span className={`ll-verdict ll-${verdict}`} data-testid="tour-verdict">{VERDICT_LABEL[verdict]}.</span>;
 }
 
@@ -115,7 +119,7 @@ export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r:
         {yours && 'training' in yours && <p className="ll-hint">{yours.training}</p>}
         <div className="ll-tour-reference" data-testid="tour-reference">
           <p className="ll-hint">{source}</p>
-          {ref && <p data-testid="tour-claim"><Verdict verdict={ref.verdict} /> {ref.text}</p>}
+          {ref && <p data-testid="tour-claim"><Verdict verdict={ref.verdict} legacy={stored?.legacy} /> {ref.text}</p>}
         </div>
         {mine && own && (
           <div className="ll-tour-yours" data-testid="tour-yours">
