@@ -18,7 +18,7 @@ import {
   type MeasuredRun, type TourResults,
 } from '../experiment/tour/results';
 import { withFindingsTable } from '../experiment/tour/readme-table';
-import { measuredRuns, seededRun, type TourRun } from '../experiment/tour/steps';
+import { measuredRuns, seededRun, TOUR_RUNS, type TourRun } from '../experiment/tour/steps';
 
 const HELP = `Usage: npm run tour-results [-- options]
 
@@ -30,8 +30,10 @@ the curves files and the results file.
                   findings table); curves go to its folder's curves/
   --only id,id    train only these runs (the file keeps the others' stored numbers)
   --no-train      use only outputs that exist; a run missing a seed keeps its stored numbers
+  --train-only    train the missing seeds of the --only runs (measured or not) and write nothing else
   --help          this text
-Runs: ${measuredRuns().map((r) => r.id).join(', ')}`;
+Runs: ${measuredRuns().map((r) => r.id).join(', ')}
+Runs for --train-only: ${Object.keys(TOUR_RUNS).join(', ')}`;
 
 const { values: a } = cliArgs(HELP, {
   options: {
@@ -40,6 +42,7 @@ const { values: a } = cliArgs(HELP, {
     out: { type: 'string', default: `public/${TOUR_RESULTS_PATH}` },
     only: { type: 'string' },
     'no-train': { type: 'boolean', default: false },
+    'train-only': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -187,6 +190,15 @@ async function main() {
   const seeds = a.seeds!.split(',').map(Number);
   if (!seeds.length || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds expects seeds like 1,2,3, got "${a.seeds}"`);
   const only = a.only ? new Set(a.only.split(',')) : null;
+  if (a['train-only']) {
+    if (!only) throw new Error('--train-only needs --only with the runs to train');
+    for (const id of only) {
+      const r = TOUR_RUNS[id];
+      if (!r) throw new Error(`--only: unknown run "${id}" (runs: ${Object.keys(TOUR_RUNS).join(', ')})`);
+      for (const seed of seeds) if (!readOutput(r, seed)) console.log(`${id} seed ${seed}: ${train(r, seed).toFixed(0)} s`);
+    }
+    return;
+  }
   const old = previous();
   const runs: Record<string, MeasuredRun> = {};
   for (const r of measuredRuns()) {
