@@ -10,8 +10,8 @@ import { SWEEP_PRESETS } from '../sweep-presets';
 
 /** What a tour button trains: an experiment (several methods in lockstep) or a sweep (a grid of runs). */
 export type TourRun =
-  | { id: string; kind: 'experiment'; title: string; preset: string; config: ExperimentConfig; measured: boolean }
-  | { id: string; kind: 'sweep'; title: string; preset: string; sweep: SweepConfig; measured: boolean };
+  | { id: string; kind: 'experiment'; title: string; preset: string; config: ExperimentConfig; measured: boolean; classroomOf?: string }
+  | { id: string; kind: 'sweep'; title: string; preset: string; sweep: SweepConfig; measured: boolean; classroomOf?: string };
 
 /** An experiment that asks why the toy scale disagrees with the paper. */
 export interface TourProbe {
@@ -228,4 +228,31 @@ export function seededRun(r: TourRun, seed: number): TourRun {
 /** The runs the results file must hold: every step's run and probe that is marked measured. */
 export function measuredRuns(): TourRun[] {
   return Object.values(TOUR_RUNS).filter((r) => r.measured);
+}
+
+/**
+ * The classroom version of a run: the same methods, base, data and seed, trained for a lesson's
+ * time instead of the reference's. Fewer steps (evaluated more often, so the curves keep their
+ * shape) and, in a sweep, at most `rates` learning rates per family: the middle ones, leaning to the
+ * higher side (a short run favours higher rates). Derived, never shipped: no results file holds it,
+ * so the tour draws the full run's reference beside it and says so.
+ */
+export const CLASSROOM = { steps: 60, evalInterval: 10, rates: 3 } as const;
+
+/** The middle `keep` rates of a family's grid (for an even surplus, one more from the high end). */
+export function middleRates(lrs: readonly number[], keep: number = CLASSROOM.rates): number[] {
+  if (lrs.length <= keep) return [...lrs];
+  const start = Math.ceil((lrs.length - keep) / 2);
+  return lrs.slice(start, start + keep);
+}
+
+export function classroomRun(r: TourRun): TourRun {
+  const id = `${r.id}-classroom`;
+  const title = `${r.title}, classroom version (${CLASSROOM.steps} steps)`;
+  const short = { steps: CLASSROOM.steps, evalInterval: CLASSROOM.evalInterval };
+  if (r.kind === 'experiment') {
+    return { id, kind: 'experiment', title, preset: r.preset, config: parseExperiment({ ...r.config, ...short }), measured: false, classroomOf: r.id };
+  }
+  const families = r.sweep.families.map((f) => ({ ...f, lrs: middleRates(f.lrs) }));
+  return { id, kind: 'sweep', title, preset: r.preset, sweep: parseSweep({ ...r.sweep, ...short, families }), measured: false, classroomOf: r.id };
 }
