@@ -2,20 +2,27 @@
 // browser's adapter, the tables fill with numbers, and "Download JSON" saves the same report
 // (adapter named, every method's step timed with its dispatch count). Set BENCH_JSON_OUT to
 // keep the downloaded report (BENCHMARKS.md quotes one). Table names are matched exactly: the
-// peers' tables ("Peer training step", ...) contain the engine's (e2e/bench-peers.spec.ts).
+// peers' tables ("Peer training step", ...) contain the engine's.
+// The same run (one quick suite, to keep the e2e time down) checks the benchmark's peers: tf.matMul
+// on TensorFlow.js's WebGPU backend, onnxruntime-web's WebGPU execution provider (one-node MatMul,
+// its wasm served by this origin under the page's CSP) and the model trained with TF.js. Each
+// peer's result matches the engine's, and the TF.js training step passes its loss check (so its
+// time is reported). No timing is asserted: only that the figures exist and are finite.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 
 const NUMBER = /\d/;
+const FINITE = /^\d[\d.]*( ±|$)/;
 
-test('the benchmark view runs the quick suite and downloads its JSON', async ({ page }) => {
-  test.setTimeout(300_000);
+test('the benchmark view runs the quick suite with its peers (TF.js, onnxruntime-web) and downloads its JSON', async ({ page }) => {
+  test.setTimeout(600_000);
   await page.goto('/?view=bench');
   await expect(page.getByRole('tab', { name: 'Benchmark' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('checkbox', { name: /Quick/ })).toBeChecked();
   await page.getByRole('button', { name: 'Run benchmark' }).click();
   const steps = page.getByRole('table', { name: 'Training step', exact: true });
-  await expect(steps).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByRole('button', { name: 'Download JSON' })).toBeVisible({ timeout: 540_000 });
+  await expect(steps).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
 
   // full and LoRA r = 1, 8, 64 at the tiny size, each row with numbers in its timing columns.
@@ -46,6 +53,32 @@ test('the benchmark view runs the quick suite and downloads its JSON', async ({ 
     expect(s.dispatchesPerStep).toBeGreaterThan(0);
     expect(s.submitsPerStep).toBeGreaterThan(0);
   }
+
+  // Matmul rows of both peers, each with a finite median time and an engine/peer ratio.
+  const peerRows = page.getByRole('table', { name: 'Peer matmul' }).locator('tbody tr');
+  for (const peer of ['TF.js', 'ORT']) {
+    const mine = peerRows.filter({ has: page.locator('td:nth-child(4)', { hasText: new RegExp(`^${peer.replace('.', '\\.')}$`) }) });
+    expect(await mine.count()).toBeGreaterThan(0);
+    await expect(mine.first().locator('td').nth(4)).toHaveText(FINITE);
+    await expect(mine.first().locator('td').nth(8)).toHaveText(/^\d[\d.]*×$/);
+  }
+  // Every check against the engine agrees, the TF.js loss check included.
+  const checks = page.getByRole('table', { name: 'Peer checks' }).locator('tbody tr');
+  expect(await checks.count()).toBe(7); // 3 forms × 2 peers + the TF.js training step
+  for (let i = 0; i < 7; i++) await expect(checks.nth(i).locator('td').last()).toHaveText('yes');
+  const peerStepRow = page.getByRole('table', { name: 'Peer training step' }).locator('tbody tr');
+  await expect(peerStepRow).toHaveCount(1);
+  await expect(peerStepRow.locator('td').nth(4)).toHaveText(FINITE);
+
+  // The report holds the peers' figures.
+  expect(report.peers.errors).toEqual([]);
+  expect(report.peers.info.map((i: { peer: string }) => i.peer).sort()).toEqual(['ort', 'tfjs']);
+  const [peerStep] = report.peers.steps;
+  expect(peerStep.lossCheck.ok).toBe(true);
+  expect(peerStep.lossCheck.engine).toHaveLength(3);
+  expect(Number.isFinite(peerStep.ms.median) && peerStep.ms.median > 0).toBe(true);
+  for (const m of report.peers.matmul) expect(Number.isFinite(m.ms.median) && Number.isFinite(m.engineOverPeer)).toBe(true);
+  expect(report.notes.join(' ')).not.toMatch(/not installed/);
 
   // The view is a tab like the others: away and back keeps its URL and its results.
   await page.getByRole('tab', { name: 'Experiment' }).click();

@@ -2,7 +2,7 @@
 // tied and untied head, an ignored target) equals the float64 reference (src/engine/reference) on
 // the same weights. Runs TF.js on its WebGPU backend on Dawn (SwiftShader here), the backend the
 // benchmark uses. Its gradients are checked on the page only (Node cannot load TF.js's gradient
-// modules): the benchmark's loss check against the engine, in e2e/bench-peers.spec.ts.
+// modules): the benchmark's loss check against the engine, in e2e/bench.spec.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initModelParams, unpack, type LlamaConfig } from '../../../engine/index';
 import { model_loss, param_shapes } from '../../../engine/reference/model';
