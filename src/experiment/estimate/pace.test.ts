@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperiment, PRESETS } from '../config';
 import { SWEEP_PRESETS } from '../sweep-presets';
+import { expandSweep } from '../sweep';
 import { addRecord, durationText, estimate, estimateText, evalPoints, experimentWork, shapeOf, sweepWork, type SpeedRecord } from './pace';
 import { PaceTracker, recordOf } from './tracker';
 
@@ -31,7 +32,7 @@ describe('work of a run', () => {
   it('counts a sweep by its cells', () => {
     const s = SWEEP_PRESETS['lr-code'].sweep;
     const w = sweepWork(s);
-    expect(w.methodSteps).toBe(9 * 200);
+    expect(w.methodSteps).toBe(expandSweep(s).length * 200);
     expect(w.methodEvals).toBe(9 * 11);
     expect(w.shape.samples).toBe(0);
   });

@@ -7,7 +7,7 @@
 // "unknown until a first step runs". Pure: the page keeps the records (ui/store/pace.ts).
 
 import type { ExperimentConfig } from '../config';
-import { expandSweep, type SweepConfig } from '../sweep';
+import type { SweepConfig } from '../sweep';
 
 /** The settings a measured speed belongs to. */
 export interface WorkShape {
@@ -72,7 +72,8 @@ export function experimentWork(c: ExperimentConfig, done = 0): Work {
 
 /** A sweep's work: every cell trains all steps and evaluates at every point (each group evaluates its base model). */
 export function sweepWork(s: SweepConfig): Work {
-  const cells = expandSweep(s).length;
+  // One cell per (family, learning rate), as expandSweep lays them out (not imported: the first screen stays small).
+  const cells = s.families.reduce((n, f) => n + f.lrs.length, 0);
   return { shape: shapeOf(s), methodSteps: cells * s.steps, methodEvals: cells * evalPoints(s.steps, s.evalInterval) };
 }
 

@@ -22,6 +22,7 @@ import { MethodList } from './controls/MethodList';
 import { SharedSettings, type Update } from './controls/SharedSettings';
 import { useCustomTexts } from './controls/CustomTextState';
 import { runStatusText } from './status-text';
+import { ExperimentTime } from './RunTime';
 import { domainName, setupDescription } from './controls/setup-text';
 import './controls/panel.css';
 
@@ -90,16 +91,17 @@ export function ExperimentPanel() {
           </select>
         </div>
         <div className="ll-runbar">
-          <button type="button" onClick={() => runActions.start(config, preset, ownText)} disabled={running}>Start</button>
+          <button type="button" onClick={() => runActions.start(config, preset, ownText)} disabled={running} aria-describedby="exp-status">Start</button>
           <button type="button" onClick={runActions.pause} disabled={!running || s.pending !== null}>Pause</button>
           <button type="button" onClick={runActions.resume} disabled={s.state !== 'paused' || s.pending !== null}>Resume</button>
           <button type="button" onClick={runActions.stepOnce} disabled={s.state !== 'paused' || s.resumable !== null || s.pending !== null}>Step once</button>
           <button type="button" onClick={runActions.stop} disabled={(!running && s.state !== 'paused') || s.pending === 'stopping'}>Stop</button>
           <button type="button" onClick={runActions.reset} disabled={s.state === 'idle'}>Reset</button>
         </div>
-        <p className="ll-status" role="status" aria-live="polite" data-state={s.state} data-pending={s.pending ?? undefined}>
+        <p className="ll-status" id="exp-status" role="status" aria-live="polite" data-state={s.state} data-pending={s.pending ?? undefined}>
           {runStatusText(s.state, s.step, s.config?.steps ?? null, s.pending)}
           {s.error ? ` ${s.error}` : ''}
+          <ExperimentTime form={config} />
         </p>
       </div>
       <div className="ll-controls" role="group" aria-label="Settings">

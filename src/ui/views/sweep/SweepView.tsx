@@ -16,6 +16,7 @@ import { sweepActions } from '../../store/client';
 import { useExperiment, type Pending } from '../../store/experiment';
 import { useSweep } from '../../store/sweep';
 import { pendingWord } from '../../components/status-text';
+import { SweepTime } from '../../components/RunTime';
 import { Findings } from './Findings';
 import { GridEditor, type UpdateSweep } from './GridEditor';
 import { baseLosses, familyColors, fmtEta, sweepVaries } from './model';
@@ -134,7 +135,7 @@ export function SweepView() {
           </select>
         </div>
         <div className="ll-runbar">
-          <button type="button" onClick={() => sweepActions.start(sweep, preset)} disabled={running}>Start</button>
+          <button type="button" onClick={() => sweepActions.start(sweep, preset)} disabled={running} aria-describedby="sweep-status">Start</button>
           <button type="button" onClick={sweepActions.pause} disabled={!running || s.pending !== null}>Pause</button>
           <button type="button" onClick={sweepActions.resume} disabled={s.state !== 'paused' || s.pending !== null}>Resume</button>
           {/* A reopened sweep is not in the Worker's memory: nothing to stop; Resume restores it from its checkpoint. */}
@@ -142,7 +143,10 @@ export function SweepView() {
           <button type="button" onClick={copyLink}>Copy link</button>
           {copied && <span data-testid="copied">{copied}</span>}
         </div>
-        <p className="ll-status" role="status" aria-live="polite" data-state={s.state} data-pending={s.pending ?? undefined}>{statusText(s.state, s.error, s.pending)}</p>
+        <p className="ll-status" id="sweep-status" role="status" aria-live="polite" data-state={s.state} data-pending={s.pending ?? undefined}>
+          {statusText(s.state, s.error, s.pending)}
+          <SweepTime sweep={sweep} state={s.state} />
+        </p>
       </div>
       <div className="ll-controls">
         {info && <p className="ll-hint">{info.description} <b>Findings {info.findings.join(', ')}.</b></p>}
