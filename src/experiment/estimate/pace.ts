@@ -142,10 +142,10 @@ function dayText(iso: string): string {
 
 /** What a Start button says before starting: the estimate and what it rests on, or that it is unknown. */
 export function estimateText(e: Estimate | null): string {
-  if (!e) return 'time on this device: unknown until a first step runs';
+  if (!e) return 'unknown on this device until a first step runs';
   const r = e.record;
-  const how = e.basis === 'same' ? 'at these settings' : 'at other settings, scaled by tokens';
+  const how = e.basis === 'same' ? '' : ' at other settings, scaled by tokens';
   const guess = e.evalGuessed ? '; evaluation time guessed' : '';
-  return `${durationText(e.seconds)} on this device (measured ${dayText(r.measuredAt)} ${how}: ` +
+  return `${durationText(e.seconds)} on this device (measured ${dayText(r.measuredAt)}${how}: ` +
     `${Math.round(r.msPerMethodStep)} ms per method-step${guess})`;
 }

@@ -11,6 +11,7 @@ import type { SweepConfig } from '../../experiment/sweep';
 import { useExperiment } from '../store/experiment';
 import { estimateWork, experimentSecondsLeft, installPace, usePace } from '../store/pace';
 import { timeLeftText, tookText } from './status-text';
+import './run-time.css';
 
 installPace();
 

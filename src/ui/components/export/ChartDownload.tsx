@@ -30,7 +30,7 @@ export function chartSvg(figure: Element | null): { text: string; width: number;
   return { text: new XMLSerializer().serializeToString(copy), width, height };
 }
 
-async function toPng(svg: { text: string; width: number; height: number }, scale = 2): Promise<Blob> {
+export async function toPng(svg: { text: string; width: number; height: number }, scale = 2): Promise<Blob> {
   const url = URL.createObjectURL(new Blob([svg.text], { type: 'image/svg+xml' }));
   try {
     const img = new Image();

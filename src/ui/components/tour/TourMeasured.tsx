@@ -9,7 +9,7 @@ import { baseLabel } from '../../../experiment/bases';
 import {
   configHash, experimentSummary, hashConfig, judgeFor, offersProbes, stepMeasured, sweepSummary, type RunSummary,
 } from '../../../experiment/tour/results';
-import { TOUR_RUNS, type TourProbe, type TourRun, type TourStep } from '../../../experiment/tour/steps';
+import { classroomRun, TOUR_RUNS, type TourProbe, type TourRun, type TourStep } from '../../../experiment/tour/steps';
 import { useExperiment } from '../../store/experiment';
 import { useSweep } from '../../store/sweep';
 import { useTour } from '../../store/tour';
@@ -23,7 +23,14 @@ function baseWords(name: string): string {
   return `“${name}” (${label.slice(name.length + 2).replace(' (', ', ').replace('),', ',')})`;
 }
 
-type Yours = { summary: RunSummary; exact: boolean } | { training: string } | null;
+/** Whose settings the student's run had: the step's, its classroom version's, or their own. */
+type Match = 'exact' | 'classroom' | 'own';
+type Yours = { summary: RunSummary; match: Match } | { training: string } | null;
+
+function matchOf(run: TourRun, hash: string): Match {
+  if (hash === configHash(run)) return 'exact';
+  return hash === configHash(classroomRun(run)) ? 'classroom' : 'own';
+}
 
 /** The student's run of the step's kind on screen: finished (a summary), training (a note), or none. */
 function useYours(run: TourRun): Yours {
@@ -36,7 +43,7 @@ function useYours(run: TourRun): Yours {
       if (x.state === 'running' || x.state === 'paused') return { training: `Your run is training (step ${x.step} of ${x.config.steps}); its numbers appear beside these when it finishes.` };
       if (x.state !== 'done') return null;
       const summary = experimentSummary('yours', x.config, [{ evals: x.evals, diverged: x.diverged }], [x.config.seed], judgeFor(results, 'experiment', x.config));
-      return { summary, exact: hashConfig('experiment', x.config) === configHash(run) };
+      return { summary, match: matchOf(run, hashConfig('experiment', x.config)) };
     }
     if (!w.sweep) return null;
     if (w.state === 'running' || w.state === 'paused') {
@@ -45,7 +52,7 @@ function useYours(run: TourRun): Yours {
     }
     if (w.state !== 'done') return null;
     const summary = sweepSummary('yours', w.sweep, [{ evals: w.evals, diverged: Object.keys(w.diverged) }], [w.sweep.seed], judgeFor(results, 'sweep', w.sweep));
-    return { summary, exact: hashConfig('sweep', w.sweep) === configHash(run) };
+    return { summary, match: matchOf(run, hashConfig('sweep', w.sweep)) };
   }, [run, x, w, results]);
 }
 
@@ -86,7 +93,21 @@ function Probe({ probe, step, onRun, busy }: { probe: TourProbe; step: TourStep;
   );
 }
 
-export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r: TourRun) => void; busy: string }) {
+const YOURS_LEAD: Record<Match, string> = {
+  exact: 'Your run, with this step’s settings:',
+  classroom: 'Your classroom run (fewer steps; no shipped reference of its own, so the reference beside it is the full run’s):',
+  own: 'Your run, with settings of your own (not this step’s):',
+};
+
+interface Props {
+  step: TourStep;
+  onRun: (r: TourRun) => void;
+  busy: string;
+  /** Predict first: the reference's numbers wait for the student's pick. */
+  hidden?: boolean;
+}
+
+export function TourMeasured({ step, onRun, busy, hidden = false }: Props) {
   const run = TOUR_RUNS[step.run];
   const { results, resultsError } = useTour(useShallow((s) => ({ results: s.results, resultsError: s.resultsError })));
   const yours = useYours(run);
@@ -117,19 +138,23 @@ export function TourMeasured({ step, onRun, busy }: { step: TourStep; onRun: (r:
       <section className="ll-tour-measured" aria-labelledby="ll-tour-measured-title" data-testid="tour-measured" data-source={mine ? 'yours' : 'file'}>
         <h4 id="ll-tour-measured-title">What this playground measured</h4>
         {yours && 'training' in yours && <p className="ll-hint">{yours.training}</p>}
-        <div className="ll-tour-reference" data-testid="tour-reference">
-          <p className="ll-hint">{source}</p>
-          {ref && <p data-testid="tour-claim"><Verdict verdict={ref.verdict} legacy={stored?.legacy} /> {ref.text}</p>}
-        </div>
+        {hidden ? (
+          <p className="ll-hint" data-testid="tour-hidden">Hidden until you make your prediction (or skip it).</p>
+        ) : (
+          <div className="ll-tour-reference" data-testid="tour-reference">
+            <p className="ll-hint">{source}</p>
+            {ref && <p data-testid="tour-claim"><Verdict verdict={ref.verdict} legacy={stored?.legacy} /> {ref.text}</p>}
+          </div>
+        )}
         {mine && own && (
-          <div className="ll-tour-yours" data-testid="tour-yours">
-            <p className="ll-hint">{mine.exact ? 'Your run, with this step’s settings:' : 'Your run, with settings of your own (not this step’s):'}</p>
+          <div className="ll-tour-yours" data-testid="tour-yours" data-match={mine.match}>
+            <p className="ll-hint">{YOURS_LEAD[mine.match]}</p>
             <p data-testid="tour-your-claim"><Verdict verdict={own.verdict} /> {own.text}</p>
           </div>
         )}
-        {(ref?.verdict || own?.verdict) && <VerdictRule />}
+        {!hidden && (ref?.verdict || own?.verdict) && <VerdictRule />}
       </section>
-      {m && offersProbes(m.verdict) && step.probes.length > 0 && (
+      {!hidden && m && offersProbes(m.verdict) && step.probes.length > 0 && (
         <section className="ll-tour-probes" aria-label="Experiments that probe why">
           <p>
             <b>{PROBE_LEAD[m.verdict as keyof typeof PROBE_LEAD] ?? ''}</b>{' '}

@@ -4,15 +4,19 @@
 // to look at (those charts are outlined while the step is shown), and what this playground measured.
 // Closed, it is a one-line bar that starts or continues the tour.
 // The whole card carries `ll-tour`, which embed mode's `hide=tour` removes.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { PAPER } from '../../../experiment/analysis/claims-text';
 import { TOUR_RUNS, TOUR_STEPS, type TourRun } from '../../../experiment/tour/steps';
-import { closeTour, gotoStep, loadTourResults, OPENED_BY_LINK, stepLink, syncTourUrl, useTour } from '../../store/tour';
+import { closeTour, gotoStep, loadTourResults, OPENED_BY_LINK, setShowReference, stepLink, syncTourUrl, useTour } from '../../store/tour';
 import type { View } from '../../views/sweep/ViewTabs';
 import { RunConfirm } from './RunConfirm';
 import { tourRunChanges } from './start-run';
 import { TourMeasured } from './TourMeasured';
+import { RunButtons } from './RunButtons';
+import { Predict, PredictSwitch } from './Predict';
+import { awaitsPrediction, usePredict } from './predict-store';
+import { ClassKit } from './ClassKit';
 import { GlossaryText } from '../../glossary/Term';
 import './tour.css';
 
@@ -22,13 +26,6 @@ const AT_LOAD = { open: useTour.getState().open, step: useTour.getState().step }
 const SETUP_PAPER =
   'Llama-2-7B, fine-tuned on code and on math, by continued pretraining (CPT, up to 20B tokens) and by instruction fine-tuning (IFT); ' +
   'learning measured by HumanEval and GSM8K, forgetting by HellaSwag, ARC-Challenge and WinoGrande.';
-
-/** What a run button trains, in a few words. */
-function runSize(r: TourRun): string {
-  if (r.kind === 'experiment') return `${r.config.methods.length} methods × ${r.config.steps} steps, base “${r.config.base}”`;
-  const cells = r.sweep.families.reduce((n, f) => n + f.lrs.length, 0);
-  return `${cells} runs × ${r.sweep.steps} steps, base “${r.sweep.base}”`;
-}
 
 /** Scrolls to the first chart the step highlights. */
 function showCharts(charts: readonly string[]): void {
@@ -102,6 +99,14 @@ export function TourPanel({ view, onView, onRun, onLoad, busy }: Props) {
     setCopied('');
     setAsk(null);
   }, [i]);
+  // Predict first: the step's reference stays off the charts until the student picks (or skips); then it comes back.
+  const hidden = usePredict((s) => open && awaitsPrediction(s, step.id));
+  const wasHidden = useRef(false);
+  useEffect(() => {
+    if (hidden) setShowReference(false);
+    else if (wasHidden.current) setShowReference(true);
+    wasHidden.current = hidden;
+  }, [hidden]);
   if (!open) return <ClosedBar />;
   const copy = () => {
     navigator.clipboard?.writeText(stepLink(step.id)).then(() => setCopied('Link copied'), () => setCopied(stepLink(step.id)));
@@ -130,18 +135,14 @@ export function TourPanel({ view, onView, onRun, onLoad, busy }: Props) {
           <h3 id="ll-tour-title">{step.title}</h3>
           {step.text.map((p) => <p key={p.slice(0, 40)}><GlossaryText text={p} /></p>)}
           <p className="ll-paper"><b>Paper (Llama-2-7B):</b> <GlossaryText text={step.finding === null ? SETUP_PAPER : PAPER[step.finding]} /></p>
-          <p className="ll-tour-run">
-            <button type="button" className="ll-primary" onClick={() => request(run)} disabled={busy !== ''} data-testid="tour-run">
-              Run this {run.kind}: {run.title}
-            </button>{' '}
-            <span className="ll-hint">{runSize(run)}{busy ? `. ${busy}` : ''}</span>
-          </p>
+          <RunButtons run={run} onRun={request} busy={busy} />
           <p>
             <b>Look at:</b> <GlossaryText text={step.look.what} />{' '}
             <button type="button" className="ll-link" onClick={() => showCharts(step.look.charts)}>Show me the chart</button>
           </p>
+          <Predict step={step} />
         </div>
-        <TourMeasured step={step} onRun={request} busy={busy} />
+        <TourMeasured step={step} onRun={request} busy={busy} hidden={hidden} />
       </div>
       {ask && <RunConfirm {...ask} busy={busy} onStart={answer(onRun)} onLoad={answer(onLoad)} onCancel={answer(null)} />}
       <div className="ll-tour-foot">
@@ -149,6 +150,8 @@ export function TourPanel({ view, onView, onRun, onLoad, busy }: Props) {
         <button type="button" onClick={() => gotoStep(i + 1)} disabled={i === TOUR_STEPS.length - 1}>Next →</button>
         <button type="button" className="ll-link" onClick={copy}>Copy a link to this step</button>
         {copied && <span className="ll-hint" role="status">{copied}</span>}
+        <PredictSwitch />
+        <ClassKit />
       </div>
     </section>
   );

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { VERDICT_WORDS } from '../../../experiment/tour/worksheet';
+import { VERDICT_LABEL } from '../charts/ClaimList';
+import { awaitsPrediction, readPredictions } from './predict-store';
+
+describe('stored predictions', () => {
+  it('reads picks back, drops unknown ones, and starts off on anything unreadable', () => {
+    expect(readPredictions(JSON.stringify({ on: true, picks: { setup: 'paper', 'one-curve': 'skip', x: 'maybe' } })))
+      .toEqual({ on: true, picks: { setup: 'paper', 'one-curve': 'skip' } });
+    expect(readPredictions(null)).toEqual({ on: false, picks: {} });
+    expect(readPredictions('{not json')).toEqual({ on: false, picks: {} });
+    expect(readPredictions('[1]')).toEqual({ on: false, picks: {} });
+  });
+
+  it('hides a step’s reference only with predict-first on and no pick (a skip counts as one)', () => {
+    expect(awaitsPrediction({ on: false, picks: {} }, 'setup')).toBe(false);
+    expect(awaitsPrediction({ on: true, picks: {} }, 'setup')).toBe(true);
+    expect(awaitsPrediction({ on: true, picks: { setup: 'skip' } }, 'setup')).toBe(false);
+  });
+});
+
+describe('verdict words', () => {
+  it('the worksheet and the slide table word verdicts as the findings box does', () => {
+    expect(VERDICT_WORDS).toEqual(VERDICT_LABEL);
+  });
+});
