@@ -18,7 +18,9 @@ struct CopyParams {
   _pad2: u32,
 }
 
-const WG = 256u;
+// Threads per workgroup: an override set by the host (kernels/bench_peak.ts), which divides
+// its dispatch counts by the same value.
+override WG: u32;
 
 @group(0) @binding(0) var<uniform> fp: FmaParams;
 @group(0) @binding(1) var<storage, read_write> fma_out: array<f32>; // (n)

@@ -1,6 +1,7 @@
-// Inverted dropout on a LoRA adapter's input (the adapter's matmuls use matmul.wgsl):
-//   lora_forward:   xd[i]  = keep(i) ? x[i] / (1 − p) : 0
-//   lora_backward:  dx[i] += keep(i) ? dxd[i] / (1 − p) : 0   (dx already holds the base path)
+// Inverted dropout on a projection's input (a LoRA adapter's, or every projection's in full
+// fine-tuning with dropout):
+//   lora_dropout_forward:   xd[i]  = keep(i) ? x[i] / (1 − p) : 0
+//   lora_dropout_backward:  dx[i] += keep(i) ? dxd[i] / (1 − p) : 0   (dx already holds the base path)
 // keep(i) = u01(hash_u32(seed, i)) >= p with seed = hash_u32(seeds[seedIndex], salt): the
 // per-step seed sits in a storage buffer so it changes every step without new bind groups,
 // and the static salt separates layers and projections. hash_u32 / pcg_u32 / u01 are
@@ -22,7 +23,9 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;  // xd | dx (N, K)
 @group(0) @binding(3) var<storage, read> seeds: array<u32>;      // (S)
 
-const WG = 256u;
+// Threads per workgroup: an override set by the host (kernels/lora_dropout.ts), which divides
+// its dispatch counts by the same value.
+override WG: u32;
 
 fn pcg_u32(v: u32) -> u32 {
   let state = v * 747796405u + 2891336453u;
@@ -47,7 +50,7 @@ fn keep(i: u32) -> bool {
 }
 
 @compute @workgroup_size(WG)
-fn lora_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn lora_dropout_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   // Linear index of a grid1d launch (folded into y past 65535 workgroups).
   let i = gid.x + gid.y * nwg.x * WG;
   if (i >= p.total) { return; }
@@ -56,7 +59,7 @@ fn lora_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
 }
 
 @compute @workgroup_size(WG)
-fn lora_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+fn lora_dropout_backward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = gid.x + gid.y * nwg.x * WG;
   if (i >= p.total) { return; }
   if (keep(i)) { dst[i] = dst[i] + src[i] * p.inv; }

@@ -1,12 +1,13 @@
 // A base projection and its adapter's low-rank path in one matmul, concatenated along K:
 //   C (M, N) (+)= A1 (M, K1) · B1 (K1, N) + alpha2 · A2 (M, K2) · B2 (K2, N)
-// forward  y  = [x, s·u] · [Wᵀ; Bᵀ]   (u = x·Aᵀ from lora_matmul.wgsl)
-// backward dx = [dy, du] · [W; A]      (du = s·dy·B)
+//   y = [x, s·u] · [Wᵀ; Bᵀ]   (u = x·Aᵀ from lora_matmul.wgsl)
 // so the low-rank term costs r more steps of the k loop instead of a second pass over C.
 // Addresses: A1(m, k) = a1[m·sa1_m + k·sa1_k], B1(k, n) = b1[k·sb1_k + n·sb1_n], same for
 // A2, B2. The thread layout is matmul.wgsl's (4×4 outputs per thread in vec4 registers, no
 // workgroup memory), and each output sums the base terms, then the adapter's, in k order.
 
+// The workgroup shape comes from override constants without defaults: kernels/lora_fused.ts
+// sets them and derives the dispatch grid (4·WG_X columns by 4·WG_Y rows per group) from them.
 override WG_X: u32;
 override WG_Y: u32;
 
@@ -25,6 +26,8 @@ struct Params {
   sb2_n: u32,
   accumulate: u32,
   alpha2: f32,
+  _pad0: u32,
+  _pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -45,7 +48,7 @@ fn store4(r: u32, col: u32, v: vec4<f32>) {
 }
 
 @compute @workgroup_size(WG_X, WG_Y)
-fn lora_fused(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn lora_fused_forward(@builtin(global_invocation_id) gid: vec3<u32>) {
   let r0 = gid.y * 4u;
   let c0 = gid.x * 4u;
   if (r0 >= p.M || c0 >= p.N) { return; }

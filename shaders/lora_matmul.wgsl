@@ -30,6 +30,8 @@ struct Params {
   c0: u32,
   c1: u32,
   c2: u32,
+  _pad0: u32,
+  _pad1: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -34,6 +34,20 @@ export function numel(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/**
+ * One binding that covers several views of the same buffer, and each view's element offset
+ * inside it (views are 256-byte aligned, so the span's start is bindable): how one dispatch
+ * serves several adapters that sit apart in one parameter buffer.
+ */
+export function span(views: GpuTensor[]): { t: GpuTensor; offsets: number[] } {
+  const buffer = views[0].buffer;
+  if (views.some((v) => v.buffer !== buffer)) throw new Error('span: views of different buffers');
+  const start = Math.min(...views.map((v) => v.offset));
+  const end = Math.max(...views.map((v) => v.offset + v.byteLength));
+  const t: GpuTensor = { ...views[0], offset: start, byteLength: end - start, shape: [(end - start) / 4], label: `span:${views[0].label}` };
+  return { t, offsets: views.map((v) => (v.offset - start) / 4) };
+}
+
 /** Binding for a tensor in a bind group entry. */
 export function bindingOf(t: GpuTensor): GPUBufferBinding {
   return { buffer: t.buffer, offset: t.offset, size: Math.max(4, t.byteLength) };

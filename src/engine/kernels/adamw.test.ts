@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { adamw_step as ref_step } from '../reference/ops';
 import { allclose, randomArray } from '../testing/allclose';
 import { download, empty, testContext, upload } from '../testing/gpu';
-import { adamw_step, writeAdamwHyper } from './adamw';
+import { IO_ACTS } from '../model/names';
+import { ADAMW_HYPER, ADAMW_HYPER_WORDS, adamw_step, writeAdamwHyper } from './adamw';
 import { run } from './kernel';
 
 // Real betas on purpose: f32(0.999) makes the GPU's 1 − β2 1.3e-5 off in relative terms, which
@@ -91,7 +92,13 @@ describe('adamw_step', () => {
     const got = await download(ctx, hyper);
     const want = Float32Array.from([3e-4, 0.9, 0.999, 1e-8, 0.01, 1 - 0.9 ** 3, 1 - 0.999 ** 3, 0]);
     expect(Array.from(got)).toEqual(Array.from(want));
+    // The struct's field order is the order written (the shader reads the fields by name).
+    expect(Object.keys(ADAMW_HYPER)).toEqual(['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'bias1', 'bias2']);
     expect(() => writeAdamwHyper(ctx.device, hyper, { ...BASE, step: 0 })).toThrow(/step 0 must be an integer >= 1/);
+  });
+
+  it('the run plans its hyper tensor at the struct\'s padded size', () => {
+    expect(IO_ACTS.hyper.shape).toEqual([ADAMW_HYPER_WORDS]);
   });
 
   it('rejects mismatched shapes', async () => {

@@ -6,11 +6,24 @@
 
 import code from '../../../shaders/bench_peak.wgsl?raw';
 import { allocTensor, writeTensor, type GpuTensor } from '../gpu/buffers';
+import { bindTensors, kernelConstants, packUniform, type UniformStruct } from './contract';
 import { grid1d, prepare, record, releaseDispatches, type Dispatch, type KernelContext } from './kernel';
 import { MATMUL_VARIANTS, matmul_backward_input, matmul_backward_weight, matmul_forward, type MatmulVariant } from './matmul';
 
-/** Threads per workgroup in bench_peak.wgsl (`const WG`). */
-const WG = 256;
+/** Override constants of bench_peak.wgsl: threads per workgroup, also the divisor of the dispatch. */
+export const BENCH_PEAK_CONSTANTS = { WG: 256 } as const;
+
+/** `FmaParams` of bench_peak.wgsl (bound as `fp`), in field order. */
+export const FMA_PEAK_PARAMS = { n: 'u32', iters: 'u32', mul: 'f32', add: 'f32' } as const satisfies UniformStruct;
+
+/** `CopyParams` of bench_peak.wgsl (bound as `cp`): n counts vec4 elements. */
+export const COPY_PEAK_PARAMS = { n: 'u32' } as const satisfies UniformStruct;
+
+/** Storage bindings per entry point in binding order: host name → WGSL variable. */
+export const BENCH_PEAK_BINDINGS = {
+  fma_peak: { out: 'fma_out' },
+  copy_peak: { src: 'copy_src', dst: 'copy_dst' },
+} as const;
 /** FLOPs of one fma_peak loop trip: 4 vec4 FMAs of 2 FLOPs per lane. */
 export const FMA_FLOPS_PER_ITER = 4 * 4 * 2;
 
@@ -20,11 +33,12 @@ export function fma_peak(
   o: { out: GpuTensor; n: number; iters: number; mul: number; add: number },
 ): Promise<Dispatch> {
   if (o.out.byteLength < o.n * 4) throw new Error(`fma_peak: out holds fewer than ${o.n} values`);
+  const constants = kernelConstants(ctx, 'bench_peak', BENCH_PEAK_CONSTANTS);
   return prepare(ctx, {
-    label: 'fma_peak', code, entryPoint: 'fma_peak',
-    uniform: [['u32', o.n], ['u32', o.iters], ['f32', o.mul], ['f32', o.add]],
-    tensors: [o.out],
-    workgroups: grid1d(o.n, WG, ctx.device.limits.maxComputeWorkgroupsPerDimension),
+    label: 'fma_peak', code, entryPoint: 'fma_peak', constants,
+    uniform: packUniform(FMA_PEAK_PARAMS, { n: o.n, iters: o.iters, mul: o.mul, add: o.add }),
+    tensors: bindTensors(BENCH_PEAK_BINDINGS.fma_peak, o),
+    workgroups: grid1d(o.n, constants.WG, ctx.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }
 
@@ -32,11 +46,12 @@ export function fma_peak(
 export function copy_peak(ctx: KernelContext, o: { src: GpuTensor; dst: GpuTensor; n: number }): Promise<Dispatch> {
   if (o.n % 4 !== 0) throw new Error(`copy_peak: n (${o.n}) must be a multiple of 4`);
   if (o.src.byteLength < o.n * 4 || o.dst.byteLength < o.n * 4) throw new Error(`copy_peak: buffers hold fewer than ${o.n} values`);
+  const constants = kernelConstants(ctx, 'bench_peak', BENCH_PEAK_CONSTANTS);
   return prepare(ctx, {
-    label: 'copy_peak', code, entryPoint: 'copy_peak',
-    uniform: [['u32', o.n / 4]],
-    tensors: [o.src, o.dst],
-    workgroups: grid1d(o.n / 4, WG, ctx.device.limits.maxComputeWorkgroupsPerDimension),
+    label: 'copy_peak', code, entryPoint: 'copy_peak', constants,
+    uniform: packUniform(COPY_PEAK_PARAMS, { n: o.n / 4 }),
+    tensors: bindTensors(BENCH_PEAK_BINDINGS.copy_peak, o),
+    workgroups: grid1d(o.n / 4, constants.WG, ctx.device.limits.maxComputeWorkgroupsPerDimension),
   });
 }
 

@@ -9,7 +9,7 @@
 // contracts.test.ts parses every shader and checks each description against it.
 
 import type { GpuTensor } from '../gpu/buffers';
-import type { KernelContext, UniformField } from './kernel';
+import { structWords, type KernelContext, type UniformField } from './kernel';
 
 export type ScalarType = UniformField[0];
 
@@ -34,6 +34,11 @@ export function packUniform<S extends UniformStruct>(struct: S, values: UniformV
     if (typeof v !== 'number') throw new Error(`uniform: no value for field ${k}`);
     return [struct[k]!, v];
   });
+}
+
+/** Bytes of the uniform buffer createUniform makes for `struct` (4-byte fields, padded to 16 bytes). */
+export function uniformBytes(struct: UniformStruct): number {
+  return structWords(Object.keys(struct).length) * 4;
 }
 
 /** Override constants of one kernel module's shader: sizes, all positive integers. */

@@ -1,6 +1,7 @@
-// Host/shader contracts, checked statically for every kernel module except matmul and lora:
+// Host/shader contracts, checked statically for every kernel module and every shader:
 // each shader's `struct Params` must list the module's uniform description (names and
-// types, in order, then only trailing _pad fields up to a 16-byte multiple); its `override`
+// types, in order, then only trailing _pad fields up to a 16-byte multiple), and so must a
+// storage struct the host writes by name (AdamW's `hyper`); its `override`
 // declarations must be exactly the module's constants, with no default in the shader (the
 // module is the one place the sizes are written); every @workgroup_size uses them; and each
 // entry point's binding list names, in binding order, exactly the storage variables the entry
@@ -8,6 +9,7 @@
 // wrong type, a second copy of a size and swapped or missing bindings.
 import { describe, expect, it } from 'vitest';
 import adamwCode from '../../../shaders/adamw.wgsl?raw';
+import benchPeakCode from '../../../shaders/bench_peak.wgsl?raw';
 import attentionCode from '../../../shaders/attention.wgsl?raw';
 import attentionFwdOnlyCode from '../../../shaders/attention_fwd_only.wgsl?raw';
 import crossEntropyCode from '../../../shaders/cross_entropy.wgsl?raw';
@@ -21,10 +23,16 @@ import loraMergeCode from '../../../shaders/lora_merge.wgsl?raw';
 import attentionWgCode from '../../../shaders/attention_wg.wgsl?raw';
 import rmsnormWgCode from '../../../shaders/rmsnorm_wg.wgsl?raw';
 import crossEntropyWgCode from '../../../shaders/cross_entropy_wg.wgsl?raw';
-import { ADAMW_BINDINGS, ADAMW_CONSTANTS, ADAMW_PARAMS } from './adamw';
+import loraDropoutCode from '../../../shaders/lora_dropout.wgsl?raw';
+import loraFusedCode from '../../../shaders/lora_fused.wgsl?raw';
+import loraMatmulCode from '../../../shaders/lora_matmul.wgsl?raw';
+import matmulCode from '../../../shaders/matmul.wgsl?raw';
+import matmulTiledCode from '../../../shaders/matmul_tiled.wgsl?raw';
+import { ADAMW_BINDINGS, ADAMW_CONSTANTS, ADAMW_HYPER, ADAMW_PARAMS } from './adamw';
 import {
   ATTENTION_BINDINGS, ATTENTION_CONSTANTS, ATTENTION_FWD_ONLY_BINDINGS, ATTENTION_PARAMS, ATTENTION_VARIANT_CONSTANTS, ATTENTION_WG_BINDINGS,
 } from './attention';
+import { BENCH_PEAK_BINDINGS, BENCH_PEAK_CONSTANTS, COPY_PEAK_PARAMS, FMA_PEAK_PARAMS } from './bench_peak';
 import { packUniform, type BindingList, type KernelConstants, type UniformStruct } from './contract';
 import {
   CROSS_ENTROPY_BINDINGS, CROSS_ENTROPY_CONSTANTS, CROSS_ENTROPY_PARAMS, CROSS_ENTROPY_WG_BINDINGS, CROSS_ENTROPY_WG_CONSTANTS,
@@ -35,17 +43,24 @@ import { RESIDUAL_BINDINGS, RESIDUAL_CONSTANTS, RESIDUAL_PARAMS } from './residu
 import { RMSNORM_BINDINGS, RMSNORM_CONSTANTS, RMSNORM_PARAMS, RMSNORM_WG_BINDINGS, RMSNORM_WG_CONSTANTS } from './rmsnorm';
 import { ROPE_BINDINGS, ROPE_CONSTANTS, ROPE_PARAMS } from './rope';
 import { SWIGLU_BINDINGS, SWIGLU_CONSTANTS, SWIGLU_PARAMS } from './swiglu';
-import { LORA_MERGE_BINDINGS, LORA_MERGE_CONSTANTS, LORA_MERGE_PARAMS } from './lora';
+import { LORA_DROPOUT_BINDINGS, LORA_DROPOUT_CONSTANTS, LORA_DROPOUT_PARAMS } from './lora_dropout';
+import { LORA_FUSED_BINDINGS, LORA_FUSED_CONSTANTS, LORA_FUSED_PARAMS } from './lora_fused';
+import { LORA_MATMUL_BINDINGS, LORA_MATMUL_CONSTANTS, LORA_MATMUL_PARAMS } from './lora_matmul';
+import { LORA_MERGE_BINDINGS, LORA_MERGE_CONSTANTS, LORA_MERGE_PARAMS } from './lora_merge';
+import { MATMUL_BINDINGS, MATMUL_CONSTANTS, MATMUL_PARAMS } from './matmul';
 
 interface KernelContract {
   code: string;
   constants: KernelConstants;
-  params: UniformStruct;
+  /** The one `var<uniform>`'s struct; a shader with several uniforms lists them in `structs`. */
+  params?: UniformStruct;
   bindings: Readonly<Record<string, BindingList>>;
+  /** Other structs the host packs by field name (storage, or one uniform per entry point): WGSL variable → description. */
+  structs?: Readonly<Record<string, UniformStruct>>;
 }
 
 const KERNELS: Record<string, KernelContract> = {
-  adamw: { code: adamwCode, constants: ADAMW_CONSTANTS, params: ADAMW_PARAMS, bindings: ADAMW_BINDINGS },
+  adamw: { code: adamwCode, constants: ADAMW_CONSTANTS, params: ADAMW_PARAMS, bindings: ADAMW_BINDINGS, structs: { hyper: ADAMW_HYPER } },
   attention: { code: attentionCode, constants: ATTENTION_CONSTANTS, params: ATTENTION_PARAMS, bindings: ATTENTION_BINDINGS },
   attention_fwd_only: {
     code: attentionFwdOnlyCode, constants: ATTENTION_CONSTANTS, params: ATTENTION_PARAMS, bindings: ATTENTION_FWD_ONLY_BINDINGS,
@@ -58,6 +73,15 @@ const KERNELS: Record<string, KernelContract> = {
   rope: { code: ropeCode, constants: ROPE_CONSTANTS, params: ROPE_PARAMS, bindings: ROPE_BINDINGS },
   swiglu: { code: swigluCode, constants: SWIGLU_CONSTANTS, params: SWIGLU_PARAMS, bindings: SWIGLU_BINDINGS },
   lora_merge: { code: loraMergeCode, constants: LORA_MERGE_CONSTANTS, params: LORA_MERGE_PARAMS, bindings: LORA_MERGE_BINDINGS },
+  lora_dropout: { code: loraDropoutCode, constants: LORA_DROPOUT_CONSTANTS, params: LORA_DROPOUT_PARAMS, bindings: LORA_DROPOUT_BINDINGS },
+  lora_matmul: { code: loraMatmulCode, constants: LORA_MATMUL_CONSTANTS, params: LORA_MATMUL_PARAMS, bindings: LORA_MATMUL_BINDINGS },
+  lora_fused: { code: loraFusedCode, constants: LORA_FUSED_CONSTANTS, params: LORA_FUSED_PARAMS, bindings: LORA_FUSED_BINDINGS },
+  bench_peak: {
+    code: benchPeakCode, constants: BENCH_PEAK_CONSTANTS, bindings: BENCH_PEAK_BINDINGS, structs: { fp: FMA_PEAK_PARAMS, cp: COPY_PEAK_PARAMS },
+  },
+  // matmul's two variants share one uniform and one binding description.
+  matmul: { code: matmulCode, constants: MATMUL_CONSTANTS.register, params: MATMUL_PARAMS, bindings: MATMUL_BINDINGS },
+  matmul_tiled: { code: matmulTiledCode, constants: MATMUL_CONSTANTS.tiled, params: MATMUL_PARAMS, bindings: MATMUL_BINDINGS },
   // The 'workgroup' variants share their 'thread' twins' uniform and binding descriptions.
   attention_wg: {
     code: attentionWgCode, constants: ATTENTION_VARIANT_CONSTANTS.workgroup, params: ATTENTION_PARAMS, bindings: ATTENTION_WG_BINDINGS,
@@ -72,11 +96,16 @@ function stripComments(code: string): string {
   return code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
 }
 
-/** [name, type] of the fields of the uniform struct bound as `var<uniform> p: Params`. */
-function uniformFields(code: string): [string, string][] {
+/**
+ * [name, type] of the fields of the struct bound as `var<uniform> p: Params` or, given a
+ * variable name, as `var<storage, …> name: Struct`.
+ */
+function structFields(code: string, variable?: string): [string, string][] {
   const src = stripComments(code);
-  const bound = /var<uniform>\s+\w+\s*:\s*(\w+)\s*;/.exec(src);
-  if (!bound) throw new Error('no var<uniform> declaration');
+  const bound = variable
+    ? new RegExp(`var<(?:uniform|storage[^>]*)>\\s+${variable}\\s*:\\s*(\\w+)\\s*;`).exec(src)
+    : /var<uniform>\s+\w+\s*:\s*(\w+)\s*;/.exec(src);
+  if (!bound) throw new Error(`no var<uniform> declaration${variable ? ` or var<storage> of ${variable}` : ''}`);
   const struct = new RegExp(`struct\\s+${bound[1]}\\s*\\{([^}]*)\\}`).exec(src);
   if (!struct) throw new Error(`no struct ${bound[1]}`);
   return struct[1]!
@@ -90,9 +119,9 @@ function uniformFields(code: string): [string, string][] {
     });
 }
 
-/** Problems with a shader's uniform struct against a host description; empty when they agree. */
-function uniformProblems(code: string, params: UniformStruct): string[] {
-  const fields = uniformFields(code);
+/** Problems with a shader's uniform struct (or the struct of variable `variable`) against a host description; empty when they agree. */
+function uniformProblems(code: string, params: UniformStruct, variable?: string): string[] {
+  const fields = structFields(code, variable);
   const host = Object.entries(params);
   const problems: string[] = [];
   const real = fields.slice(0, host.length);
@@ -161,14 +190,15 @@ function reachedIdentifiers(src: string, entry: string): Set<string> {
 function bindingProblems(code: string, entry: string, list: BindingList): string[] {
   const src = stripComments(code);
   const vars = new Map<string, number>();
-  let uniformVar = '';
+  const uniformVars = new Set<string>();
   for (const [, n, space, name] of src.matchAll(/@group\(0\)\s*@binding\((\d+)\)\s*var(<[^>]*>)?\s+(\w+)/g)) {
-    if (space?.startsWith('<uniform')) uniformVar = name!;
+    if (space?.startsWith('<uniform')) uniformVars.add(name!);
     else vars.set(name!, Number(n));
   }
   const used = [...reachedIdentifiers(src, entry)].filter((id) => vars.has(id)).sort();
   const listed = Object.values(list);
-  const first = reachedIdentifiers(src, entry).has(uniformVar) ? 1 : 0; // tensors follow the uniform
+  const reached = reachedIdentifiers(src, entry);
+  const first = [...uniformVars].some((u) => reached.has(u)) ? 1 : 0; // tensors follow the uniform
   const problems: string[] = [];
   if (JSON.stringify([...listed].sort()) !== JSON.stringify(used)) problems.push(`${entry} uses [${used}], host binds [${listed}]`);
   listed.forEach((v, i) => {
@@ -178,9 +208,15 @@ function bindingProblems(code: string, entry: string, list: BindingList): string
 }
 
 describe('host/shader contracts', () => {
+  it('every shader in shaders/ has a contract here, under its file name', () => {
+    const files = Object.keys(import.meta.glob('../../../shaders/*.wgsl')).map((f) => f.replace(/^.*\/(\w+)\.wgsl$/, '$1'));
+    expect(Object.keys(KERNELS).sort()).toEqual(files.sort());
+  });
+
   for (const [name, k] of Object.entries(KERNELS)) {
     it(`${name}: uniform description matches the shader's struct`, () => {
-      expect(uniformProblems(k.code, k.params)).toEqual([]);
+      if (k.params) expect(uniformProblems(k.code, k.params)).toEqual([]);
+      for (const [variable, struct] of Object.entries(k.structs ?? {})) expect(uniformProblems(k.code, struct, variable)).toEqual([]);
     });
     it(`${name}: sizes come from the host's override constants`, () => {
       expect(sizeProblems(k.code, k.constants)).toEqual([]);
@@ -198,6 +234,10 @@ describe('host/shader contracts', () => {
     expect(uniformProblems(code, { N: 'u32', C: 'u32', eps: 'u32', accumulate: 'u32' })).not.toEqual([]);
     expect(uniformProblems(code, { N: 'u32', C: 'u32', eps: 'f32' })).not.toEqual([]);
     expect(uniformProblems(adamwCode.replace('  _pad2: u32,\n', ''), ADAMW_PARAMS)).not.toEqual([]);
+    // A storage struct written by name: swapped fields of AdamW's hyper-parameters.
+    const swapped = adamwCode.replace('  bias1: f32,\n  bias2: f32,', '  bias2: f32,\n  bias1: f32,');
+    expect(swapped).not.toBe(adamwCode);
+    expect(uniformProblems(swapped, ADAMW_HYPER, 'hyper')).not.toEqual([]);
   });
 
   it('catches a size written twice, a literal workgroup size and a constant the shader lacks', () => {

@@ -50,16 +50,26 @@ export function releaseDispatches(dispatches: readonly Dispatch[]): void {
 
 export type UniformField = ['u32' | 'i32' | 'f32', number];
 
-/** Packs uniform fields (4 bytes each) into a 16-byte-aligned uniform buffer. */
-export function createUniform(ctx: KernelContext, label: string, fields: UniformField[]): GPUBuffer {
-  const n = Math.max(4, Math.ceil(fields.length / 4) * 4);
-  const data = new ArrayBuffer(n * 4);
+/** 4-byte words of a struct of `fields` fields padded to 16 bytes (at least one row), as createUniform sizes it. */
+export function structWords(fields: number): number {
+  return Math.max(4, Math.ceil(fields / 4) * 4);
+}
+
+/** Packs 4-byte fields, little-endian, into structWords(fields.length) words; the padding is 0. */
+export function packFields(fields: UniformField[]): ArrayBuffer {
+  const data = new ArrayBuffer(structWords(fields.length) * 4);
   const dv = new DataView(data);
   fields.forEach(([type, v], i) => {
     if (type === 'f32') dv.setFloat32(i * 4, v, true);
     else if (type === 'i32') dv.setInt32(i * 4, v, true);
     else dv.setUint32(i * 4, v >>> 0, true);
   });
+  return data;
+}
+
+/** Packs uniform fields (4 bytes each) into a 16-byte-aligned uniform buffer. */
+export function createUniform(ctx: KernelContext, label: string, fields: UniformField[]): GPUBuffer {
+  const data = packFields(fields);
   const buf = ctx.device.createBuffer({ label: `uniform:${label}`, size: data.byteLength, usage: STORAGE.uniform });
   ctx.device.queue.writeBuffer(buf, 0, data);
   return buf;

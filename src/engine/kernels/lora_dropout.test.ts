@@ -7,7 +7,7 @@ import { hash_u32, u01 } from '../reference/rng';
 import { allclose, randomArray } from '../testing/allclose';
 import { download, empty, testContext, upload } from '../testing/gpu';
 import { run } from './kernel';
-import { lora_dropout_backward, lora_dropout_forward } from './lora';
+import { lora_dropout_backward, lora_dropout_forward } from './lora_dropout';
 
 const SHAPES: Array<[number, number]> = [[1, 1], [1, 7], [5, 3], [17, 33], [64, 65]];
 const SEEDS = [0, 1, 0xdeadbeef, 4294967295];

@@ -7,7 +7,7 @@ import type { GpuTensor } from '../gpu/buffers';
 import { allclose, randomArray } from '../testing/allclose';
 import { download, testContext, upload } from '../testing/gpu';
 import { createKernelContext, run, type KernelContext } from './kernel';
-import { LORA_MERGE_ROW, lora_merge_forward, type MergeProblem } from './lora';
+import { LORA_MERGE_ROW, lora_merge_forward, type MergeProblem } from './lora_merge';
 
 const ALIGN = 64; // f32 elements per 256 bytes
 

@@ -13,7 +13,7 @@ import registerCode from '../../../shaders/matmul.wgsl?raw';
 import tiledCode from '../../../shaders/matmul_tiled.wgsl?raw';
 import { allocTensor, type GpuTensor } from '../gpu/buffers';
 import { sizeBucket, type Candidate } from './autotune';
-import { checkWorkgroupSize, kernelConstants, packUniform, type KernelConstants, type UniformStruct } from './contract';
+import { bindTensors, checkWorkgroupSize, kernelConstants, packUniform, type KernelConstants, type UniformStruct } from './contract';
 import { expectNumel, prepare, record, type Dispatch, type KernelContext } from './kernel';
 import { resolveVariant } from './variant';
 
@@ -34,6 +34,16 @@ const STRIDES: Record<Entry, (M: number, N: number, K: number) => number[]> = {
 export const MATMUL_PARAMS = {
   M: 'u32', N: 'u32', K: 'u32', accumulate: 'u32', alpha: 'f32', sa_m: 'u32', sa_k: 'u32', sb_k: 'u32', sb_n: 'u32',
 } as const satisfies UniformStruct;
+
+/**
+ * Storage bindings per entry point (both variants) in binding order: host name → WGSL
+ * variable. The three forms bind the same a, b, c; only the host's names differ.
+ */
+export const MATMUL_BINDINGS = {
+  matmul_forward: { x: 'a', w: 'b', y: 'c' },
+  matmul_backward_input: { dy: 'a', w: 'b', dx: 'c' },
+  matmul_backward_weight: { dy: 'a', x: 'b', dw: 'c' },
+} as const satisfies Record<Entry, Readonly<Record<string, string>>>;
 
 /**
  * Default override constants per variant: the single source of the workgroup shape, which
@@ -134,25 +144,24 @@ export async function resolveMatmulVariant(ctx: KernelContext, entry: string, M:
 }
 
 interface MatmulArgs {
-  a: GpuTensor;
-  b: GpuTensor;
-  c: GpuTensor;
+  /** a, b, c in binding order (MATMUL_BINDINGS[entry]). */
+  tensors: GpuTensor[];
   M: number;
   N: number;
   K: number;
   alpha?: number;
   accumulate?: boolean;
-  /** Names of a, b, c in error messages. */
-  names: [string, string, string];
 }
 
 async function matmul(ctx: KernelContext, entry: Entry, args: MatmulArgs): Promise<Dispatch> {
-  const { a, b, c, M, N, K, alpha = 1, accumulate = false, names } = args;
+  const { tensors, M, N, K, alpha = 1, accumulate = false } = args;
+  const [a, b, c] = tensors;
+  const names = Object.keys(MATMUL_BINDINGS[entry]);
   expectNumel(entry, names[0], a, M * K);
   expectNumel(entry, names[1], b, N * K);
   expectNumel(entry, names[2], c, M * N);
   const variant = await resolveMatmulVariant(ctx, entry, M, N, K);
-  return prepareVariant(ctx, variant, { entry, M, N, K, alpha, accumulate }, [a, b, c]);
+  return prepareVariant(ctx, variant, { entry, M, N, K, alpha, accumulate }, tensors);
 }
 
 /** y (rows, outDim) = alpha · x (rows, inDim) · w (outDim, inDim)ᵀ */
@@ -160,7 +169,8 @@ export function matmul_forward(
   ctx: KernelContext,
   o: { x: GpuTensor; w: GpuTensor; y: GpuTensor; rows: number; inDim: number; outDim: number; alpha?: number; accumulate?: boolean },
 ): Promise<Dispatch> {
-  return matmul(ctx, 'matmul_forward', { a: o.x, b: o.w, c: o.y, M: o.rows, N: o.outDim, K: o.inDim, alpha: o.alpha, accumulate: o.accumulate, names: ['x', 'w', 'y'] });
+  const tensors = bindTensors(MATMUL_BINDINGS.matmul_forward, o);
+  return matmul(ctx, 'matmul_forward', { tensors, M: o.rows, N: o.outDim, K: o.inDim, alpha: o.alpha, accumulate: o.accumulate });
 }
 
 /** dx (rows, inDim) (+)= alpha · dy (rows, outDim) · w (outDim, inDim) */
@@ -168,7 +178,8 @@ export function matmul_backward_input(
   ctx: KernelContext,
   o: { dy: GpuTensor; w: GpuTensor; dx: GpuTensor; rows: number; inDim: number; outDim: number; alpha?: number; accumulate?: boolean },
 ): Promise<Dispatch> {
-  return matmul(ctx, 'matmul_backward_input', { a: o.dy, b: o.w, c: o.dx, M: o.rows, N: o.inDim, K: o.outDim, alpha: o.alpha, accumulate: o.accumulate, names: ['dy', 'w', 'dx'] });
+  const tensors = bindTensors(MATMUL_BINDINGS.matmul_backward_input, o);
+  return matmul(ctx, 'matmul_backward_input', { tensors, M: o.rows, N: o.inDim, K: o.outDim, alpha: o.alpha, accumulate: o.accumulate });
 }
 
 /** dw (outDim, inDim) (+)= alpha · dy (rows, outDim)ᵀ · x (rows, inDim) */
@@ -176,5 +187,6 @@ export function matmul_backward_weight(
   ctx: KernelContext,
   o: { dy: GpuTensor; x: GpuTensor; dw: GpuTensor; rows: number; inDim: number; outDim: number; alpha?: number; accumulate?: boolean },
 ): Promise<Dispatch> {
-  return matmul(ctx, 'matmul_backward_weight', { a: o.dy, b: o.x, c: o.dw, M: o.outDim, N: o.inDim, K: o.rows, alpha: o.alpha, accumulate: o.accumulate, names: ['dy', 'x', 'dw'] });
+  const tensors = bindTensors(MATMUL_BINDINGS.matmul_backward_weight, o);
+  return matmul(ctx, 'matmul_backward_weight', { tensors, M: o.outDim, N: o.inDim, K: o.rows, alpha: o.alpha, accumulate: o.accumulate });
 }

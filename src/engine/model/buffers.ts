@@ -6,7 +6,7 @@
 
 import { LimitExceededError } from '../gpu/device';
 import type { GpuTensor } from '../gpu/buffers';
-import { LORA_MAX_GROUP, loraSegmentStride } from '../kernels/lora';
+import { LORA_MAX_GROUP, loraSegmentStride } from '../kernels/lora_matmul';
 import type { LlamaConfig } from './config';
 import { mergedLayout } from './layout';
 import { loraGroups, type LoraOptions } from './lora';

@@ -97,7 +97,7 @@ export function sampleFromLogits(
   return order[keep - 1];
 }
 
-/** PCG-style 32-bit hash, the same permutation as the dropout masks' (shaders/lora.wgsl). */
+/** PCG-style 32-bit hash, the same permutation as the dropout masks' (shaders/lora_dropout.wgsl). */
 function pcg(v: number): number {
   const state = (Math.imul(v >>> 0, 747796405) + 2891336453) >>> 0;
   const word = Math.imul(((state >>> ((state >>> 28) + 4)) ^ state) >>> 0, 277803737) >>> 0;

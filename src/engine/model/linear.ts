@@ -12,10 +12,10 @@
 
 import type { GpuTensor } from '../gpu/buffers';
 import type { Dispatch, KernelContext } from '../kernels/kernel';
-import {
-  lora_a_backward, lora_a_forward, lora_b_backward_input, lora_b_backward_weight, lora_dropout_backward, lora_dropout_forward,
-  lora_fused_forward, lora_merge_forward, loraSegment, loraSegmentStride,
-} from '../kernels/lora';
+import { lora_dropout_backward, lora_dropout_forward } from '../kernels/lora_dropout';
+import { lora_fused_forward } from '../kernels/lora_fused';
+import { lora_a_backward, lora_a_forward, lora_b_backward_input, lora_b_backward_weight, loraSegment, loraSegmentStride } from '../kernels/lora_matmul';
+import { lora_merge_forward } from '../kernels/lora_merge';
 import { matmul_backward_input, matmul_backward_weight, matmul_forward, resolveMatmulVariant } from '../kernels/matmul';
 import { dropoutSalt, fullDropoutSalt, loraGroups } from './lora';
 import { mergesAdapters, PROJECTIONS, projectionShape, type Projection } from './names';

@@ -2,15 +2,29 @@
 // so a configuration that cannot fit is refused before anything is allocated. It mirrors
 // run.ts buffer by buffer: the parameter, gradient and AdamW buffers, every planned
 // activation (buffers.ts planBuffers), the clipping partials, one uniform per prepared
-// dispatch (forward for training and for evaluation, backward, optimizer) and, for LoRA runs that
+// dispatch (forward for training and for evaluation, backward, optimizer; each sized from its
+// kernel's declared uniform struct) and, for LoRA runs that
 // merge their adapters, lora_merge_forward's problem table per forward pass, the RoPE table
 // from the context's pool and the ScalarReader's staging ring. Sizes are the ones passed to
 // createBuffer; a driver may round them up further, which no WebGPU API reveals.
 // memory-estimate.test.ts checks the mirror against the buffers a real run creates.
 
 import { BufferPool, numel } from '../gpu/buffers';
-import { LORA_MERGE_ROW } from '../kernels/lora';
-import { gradNormPartials } from '../kernels/reduce';
+import { ADAMW_PARAMS } from '../kernels/adamw';
+import { ATTENTION_PARAMS } from '../kernels/attention';
+import { uniformBytes } from '../kernels/contract';
+import { CROSS_ENTROPY_PARAMS } from '../kernels/cross_entropy';
+import { EMBEDDING_PARAMS } from '../kernels/embedding';
+import { LORA_DROPOUT_PARAMS } from '../kernels/lora_dropout';
+import { LORA_FUSED_PARAMS } from '../kernels/lora_fused';
+import { LORA_MATMUL_PARAMS } from '../kernels/lora_matmul';
+import { LORA_MERGE_PARAMS, LORA_MERGE_ROW } from '../kernels/lora_merge';
+import { MATMUL_PARAMS } from '../kernels/matmul';
+import { gradNormPartials, REDUCE_PARAMS } from '../kernels/reduce';
+import { RESIDUAL_PARAMS } from '../kernels/residual';
+import { RMSNORM_PARAMS } from '../kernels/rmsnorm';
+import { ROPE_PARAMS } from '../kernels/rope';
+import { SWIGLU_PARAMS } from '../kernels/swiglu';
 import { planBuffers } from './buffers';
 import { DEFAULT_ROPE_THETA, headDim } from './config';
 import { loraLayout, modelLayout, type Projection } from './layout';
@@ -39,12 +53,16 @@ export interface RunMemoryEstimate {
 
 /** TrainingRun.alloc rounds to 16 bytes, at least 16. */
 const runAlloc = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
-/** createUniform: 4-byte fields packed into 16-byte rows, at least one row. */
-const uniform = (fields: number) => Math.max(4, Math.ceil(fields / 4) * 4) * 4;
-/** Uniform sizes of the kernels a run prepares (fields per kernel: see src/engine/kernels). */
+/**
+ * Uniform bytes of each kernel a run prepares, from the uniform struct each kernel module
+ * declares (contracts.test.ts checks every description against its shader's struct).
+ */
 const U = {
-  matmul: uniform(9), attention: uniform(6), dropout: uniform(5), small: uniform(4), loraMatmul: uniform(18), loraFused: uniform(14),
-  loraMerge: uniform(3),
+  matmul: uniformBytes(MATMUL_PARAMS), attention: uniformBytes(ATTENTION_PARAMS), dropout: uniformBytes(LORA_DROPOUT_PARAMS),
+  loraMatmul: uniformBytes(LORA_MATMUL_PARAMS), loraFused: uniformBytes(LORA_FUSED_PARAMS), loraMerge: uniformBytes(LORA_MERGE_PARAMS),
+  embedding: uniformBytes(EMBEDDING_PARAMS), rmsnorm: uniformBytes(RMSNORM_PARAMS), rope: uniformBytes(ROPE_PARAMS),
+  residual: uniformBytes(RESIDUAL_PARAMS), swiglu: uniformBytes(SWIGLU_PARAMS), crossEntropy: uniformBytes(CROSS_ENTROPY_PARAMS),
+  reduce: uniformBytes(REDUCE_PARAMS), adamw: uniformBytes(ADAMW_PARAMS),
 };
 /** ScalarReader(device, 8) in run.ts: a ring of 3 staging buffers of 8 f32s. */
 const SCALAR_RING = 3;
@@ -107,45 +125,47 @@ function dispatchUniforms(opts: RunOptions): number[] {
     linearBackward(projs, needDx);
     loraBackward(projs, needDx);
   };
-  const rmsnormBackward = () => add(U.small, full ? 2 : 1); // the dw pass only when norm weights train
+  const rmsnormBackward = () => add(U.rmsnorm, full ? 2 : 1); // the dw pass only when norm weights train
   const forward = (train: boolean) => {
     if (merges) add(U.loraMerge); // W + s·B·A of every adapter (its problem table: see mergeTables)
-    add(U.small); // embedding
+    add(U.embedding);
     for (let l = 0; l < cfg.nLayers; l++) {
-      add(U.small); // rmsnorm
+      add(U.rmsnorm);
       projections(['q', 'k', 'v'], train);
-      add(U.small, 2); // rope q, k
+      add(U.rope, 2); // q, k
       add(U.attention);
       projections(['o'], train);
-      add(U.small, 2); // residual, rmsnorm
+      add(U.residual);
+      add(U.rmsnorm);
       projections(['gate', 'up'], train);
-      add(U.small); // swiglu
+      add(U.swiglu);
       projections(['down'], train);
-      add(U.small); // residual
+      add(U.residual);
     }
-    add(U.small); // final rmsnorm
+    add(U.rmsnorm); // final norm
     add(U.matmul); // LM head
-    add(U.small, 2); // cross-entropy losses and stats
+    add(U.crossEntropy, 2); // losses and stats
   };
   forward(true);
-  add(U.small); // cross-entropy backward
+  add(U.crossEntropy); // backward
   add(U.matmul, full ? 2 : 1); // LM head: dW (full only) and dx
   rmsnormBackward();
   for (let l = 0; l < cfg.nLayers; l++) {
     projectionsBackward(['down']);
-    add(U.small); // swiglu
+    add(U.swiglu);
     projectionsBackward(['gate', 'up']);
     rmsnormBackward();
     projectionsBackward(['o']);
     add(U.attention, 2);
-    add(U.small, 2); // rope q, k
+    add(U.rope, 2); // q, k
     // backward.ts: below layer 0's attention only trainable embeddings or norms need a gradient.
     const needInput = l > 0 || full;
     projectionsBackward(['q', 'k', 'v'], needInput);
     if (needInput) rmsnormBackward();
   }
-  if (full) add(U.small); // embedding backward
-  add(U.small, 3); // gradient-norm partials and finish, AdamW
+  if (full) add(U.embedding); // backward
+  add(U.reduce, 2); // gradient-norm partials and finish
+  add(U.adamw);
   forward(false);
   return out;
 }

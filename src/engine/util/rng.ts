@@ -1,5 +1,5 @@
 // Deterministic integer hashing and seeded random numbers for the engine: hash_u32 seeds
-// the dropout masks (shaders/lora.wgsl re-implements it bit for bit, so GPU masks match the
+// the dropout masks (shaders/lora_dropout.wgsl re-implements it bit for bit, so GPU masks match the
 // reference's exactly) and Rng draws parameter initialisations, identically in every JS
 // engine. The reference (src/engine/reference/rng.ts) re-exports this module, so the oracle
 // and the engine draw the same numbers without the engine depending on the oracle.
