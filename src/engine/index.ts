@@ -17,6 +17,11 @@ export {
 export { MODEL_SIZES, validateConfig, headDim, type LlamaConfig } from './model/config';
 export { modelLayout, loraLayout, pack, unpack, PROJECTIONS, type Layout, type Projection } from './model/layout';
 export { TARGET_GROUPS, loraScale, validateLora, type LoraOptions, type LoraScaling } from './model/lora';
+// The typed tensor names: nothing outside the engine builds one by hand (src/tensor-names.test.ts).
+export {
+  layerParamName, loraParamName, weightName, PROJECTION_WEIGHT,
+  type GlobalParam, type LayerParam, type LayerParamName, type LoraMatrix, type LoraParamName, type ParamName,
+} from './model/names';
 export { initModelParams } from './model/init';
 export { TrainingRun, type RunOptions, type StepInput, type StepResult, type MemoryReport, type PendingStep } from './model/run';
 export { submitLockstep, StepTimer } from './model/lockstep';

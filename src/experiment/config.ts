@@ -5,6 +5,8 @@
 
 import { z } from './zod';
 import { PROJECTIONS } from '../engine/index';
+// The engine's LoRA scale (α/r, or α/√r with rsLoRA), re-exported for the form: the UI may not import the engine.
+export { loraScale } from '../engine/index';
 import { CUSTOM_TEXT_MAX_BYTES, minCustomTextBytes } from './data/custom-text';
 import { LIMITS } from './limits';
 

@@ -5,7 +5,8 @@
 // (scale·B·A, exactly what merging adds to W) rather than from a merged copy of the model.
 
 import {
-  generate, loraDelta, loraLayout, loraScale, mergeLora, modelLayout, PROJECTIONS, unpack, type LlamaConfig, type Projection, type TrainingRun,
+  generate, loraDelta, loraLayout, loraParamName, loraScale, mergeLora, modelLayout, PROJECTIONS, unpack, weightName,
+  type LlamaConfig, type Projection, type TrainingRun,
 } from '../engine/index';
 import { diversityStats } from './analysis/diversity';
 import { rankFor, singularValues } from './analysis/spectra';
@@ -13,8 +14,6 @@ import type { ExperimentConfig, MethodConfig } from './config';
 import { DOC_SEPARATOR, decode } from './data/tokenizer';
 import type { DiversityPoint, EvalPoint } from './protocol';
 
-/** The layout's tensor name of each projection's weight in a layer (engine layout.ts; the test checks they exist). */
-export const WEIGHT_NAME: Record<Projection, string> = { q: 'wq', k: 'wk', v: 'wv', o: 'wo', gate: 'w_gate', up: 'w_up', down: 'w_down' };
 const ATTENTION: readonly Projection[] = ['q', 'k', 'v', 'o'];
 
 /** Completions kept as text on each EvalPoint (the page shows a few; the stats use all). */
@@ -62,7 +61,7 @@ export function projectionDeltas(
   const out = [];
   for (let l = 0; l < cfg.nLayers; l++) {
     for (const p of PROJECTIONS) {
-      const name = `layers.${l}.${WEIGHT_NAME[p]}`;
+      const name = weightName(l, p);
       const [rows, cols] = layout.byName.get(name)!.shape;
       const kind = ATTENTION.includes(p) ? 'attention' as const : 'mlp' as const;
       let delta: Float64Array | null = null;
@@ -71,8 +70,8 @@ export function projectionDeltas(
         const w0 = base.get(name)!;
         delta = Float64Array.from(now, (v, i) => v - w0[i]);
       } else if (method.targets.includes(p)) {
-        const A = trainable.get(`layers.${l}.${p}.lora_A`)!; // (r, in)
-        const B = trainable.get(`layers.${l}.${p}.lora_B`)!; // (out, r)
+        const A = trainable.get(loraParamName(l, p, 'A'))!; // (r, in)
+        const B = trainable.get(loraParamName(l, p, 'B'))!; // (out, r)
         delta = Float64Array.from(loraDelta(A, B, rows, cols, method.rank, loraScale(method)));
       }
       out.push({ name, kind, rows, cols, delta });
@@ -139,7 +138,7 @@ export function mergedWeights(
   const out = baseFlat.slice();
   for (let l = 0; l < cfg.nLayers; l++) {
     for (const p of method.targets) {
-      const t = layout.byName.get(`layers.${l}.${WEIGHT_NAME[p]}`)!;
+      const t = layout.byName.get(weightName(l, p))!;
       out.set(mergeLora(cfg, base, adapters, l, p, method.rank, loraScale(method)), t.offset);
     }
   }

@@ -3,7 +3,7 @@
 // shapes), explained variance and rank@90% at their boundaries, the Gaussian comparison matrix,
 // intruder dimensions, and the per-matrix spectra of a model's weight change.
 import { describe, expect, it } from 'vitest';
-import { MODEL_SIZES, modelLayout, type LlamaConfig } from '../../engine/index';
+import { MODEL_SIZES, modelLayout, PROJECTIONS, weightName, type LlamaConfig } from '../../engine/index';
 import {
   cumulativeExplained, gaussianLike, intruderDimensions, rank90Summary, rankFor, singularValues, weightChangeRank90, weightChangeSpectra,
 } from './spectra';
@@ -174,7 +174,7 @@ describe('weightChangeSpectra and rank90Summary', () => {
 
   it('gives every projection of every layer its shape, kind and spectrum', () => {
     const sp = weightChangeSpectra(cfg, base, tuned);
-    expect(sp.map((s) => s.name)).toEqual([0, 1].flatMap((l) => ['wq', 'wk', 'wv', 'wo', 'w_gate', 'w_up', 'w_down'].map((w) => `layers.${l}.${w}`)));
+    expect(sp.map((s) => s.name)).toEqual([0, 1].flatMap((l) => PROJECTIONS.map((p) => weightName(l, p))));
     const k = sp[1];
     expect([k.proj, k.kind, k.rows, k.cols, k.layer]).toEqual(['k', 'attention', 16, 32, 0]);
     const down = sp[13];

@@ -5,11 +5,9 @@
 // float64); matrices here are at most a few hundred on a side, so it takes milliseconds.
 
 import { Matrix, SVD } from 'ml-matrix';
-import { modelLayout, unpack, PROJECTIONS, type LlamaConfig, type Projection } from '../../engine/index';
+import { modelLayout, unpack, PROJECTIONS, weightName, type LlamaConfig, type Projection } from '../../engine/index';
 import { SplitMix32 } from '../data/rng';
 
-/** The layout's tensor name of each projection's weight in a layer (layout.ts's PROJECTION_WEIGHT; the test checks they agree). */
-const WEIGHT_NAME: Record<Projection, string> = { q: 'wq', k: 'wk', v: 'wv', o: 'wo', gate: 'w_gate', up: 'w_up', down: 'w_down' };
 const ATTENTION: readonly Projection[] = ['q', 'k', 'v', 'o'];
 
 /**
@@ -196,7 +194,7 @@ function spectraOf(cfg: LlamaConfig, baseFlat: Float32Array, tunedFlat: Float32A
   };
   const out: MatrixSpectrum[] = [];
   for (let l = 0; l < cfg.nLayers; l++) {
-    for (const p of PROJECTIONS) out.push(one(`layers.${l}.${WEIGHT_NAME[p]}`, l, p, ATTENTION.includes(p) ? 'attention' : 'mlp'));
+    for (const p of PROJECTIONS) out.push(one(weightName(l, p), l, p, ATTENTION.includes(p) ? 'attention' : 'mlp'));
   }
   if (opts.includeEmbeddings) {
     for (const name of cfg.tieEmbeddings ? ['wte'] : ['wte', 'lm_head']) out.push(one(name, null, name, 'embedding'));

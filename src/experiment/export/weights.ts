@@ -4,7 +4,7 @@
 // initializers, the safetensors state dict and the PEFT adapter names all follow.
 
 import {
-  loraLayout, loraScale, mergeLora, modelLayout, unpack, type LlamaConfig, type Projection,
+  loraLayout, loraScale, mergeLora, modelLayout, unpack, weightName, type LayerParam, type LlamaConfig, type Projection,
 } from '../../engine/index';
 import type { MethodConfig } from '../config';
 
@@ -14,7 +14,8 @@ export const HF_PROJECTION: Record<Projection, string> = {
   gate: 'mlp.gate_proj', up: 'mlp.up_proj', down: 'mlp.down_proj',
 };
 
-const LAYER_PARAM: Record<string, string> = {
+/** Hugging Face module path of each of a decoder layer's parameters (the engine's names as keys). */
+const LAYER_PARAM: Record<LayerParam, string> = {
   attn_norm: 'input_layernorm', mlp_norm: 'post_attention_layernorm',
   wq: HF_PROJECTION.q, wk: HF_PROJECTION.k, wv: HF_PROJECTION.v, wo: HF_PROJECTION.o,
   w_gate: HF_PROJECTION.gate, w_up: HF_PROJECTION.up, w_down: HF_PROJECTION.down,
@@ -27,7 +28,7 @@ export function hfName(name: string): string {
   if (name === 'lm_head') return 'lm_head.weight';
   const m = /^layers\.(\d+)\.(\w+)$/.exec(name);
   if (!m || !(m[2] in LAYER_PARAM)) throw new Error(`no Hugging Face name for parameter ${name}`);
-  return `model.layers.${m[1]}.${LAYER_PARAM[m[2]]}.weight`;
+  return `model.layers.${m[1]}.${LAYER_PARAM[m[2] as LayerParam]}.weight`;
 }
 
 /** PEFT's name of an adapter matrix: `base_model.model.model.layers.{l}.self_attn.q_proj.lora_A.weight`. */
@@ -48,15 +49,10 @@ export function runWeights(
   const out = new Map(base);
   for (let l = 0; l < cfg.nLayers; l++) {
     for (const p of method.targets) {
-      const w = layout.tensors.find((t) => t.name === `layers.${l}.${weightName(p)}`)!;
-      out.set(w.name, mergeLora(cfg, base, adapters, l, p, method.rank, scale));
+      out.set(weightName(l, p), mergeLora(cfg, base, adapters, l, p, method.rank, scale));
     }
   }
   return out;
-}
-
-function weightName(p: Projection): string {
-  return { q: 'wq', k: 'wk', v: 'wv', o: 'wo', gate: 'w_gate', up: 'w_up', down: 'w_down' }[p];
 }
 
 /** A run config's model: the base config with RoPE tables long enough for the run's sequences. */

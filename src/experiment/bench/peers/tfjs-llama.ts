@@ -5,7 +5,7 @@
 // src/engine/reference/model.ts (the float64 oracle); TF.js's autodiff gives the gradients.
 // Weights are tf.Variables named like the engine's layout (wte, layers.l.wq, ...).
 
-import type { LlamaConfig } from '../../../engine/index';
+import { layerParamName, type LayerParam, type LlamaConfig } from '../../../engine/index';
 import type { Tf } from './tfjs-load';
 
 type Tensor = import('@tensorflow/tfjs-core').Tensor;
@@ -109,16 +109,16 @@ function llamaLoss(
   const lin = (x: Tensor, w: string) => tf.matMul(x as import('@tensorflow/tfjs-core').Tensor2D, P(w) as import('@tensorflow/tfjs-core').Tensor2D, false, true);
   let x = tf.gather(P('wte'), tf.tensor1d(tokens, 'int32')); // (N, C)
   for (let l = 0; l < cfg.nLayers; l++) {
-    const p = `layers.${l}.`;
-    const a = rmsnorm(tf, x, P(p + 'attn_norm'), eps); // (N, C)
-    const q = rope(tf, tf.reshape(lin(a, p + 'wq'), [B, T, H, D]), c);
-    const k = rope(tf, tf.reshape(lin(a, p + 'wk'), [B, T, Hkv, D]), c);
-    const v = tf.reshape(lin(a, p + 'wv'), [B, T, Hkv, D]);
-    x = tf.add(x, lin(attention(tf, cfg, q, k, v, c, B, T), p + 'wo')); // (N, C)
-    const m = rmsnorm(tf, x, P(p + 'mlp_norm'), eps);
-    const g = lin(m, p + 'w_gate'); // (N, F)
-    const h = tf.mul(tf.mul(g, tf.sigmoid(g)), lin(m, p + 'w_up')); // (N, F)
-    x = tf.add(x, lin(h, p + 'w_down'));
+    const p = (name: LayerParam) => layerParamName(l, name);
+    const a = rmsnorm(tf, x, P(p('attn_norm')), eps); // (N, C)
+    const q = rope(tf, tf.reshape(lin(a, p('wq')), [B, T, H, D]), c);
+    const k = rope(tf, tf.reshape(lin(a, p('wk')), [B, T, Hkv, D]), c);
+    const v = tf.reshape(lin(a, p('wv')), [B, T, Hkv, D]);
+    x = tf.add(x, lin(attention(tf, cfg, q, k, v, c, B, T), p('wo'))); // (N, C)
+    const m = rmsnorm(tf, x, P(p('mlp_norm')), eps);
+    const g = lin(m, p('w_gate')); // (N, F)
+    const h = tf.mul(tf.mul(g, tf.sigmoid(g)), lin(m, p('w_up'))); // (N, F)
+    x = tf.add(x, lin(h, p('w_down')));
   }
   const logits = lin(rmsnorm(tf, x, P('final_norm'), eps), cfg.tieEmbeddings ? 'wte' : 'lm_head'); // (N, V)
   const valid = Array.from(targets).filter((t) => t >= 0).length;

@@ -2,7 +2,7 @@
 // an "α = 2r" link, scaling (standard α/r or rsLoRA α/√r, with the resulting scale shown),
 // target modules (attention / MLP / all, or one checkbox per projection) and dropout.
 import { useId, useState } from 'react';
-import { LIMITS, loraMethodSchema, type LoraMethodConfig } from '../../../experiment/config';
+import { LIMITS, loraMethodSchema, loraScale, type LoraMethodConfig } from '../../../experiment/config';
 import { LogNumberField, NumberField, SelectField } from './NumberField';
 import { Term } from '../../glossary/Term';
 
@@ -54,7 +54,7 @@ export function LoraFields({ m, edit }: { m: LoraMethodConfig; edit: EditLora })
   const [link, setLink] = useState(true);
   const linked = link && m.alpha === 2 * m.rank;
   const linkId = useId();
-  const scale = m.scaling === 'rslora' ? m.alpha / Math.sqrt(m.rank) : m.alpha / m.rank;
+  const scale = loraScale(m);
 
   function setRank(rank: number) {
     return edit((x) => ({
