@@ -64,6 +64,17 @@ export const loraMethodSchema = z.object({
   dropout: z.number().min(0).max(0.9).default(0),
 });
 
+/** The [min, max] a number setting's schema allows, for the form's fields: limits are written once, in the schema. */
+export function numberLimits(schema: z.ZodType): { min: number; max: number } {
+  let s = schema;
+  while (s instanceof z.ZodDefault || s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+  if (!(s instanceof z.ZodNumber)) throw new Error('numberLimits: not a number schema');
+  return { min: s.minValue ?? -Infinity, max: s.maxValue ?? Infinity };
+}
+
+/** LoRA rank's limits (the schema's), for the method card and the sweep's family card. */
+export const RANK_LIMITS = numberLimits(loraMethodSchema.shape.rank);
+
 export const methodSchema = z.discriminatedUnion('kind', [fullMethodSchema, loraMethodSchema]);
 
 export const experimentSchema = z
@@ -134,10 +145,34 @@ export function parseExperiment(input: unknown): ExperimentConfig {
   return r.data;
 }
 
-const lora = (id: string, rank: number, lr: number, extra: Partial<LoraMethodConfig> = {}): LoraMethodConfig => ({
-  id, kind: 'lora', label: `LoRA r=${rank}`, rank, alpha: 2 * rank, targets: [...PROJECTIONS], scaling: 'standard',
-  dropout: 0, lr, weightDecay: 0, ...extra,
-});
+export type FullMethodConfig = Extract<MethodConfig, { kind: 'full' }>;
+type MethodDefaults = { full: Omit<FullMethodConfig, 'id' | 'label'>; lora: Omit<LoraMethodConfig, 'id' | 'label'> };
+
+/**
+ * A new method's settings by kind, written once: the presets' methods, a link's method that its
+ * preset lacks (share.ts), the form's "Add method" and kind switch, and a sweep's new family start
+ * here. LoRA: the paper's rank 8 with alpha = 2r on every projection. A fresh copy each call.
+ */
+export function methodDefaults<K extends MethodConfig['kind']>(kind: K): MethodDefaults[K] {
+  const d: MethodDefaults = {
+    full: { kind: 'full', lr: 1e-3, weightDecay: 0, dropout: 0 },
+    lora: { kind: 'lora', rank: 8, alpha: 16, targets: [...PROJECTIONS], scaling: 'standard', dropout: 0, lr: 1e-2, weightDecay: 0 },
+  };
+  return d[kind];
+}
+
+/** The label the page gives a method of this kind (and a LoRA method of this rank) until the user writes one. */
+export function autoLabel(kind: MethodConfig['kind'], rank = methodDefaults('lora').rank): string {
+  return kind === 'full' ? 'Full fine-tuning' : `LoRA r=${rank}`;
+}
+
+/** A LoRA method at `rank` with alpha = 2r and the automatic label; the rest from methodDefaults. */
+export function loraMethod(id: string, rank: number, extra: Partial<LoraMethodConfig> = {}): LoraMethodConfig {
+  return { id, label: autoLabel('lora', rank), ...methodDefaults('lora'), rank, alpha: 2 * rank, ...extra };
+}
+
+const lora = (id: string, rank: number, lr: number): LoraMethodConfig => loraMethod(id, rank, { lr });
+const full = (): FullMethodConfig => ({ id: 'full', label: autoLabel('full'), ...methodDefaults('full') });
 
 const shared = {
   version: 1 as const, base: 'base', steps: 200, batchSize: 8, seqLen: 64,
@@ -152,7 +187,7 @@ export const PRESETS: Record<string, { title: string; description: string; confi
     description: 'Fine-tune the English base model on JavaScript source: a target far from the base distribution, like the paper’s code runs.',
     config: {
       ...shared, source: { domain: 'english' }, target: { domain: 'code' },
-      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0, dropout: 0 }, lora('r1', 1, 1e-2), lora('r8', 8, 1e-2), lora('r64', 64, 3e-3)],
+      methods: [full(), lora('r1', 1, 1e-2), lora('r8', 8, 1e-2), lora('r64', 64, 3e-3)],
     },
   },
   'english-math': {
@@ -163,7 +198,7 @@ export const PRESETS: Record<string, { title: string; description: string; confi
       // Answer-only loss: on whole texts the answer is 6–8% of the scored bytes, and the model learns the
       // format long before any fact (whole-text loss then says nothing about answers).
       ...shared, evalBatches: 8, source: { domain: 'english' }, target: { domain: 'math', answerOnly: true },
-      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0, dropout: 0 }, lora('r8', 8, 1e-2)],
+      methods: [full(), lora('r8', 8, 1e-2)],
     },
   },
   'fiction-learned': {
@@ -171,7 +206,7 @@ export const PRESETS: Record<string, { title: string; description: string; confi
     description: 'A genre shift inside English: from Brown’s fiction to its learned and scientific writing.',
     config: {
       ...shared, source: { domain: 'english', genres: ['fiction'] }, target: { domain: 'english', genres: ['learned'] },
-      methods: [{ id: 'full', kind: 'full', label: 'Full fine-tuning', lr: 1e-3, weightDecay: 0, dropout: 0 }, lora('r8', 8, 1e-2)],
+      methods: [full(), lora('r8', 8, 1e-2)],
     },
   },
 };

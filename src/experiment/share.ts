@@ -34,7 +34,7 @@
 
 import { z } from 'zod';
 import {
-  DEFAULT_PRESET, experimentSchema, fullMethodSchema, loraMethodSchema, parseExperiment, PRESETS, LIMITS,
+  DEFAULT_PRESET, experimentSchema, fullMethodSchema, loraMethodSchema, methodDefaults, parseExperiment, PRESETS, LIMITS,
   ConfigError, type ExperimentConfig, type MethodConfig,
 } from './config';
 import { isShippedBase, SHIPPED_BASES } from './bases';
@@ -297,10 +297,7 @@ export const METHOD_FIELDS: Record<MethodConfig['kind'], readonly Field[]> = {
 export const KINDS = Object.keys(METHOD_FIELDS) as MethodConfig['kind'][];
 
 /** Starting values for a method the preset lacks; a link that omits a required one is told so. */
-export const NEW_METHOD: Record<MethodConfig['kind'], Obj> = {
-  full: { kind: 'full', lr: 1e-3, weightDecay: 0, dropout: 0 },
-  lora: { kind: 'lora', rank: 8, alpha: 16, targets: [...L.targets.element.options], scaling: 'standard', dropout: 0, lr: 1e-2, weightDecay: 0 },
-};
+export const NEW_METHOD: Record<MethodConfig['kind'], Obj> = { full: methodDefaults('full'), lora: methodDefaults('lora') };
 
 export function getAt(o: unknown, path: readonly string[]): unknown {
   return path.reduce<unknown>((x, k) => (x as Obj | undefined)?.[k], o);

@@ -4,19 +4,27 @@
 // milliseconds on a laptop GPU, so each preset finishes in minutes (on SwiftShader, hours).
 
 import { PROJECTIONS } from '../engine/index';
+import { autoLabel, methodDefaults, type MethodConfig } from './config';
 import { parseSweep, type SweepConfig, type SweepFamily, type SweepInput } from './sweep';
 
 type LoraFamily = Extract<SweepFamily, { kind: 'lora' }>;
 type FullFamily = Extract<SweepFamily, { kind: 'full' }>;
 
+/** A new family's settings: a method's defaults (config.ts methodDefaults) without its one learning rate. */
+export function familyDefaults<K extends MethodConfig['kind']>(kind: K): Omit<ReturnType<typeof methodDefaults<K>>, 'lr'> {
+  const { lr: _lr, ...rest } = methodDefaults(kind);
+  return rest;
+}
+
 const full = (id: string, lrs: number[], extra: Partial<FullFamily> = {}): FullFamily => ({
-  id, kind: 'full', label: 'Full FT', lrs, weightDecay: 0, dropout: 0, ...extra,
+  id, label: 'Full FT', ...familyDefaults('full'), lrs, ...extra,
 });
 
-const lora = (id: string, rank: number, lrs: number[], extra: Partial<LoraFamily> = {}): LoraFamily => ({
-  id, kind: 'lora', label: `LoRA r=${rank}`, rank, alpha: 2 * rank, targets: [...PROJECTIONS], scaling: 'standard',
-  dropout: 0, weightDecay: 0, lrs, ...extra,
+/** A LoRA family at `rank` with alpha = 2r and the automatic label. */
+export const loraFamily = (id: string, rank: number, lrs: number[], extra: Partial<LoraFamily> = {}): LoraFamily => ({
+  id, label: autoLabel('lora', rank), ...familyDefaults('lora'), rank, alpha: 2 * rank, lrs, ...extra,
 });
+const lora = loraFamily;
 
 /** The playground's shared settings (as in the experiment presets), without diversity sampling: a sweep has many cells. */
 const shared = {

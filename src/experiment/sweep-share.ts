@@ -21,7 +21,7 @@ import {
   quote, Reader, SHARE_VERSION, show, textCodec, TOP, type Codec, type Field, type Obj, type Report,
 } from './share';
 import { fullFamilySchema, LIMITS_SWEEP, parseSweep, type SweepConfig, type SweepFamily } from './sweep';
-import { DEFAULT_SWEEP_PRESET, SWEEP_PRESETS } from './sweep-presets';
+import { DEFAULT_SWEEP_PRESET, familyDefaults, SWEEP_PRESETS } from './sweep-presets';
 
 export interface SharedSweep {
   sweep: SweepConfig;
@@ -63,10 +63,9 @@ const familyFields = (k: Kind): readonly Field[] => [
 const FAMILY_FIELDS: Record<Kind, readonly Field[]> = { full: familyFields('full'), lora: familyFields('lora') };
 
 const NEW_FAMILY: Record<Kind, Obj> = {
-  full: { ...NEW_METHOD.full, lrs: [1e-3] },
-  lora: { ...NEW_METHOD.lora, lrs: [1e-2] },
+  full: { ...familyDefaults('full'), lrs: [NEW_METHOD.full.lr] },
+  lora: { ...familyDefaults('lora'), lrs: [NEW_METHOD.lora.lr] },
 };
-for (const f of Object.values(NEW_FAMILY)) delete f.lr;
 
 // ---- encode -----------------------------------------------------------------------------------
 

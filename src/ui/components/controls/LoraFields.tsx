@@ -2,7 +2,7 @@
 // an "α = 2r" link, scaling (standard α/r or rsLoRA α/√r, with the resulting scale shown),
 // target modules (attention / MLP / all, or one checkbox per projection) and dropout.
 import { useId, useState } from 'react';
-import { LIMITS, loraMethodSchema, loraScale, type LoraMethodConfig } from '../../../experiment/config';
+import { loraMethodSchema, loraScale, RANK_LIMITS, type LoraMethodConfig } from '../../../experiment/config';
 import { LogNumberField, NumberField, SelectField } from './NumberField';
 import { Term } from '../../glossary/Term';
 
@@ -73,12 +73,12 @@ export function LoraFields({ m, edit }: { m: LoraMethodConfig; edit: EditLora })
         value={m.rank}
         onCommit={setRank}
         base={2}
-        minExp={0}
-        maxExp={Math.log2(LIMITS.rank)}
-        min={1}
-        max={LIMITS.rank}
+        minExp={Math.log2(RANK_LIMITS.min)}
+        maxExp={Math.log2(RANK_LIMITS.max)}
+        min={RANK_LIMITS.min}
+        max={RANK_LIMITS.max}
         step={1}
-        scaleLabel="rank: 1 … 128 (powers of 2)"
+        scaleLabel={`rank: ${RANK_LIMITS.min} … ${RANK_LIMITS.max} (powers of 2)`}
       />
       <NumberField label="Alpha α" value={m.alpha} onCommit={(alpha) => edit((x) => ({ ...x, alpha }))} min={0} max={4096} step="any" disabled={linked} />
       <div className="ll-row">

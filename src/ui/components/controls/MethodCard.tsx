@@ -1,30 +1,26 @@
 // One method's card, edged in the method's chart colour: label, kind (full fine-tuning or
 // LoRA), learning rate on a log scale, weight decay, and for LoRA its own fields.
 import { useId, type CSSProperties } from 'react';
-import type { LoraMethodConfig, MethodConfig } from '../../../experiment/config';
-import { LoraFields, PROJECTIONS } from './LoraFields';
+import { autoLabel, loraMethod, methodDefaults, type LoraMethodConfig, type MethodConfig } from '../../../experiment/config';
+import { LoraFields } from './LoraFields';
 import { Hint, LogNumberField, NumberField, SelectField } from './NumberField';
 
 export type EditMethod = (change: (m: MethodConfig) => MethodConfig) => boolean;
 
-const FULL_LABEL = 'Full fine-tuning';
 /** Labels the page writes itself; switching kind replaces them, a user's own label stays. */
-const isAutoLabel = (label: string | undefined) => label === undefined || label === FULL_LABEL || /^LoRA r=\d+$/.test(label);
+const isAutoLabel = (label: string | undefined) => label === undefined || label === autoLabel('full') || /^LoRA r=\d+$/.test(label);
 
 /** The same method as the other kind, keeping its id, label (unless automatic) and optimiser settings. */
 export function switchKind(m: MethodConfig, kind: MethodConfig['kind']): MethodConfig {
   if (m.kind === kind) return m;
   const common = { id: m.id, lr: m.lr, weightDecay: m.weightDecay };
-  if (kind === 'full') return { ...common, kind, dropout: m.dropout, label: isAutoLabel(m.label) ? FULL_LABEL : m.label };
-  return newLora(m.id, { ...common, label: isAutoLabel(m.label) ? 'LoRA r=8' : m.label });
+  if (kind === 'full') return { ...common, kind, dropout: m.dropout, label: isAutoLabel(m.label) ? autoLabel('full') : m.label };
+  return newLora(m.id, { ...common, label: isAutoLabel(m.label) ? autoLabel('lora') : m.label });
 }
 
-/** A LoRA method with the paper's defaults at rank 8 (alpha = 2r, all modules). */
+/** A LoRA method with the defaults of experiment/config.ts (the paper's rank 8, alpha = 2r, all modules). */
 export function newLora(id: string, extra: Partial<LoraMethodConfig> = {}): LoraMethodConfig {
-  return {
-    id, kind: 'lora', label: 'LoRA r=8', rank: 8, alpha: 16, targets: [...PROJECTIONS], scaling: 'standard',
-    dropout: 0, lr: 1e-2, weightDecay: 0, ...extra,
-  };
+  return loraMethod(id, methodDefaults('lora').rank, extra);
 }
 
 /** Letters a label may not hold (a shared link refuses them). */

@@ -4,8 +4,10 @@
 // goes through `update`, which keeps only a grid the sweep schema accepts.
 import { useId, useState, type CSSProperties } from 'react';
 import { defaultFamilyLabel, type SweepConfig, type SweepFamily } from '../../../experiment/sweep';
+import { familyDefaults } from '../../../experiment/sweep-presets';
+import { RANK_LIMITS } from '../../../experiment/config';
 import { Hint, NumberField, SelectField } from '../../components/controls/NumberField';
-import { fmtLr, parseLrList, PROJECTIONS, TARGET_SETS, targetSet } from './model';
+import { fmtLr, parseLrList, TARGET_SETS, targetSet } from './model';
 
 export type UpdateSweep = (change: (s: SweepConfig) => SweepConfig) => boolean;
 type Family = SweepFamily;
@@ -36,13 +38,14 @@ function DraftField({ label, value, commit, placeholder }: { label: string; valu
   );
 }
 
-function newLoraFamily(id: string, lrs: number[], rank = 8): LoraFamily {
-  return { id, kind: 'lora', lrs, rank, alpha: 2 * rank, targets: [...PROJECTIONS], scaling: 'standard', dropout: 0, weightDecay: 0 };
+/** A LoRA family with the defaults of experiment/config.ts at `rank` (alpha = 2r), unlabelled. */
+function newLoraFamily(id: string, lrs: number[], rank = familyDefaults('lora').rank): LoraFamily {
+  return { id, ...familyDefaults('lora'), rank, alpha: 2 * rank, lrs };
 }
 
 function switchKind(f: Family, kind: Family['kind']): Family {
   if (f.kind === kind) return f;
-  if (kind === 'full') return { id: f.id, kind: 'full', lrs: f.lrs, weightDecay: f.weightDecay, dropout: f.dropout };
+  if (kind === 'full') return { id: f.id, ...familyDefaults('full'), lrs: f.lrs, weightDecay: f.weightDecay, dropout: f.dropout };
   return { ...newLoraFamily(f.id, f.lrs), weightDecay: f.weightDecay, dropout: f.dropout };
 }
 
@@ -60,7 +63,7 @@ function FamilyCard({ f, index, color, edit, remove }: { f: Family; index: numbe
         }} />
       {f.kind === 'lora' && (
         <>
-          <NumberField label="Rank r" value={f.rank} min={1} max={128} onCommit={(rank) => edit((x) => ({ ...x, rank, alpha: 2 * rank }) as Family)} suffix={`α = ${f.alpha}`} />
+          <NumberField label="Rank r" value={f.rank} min={RANK_LIMITS.min} max={RANK_LIMITS.max} onCommit={(rank) => edit((x) => ({ ...x, rank, alpha: 2 * rank }) as Family)} suffix={`α = ${f.alpha}`} />
           <SelectField
             label="Target modules" value={targets ?? 'custom'}
             options={[['attention', 'Attention (q, k, v, o)'], ['mlp', 'MLP (gate, up, down)'], ['all', 'All seven'], ...(targets ? [] : [['custom', f.targets.join(', ')] as const])]}
