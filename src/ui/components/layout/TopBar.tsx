@@ -1,7 +1,8 @@
-// The compact top bar: the app's name, whether WebGPU is ready, the view tabs, the share menu and
-// the theme picker, and the glossary. In embed mode it shrinks to the name and a link that opens the full page.
+// The compact top bar: the app's name, whether WebGPU is ready, the view tabs, the share menu,
+// the presentation switch (larger type, one chart per row) and the theme picker, and the glossary. In embed mode it shrinks to the name and a link that opens the full page.
 import type { ReactNode } from 'react';
 import { GlossaryButton } from '../../glossary/GlossaryPanel';
+import { PresentationToggle } from './PresentationToggle';
 import { ShareMenu } from './ShareMenu';
 import { ThemeToggle } from './ThemeToggle';
 
@@ -26,6 +27,7 @@ export function TopBar({ embed, badge, tabs }: { embed: boolean; badge: ReactNod
       <div className="ll-topbar-tools">
         <GlossaryButton />
         <ShareMenu />
+        <PresentationToggle />
         <ThemeToggle />
       </div>
     </header>
