@@ -1,7 +1,11 @@
 // The spectrum of one matrix's weight change for every method and a random reference: singular
 // values on a log axis, and the cumulative share of ΔW's energy they explain with the 90% line.
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { HEIGHT, MARGIN, pct, TICK } from './common';
+// Sizes follow the presentation setting (charts/chart-style.ts); a legend entry highlights its line.
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { useChartStyle, xLabel, yAxisWidth, yLabel } from '../charts/chart-style';
+import { ChartLegend } from '../charts/legend';
+import { seriesClass } from '../charts/legend-order';
+import { pct } from './common';
 
 export interface SpectrumSeries {
   key: string;
@@ -42,7 +46,7 @@ function lines(series: readonly SpectrumSeries[]) {
   return series.map((s) => (
     <Line
       key={s.key} dataKey={s.key} name={s.label} stroke={s.color} strokeWidth={s.dashed ? 1.5 : 2.5} strokeDasharray={s.dashed ? '6 4' : undefined}
-      dot={false} isAnimationActive={false} connectNulls={false}
+      dot={false} isAnimationActive={false} connectNulls={false} className={seriesClass([s.key])}
     />
   ));
 }
@@ -66,13 +70,14 @@ export function SingularValuesChart({ series }: { series: SpectrumSeries[] }) {
   const rows = svRows(series);
   const values = rows.flatMap((r) => series.map((s) => r[s.key]).filter((v): v is number => v !== undefined));
   const ticks = decades(values.length ? Math.min(...values) : 1e-3, values.length ? Math.max(...values) : 1);
+  const s = useChartStyle();
   return (
-    <LineChart responsive style={{ width: '100%', height: HEIGHT + 30 }} data={rows} margin={MARGIN}>
+    <LineChart responsive style={{ width: '100%', height: s.height }} data={rows} margin={s.margin}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="index" type="number" domain={[1, rows.length]} ticks={indexTicks(rows.length, 1)} tick={TICK} label={{ value: 'singular value index', position: 'insideBottom', offset: -14 }} />
-      <YAxis scale="log" domain={[ticks[0], ticks[ticks.length - 1]]} ticks={ticks} allowDataOverflow width={64} tick={TICK} tickFormatter={sci} label={{ value: 'singular value', angle: -90, position: 'insideLeft', dy: 60, style: { fontSize: 14 } }} />
+      <XAxis dataKey="index" type="number" domain={[1, rows.length]} ticks={indexTicks(rows.length, 1)} height={s.xAxisHeight} tick={s.tick} label={xLabel(s, 'singular value index')} />
+      <YAxis scale="log" domain={[ticks[0], ticks[ticks.length - 1]]} ticks={ticks} allowDataOverflow width={yAxisWidth(s, ticks.map(sci))} tick={s.tick} tickFormatter={sci} label={yLabel(s, 'singular value')} />
       <Tooltip formatter={(v) => (typeof v === 'number' ? v.toExponential(3) : String(v))} labelFormatter={(i) => `#${i}`} />
-      <Legend verticalAlign="top" />
+      <ChartLegend order={series.map((x) => x.key)} />
       {lines(series)}
     </LineChart>
   );
@@ -81,14 +86,15 @@ export function SingularValuesChart({ series }: { series: SpectrumSeries[] }) {
 export function ExplainedChart({ series }: { series: SpectrumSeries[] }) {
   const rows = explainedRows(series);
   const n = rows.length - 1;
+  const s = useChartStyle();
   return (
-    <LineChart responsive style={{ width: '100%', height: HEIGHT + 30 }} data={rows} margin={MARGIN}>
+    <LineChart responsive style={{ width: '100%', height: s.height }} data={rows} margin={s.margin}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="index" type="number" domain={[0, n]} ticks={indexTicks(n, 0)} tick={TICK} label={{ value: 'number of singular values (rank)', position: 'insideBottom', offset: -14 }} />
-      <YAxis domain={[0, 1]} width={56} tick={TICK} tickFormatter={pct} label={{ value: 'energy explained', angle: -90, position: 'insideLeft', dy: 60, style: { fontSize: 14 } }} />
+      <XAxis dataKey="index" type="number" domain={[0, n]} ticks={indexTicks(n, 0)} height={s.xAxisHeight} tick={s.tick} label={xLabel(s, 'number of singular values (rank)')} />
+      <YAxis domain={[0, 1]} ticks={[0, 0.2, 0.4, 0.6, 0.8, 1]} width={yAxisWidth(s, ['100%'])} tick={s.tick} tickFormatter={pct} label={yLabel(s, 'energy explained')} />
       <Tooltip formatter={(v) => (typeof v === 'number' ? pct(v) : String(v))} labelFormatter={(i) => `rank ${i}`} />
-      <Legend verticalAlign="top" />
-      <ReferenceLine y={0.9} stroke="#111" strokeDasharray="2 3" label={{ value: '90%', position: 'insideBottomRight', fontSize: 13 }} />
+      <ChartLegend order={series.map((x) => x.key)} />
+      <ReferenceLine y={0.9} stroke="#111" strokeDasharray="2 3" label={{ value: '90%', position: 'insideBottomRight', fontSize: s.font - 1 }} />
       {lines(series)}
     </LineChart>
   );

@@ -12,6 +12,7 @@ import { useExperiment } from '../../store/experiment';
 import { BASE_COLOR, methodColor } from '../charts/colors';
 import { fix } from './common';
 import { Term } from '../../glossary/Term';
+import { ChartBody } from '../charts/legend';
 import { ExplainedChart, SingularValuesChart, ZERO_SHARE, type SpectrumSeries } from './SpectraCharts';
 
 const REF_COLOR = BASE_COLOR;
@@ -104,12 +105,12 @@ function Result({ r, colorOf }: { r: SpectraResult; colorOf: (id: string) => str
         <figure className="ll-chart" data-chart="singular" aria-label="Singular values of ΔW">
           <figcaption>Singular values of ΔW (log scale)</figcaption>
           <p className="ll-hint">Values below {ZERO_SHARE.toExponential(0)} of a line’s largest are zero up to rounding and not drawn.</p>
-          <SingularValuesChart series={series} />
+          <ChartBody><SingularValuesChart series={series} /></ChartBody>
         </figure>
         <figure className="ll-chart" data-chart="explained" aria-label="Cumulative explained energy of ΔW">
           <figcaption>Cumulative energy explained</figcaption>
           <p className="ll-hint">Share of ΔW’s energy (sum of squared singular values) in the top k; rank@90% is where a line crosses 90%.</p>
-          <ExplainedChart series={series} />
+          <ChartBody><ExplainedChart series={series} /></ChartBody>
         </figure>
       </div>
       <SummaryTable r={r} colorOf={colorOf} />

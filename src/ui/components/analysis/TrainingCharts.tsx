@@ -6,15 +6,19 @@
 // line ends where it stopped, marked, with "(diverged at step N)" in the legend. While the tour shows
 // an experiment step, its recorded run is drawn under the lines as a dashed reference with its band.
 import { useMemo, useState } from 'react';
-import { CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, Line, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EvalPoint, MethodInfo } from '../../../experiment/protocol';
 import { mergeRows } from '../../../experiment/tour/reference';
 import { useExperiment } from '../../store/experiment';
 import { methodColor } from '../charts/colors';
 import { drawnEvals, seriesLabel } from '../charts/divergence';
-import { referenceRowsOf, referenceSeries, stepReferenceLayers } from '../charts/reference-layers';
+import { useChartStyle, xLabel, xPad, yAxisWidth, yLabel, yPad } from '../charts/chart-style';
+import { ChartLegend } from '../charts/legend';
+import { seriesClass } from '../charts/legend-order';
+import { referenceRowsOf, referenceSeries, referenceValues, stepReferenceLayers } from '../charts/reference-layers';
+import { niceScale, shareScale } from '../charts/ticks';
 import { useTourReference, type ShownReference } from '../charts/useReference';
-import { ChartFigure, HEIGHT, MARGIN, pct, rowsByStep, TICK } from './common';
+import { ChartFigure, pct, rowsByStep } from './common';
 
 type Kind = 'all' | 'attention' | 'mlp';
 const KIND_LABEL: Record<Kind, string> = { all: 'all projections', attention: 'attention (q, k, v, o)', mlp: 'MLP (gate, up, down)' };
@@ -47,34 +51,43 @@ type RankUnit = 'directions' | 'share';
 /** The recorded run to draw under the lines, and how to read this chart's metric from an evaluation. */
 interface StepReference { shown: ShownReference | null; pick: (e: EvalPoint) => number | undefined }
 
-function StepLines({ methods, diverged, rows, yLabel, fmt, domain, reference }: {
+/** A share axis runs from 0 to 100%; a count (entropy, rank) from 0 to a nice value above its largest. */
+type AxisKind = 'share' | 'count';
+
+function StepLines({ methods, diverged, rows, yLabel: label, fmt, axis, reference }: {
   methods: MethodInfo[]; diverged: Record<string, number>; rows: Array<Record<string, number>>; yLabel: string; fmt: (v: number) => string;
-  domain: [number | 'auto', number | 'auto' | ((max: number) => number)]; reference: StepReference;
+  axis: AxisKind; reference: StepReference;
 }) {
+  const s = useChartStyle();
   // The picks of one chart read the same field on every render: the rows change only with the reference.
   const refRows = useMemo(() => referenceRowsOf(reference.shown, reference.pick), [reference.shown, reference.pick]);
   // Methods of the run with values in this chart: only they take a legend entry (a run without diversity
   // sampling has none here), and the reference names the others itself.
   const drawn = new Set(rows.flatMap((r) => Object.keys(r)));
   const series = referenceSeries(reference.shown, drawn);
+  const data = mergeRows(rows, refRows);
+  const values = [...rows.flatMap((r) => methods.map((m) => r[m.id])), ...referenceValues(refRows)];
+  const y = axis === 'share' ? shareScale([0, 1]) : niceScale(values, { include: [0], min: 0 });
+  const x = niceScale(data.map((r) => Number(r.step)), { include: [0], min: 0 });
+  const ticks = y ? { domain: y.domain, ticks: y.ticks, tickFormatter: y.format } : { domain: [0, 'auto'] as [number, 'auto'], tickFormatter: fmt };
   return (
-    <ComposedChart responsive style={{ width: '100%', height: HEIGHT }} data={mergeRows(rows, refRows)} margin={MARGIN}>
+    <ComposedChart responsive style={{ width: '100%', height: s.height }} data={data} margin={s.margin}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={TICK} label={{ value: 'step', position: 'insideBottom', offset: -14 }} />
-      <YAxis domain={domain} width={60} tick={TICK} tickFormatter={fmt} label={{ value: yLabel, angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }} />
+      <XAxis dataKey="step" type="number" domain={x?.domain ?? [0, 'dataMax']} ticks={x?.ticks} padding={xPad(s)} height={s.xAxisHeight} tick={s.tick} label={xLabel(s, 'step')} />
+      <YAxis {...ticks} padding={yPad(s)} width={yAxisWidth(s, (y?.ticks ?? []).map(y?.format ?? String))} tick={s.tick} label={yLabel(s, label)} />
       <Tooltip formatter={(v) => (typeof v === 'number' ? fmt(v) : String(v))} />
-      <Legend verticalAlign="top" />
+      <ChartLegend order={[...methods.map((m) => m.id), ...series.map((m) => m.id)]} />
       {stepReferenceLayers(series, refRows.length ? reference.shown?.label ?? null : null)}
       {methods.map((m, i) => (
         <Line
-          key={m.id} dataKey={m.id} name={seriesLabel(m.label, diverged[m.id])} stroke={methodColor(i)} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} connectNulls
+          key={m.id} dataKey={m.id} name={seriesLabel(m.label, diverged[m.id])} stroke={methodColor(i)} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} connectNulls className={seriesClass([m.id])}
           legendType={drawn.has(m.id) || !refRows.length ? undefined : 'none'}
         />
       ))}
       {methods.map((m, i) => (diverged[m.id] === undefined ? null : (
         <ReferenceLine
-          key={`diverged-${m.id}`} x={diverged[m.id]} stroke={methodColor(i)} strokeDasharray="2 3" ifOverflow="extendDomain"
-          label={{ value: `✕ diverged (step ${diverged[m.id]})`, position: 'insideTopRight', fill: methodColor(i), fontSize: 13 }}
+          key={`diverged-${m.id}`} x={diverged[m.id]} stroke={methodColor(i)} strokeDasharray="2 3" ifOverflow="extendDomain" className={seriesClass([m.id])}
+          label={{ value: `✕ diverged (step ${diverged[m.id]})`, position: 'insideTopRight', fill: methodColor(i), fontSize: s.font - 1 }}
         />
       )))}
     </ComposedChart>
@@ -120,7 +133,7 @@ export function TrainingCharts({ methods, evals: all, diversityOn }: { methods: 
             </>
           )}
         >
-          <StepLines methods={methods} diverged={diverged} rows={share} yLabel={MEASURE[measure].y} fmt={pct} domain={[0, 1]} reference={reference(pickShare)} />
+          <StepLines methods={methods} diverged={diverged} rows={share} yLabel={MEASURE[measure].y} fmt={pct} axis="share" reference={reference(pickShare)} />
         </ChartFigure>
       )}
       {showDiversity && (
@@ -130,7 +143,7 @@ export function TrainingCharts({ methods, evals: all, diversityOn }: { methods: 
           empty={emptyOf(entropy, pickEntropy)}
           hint={<>Mean entropy (nats) of the model’s next-byte distribution at the sampled positions. Lower = more certain, less varied.</>}
         >
-          <StepLines methods={methods} diverged={diverged} rows={entropy} yLabel="entropy (nats)" fmt={(v) => v.toFixed(2)} domain={[0, 'auto']} reference={reference(pickEntropy)} />
+          <StepLines methods={methods} diverged={diverged} rows={entropy} yLabel="entropy (nats)" fmt={(v) => v.toFixed(2)} axis="count" reference={reference(pickEntropy)} />
         </ChartFigure>
       )}
       <ChartFigure
@@ -158,7 +171,7 @@ export function TrainingCharts({ methods, evals: all, diversityOn }: { methods: 
       >
         <StepLines
           methods={methods} diverged={diverged} rows={rank} yLabel={unit === 'share' ? 'share of full rank' : 'rank@90%'}
-          fmt={unit === 'share' ? pct : (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))} domain={unit === 'share' ? [0, 1] : [0, 'auto']} reference={reference(pickRank)}
+          fmt={unit === 'share' ? pct : (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))} axis={unit === 'share' ? 'share' : 'count'} reference={reference(pickRank)}
         />
       </ChartFigure>
     </>

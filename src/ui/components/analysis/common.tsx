@@ -1,12 +1,9 @@
 // Pieces the analysis panels share: a chart figure in the experiment charts' style (title, hint,
-// an empty state that says what will be drawn), rows of a per-step metric keyed by method, and
+// an empty state that says what will be drawn, the legend and highlight of charts/legend.tsx), rows of a per-step metric keyed by method, and
 // number formatting.
 import type { ReactNode } from 'react';
 import type { EvalPoint } from '../../../experiment/protocol';
-
-export const HEIGHT = 210;
-export const TICK = { fontSize: 14, fill: 'currentColor' };
-export const MARGIN = { top: 4, right: 12, bottom: 22, left: 8 };
+import { ChartBody } from '../charts/legend';
 
 export const fix = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 export const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 100)}%` : 'n/a');
@@ -18,7 +15,7 @@ export function ChartFigure({ chart, title, hint, empty, children }: {
     <figure className="ll-chart" aria-label={title} data-chart={chart}>
       <figcaption>{title}</figcaption>
       <p className="ll-hint">{hint}</p>
-      {empty !== null ? <div className="ll-empty">{empty}</div> : children}
+      {empty !== null ? <div className="ll-empty">{empty}</div> : <ChartBody>{children}</ChartBody>}
     </figure>
   );
 }

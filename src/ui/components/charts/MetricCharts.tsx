@@ -6,9 +6,10 @@
 // N)" in the legend; its blow-up runs off the top instead of flattening the other lines.
 // While the tour shows an experiment step, its recorded run is drawn under the student's lines as a
 // dashed reference (reference-layers.tsx), with a checkbox to hide it (ReferenceBar).
-import { lossTickFormatter } from './ticks';
+// Axes have nice ticks and pixel padding (no marker cut at an edge); sizes follow the presentation
+// setting (chart-style.ts); the legend lists the methods in their order and highlights a series on hover.
 import { useMemo, type ReactNode } from 'react';
-import { CartesianGrid, ComposedChart, Legend, Line, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+import { CartesianGrid, ComposedChart, Line, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import type { EvalPoint, MethodInfo } from '../../../experiment/protocol';
 import { useExperiment } from '../../store/experiment';
 import { ChartDownload } from '../export/ChartDownload';
@@ -20,6 +21,10 @@ import { mergeRows, referencePaths, type ChartRow } from '../../../experiment/to
 import { planeReferenceLayers, referenceRowsOf, referenceSeries, referenceValues, stepReferenceLayers, type RefSeries } from './reference-layers';
 import { ReferenceBar } from './ReferenceBar';
 import { useTourReference, type ShownReference } from './useReference';
+import { useChartStyle, xLabel, xPad, yAxisWidth, yLabel, yPad, type ChartStyle } from './chart-style';
+import { baseLegendEntry, ChartBody, ChartLegend } from './legend';
+import { seriesClass } from './legend-order';
+import { niceScale, shareScale, type NiceScale } from './ticks';
 
 /** A line on the charts: a method of the shown run, or of a saved run overlaid to compare. */
 interface Series {
@@ -50,9 +55,6 @@ export interface ChartDomains {
   target: string;
 }
 
-const HEIGHT = 210;
-const TICK = { fontSize: 14, fill: 'currentColor' };
-const MARGIN = { top: 4, right: 12, bottom: 22, left: 8 };
 const num4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
@@ -74,102 +76,124 @@ function Panel({ chart, title, hint, empty, children }: { chart: string; title: 
       {!empty && <ChartDownload name={chart} />}
       <figcaption>{title}</figcaption>
       <p className="ll-hint">{hint}</p>
-      {empty ? <div className="ll-empty">No data yet: press Start.</div> : children}
+      {empty ? <div className="ll-empty">No data yet: press Start.</div> : <ChartBody>{children}</ChartBody>}
     </figure>
   );
 }
 
-/** A loss axis that a diverged method's blow-up cannot flatten (see lossDomain); 'auto' when nothing diverged. */
-function lossAxis(series: Series[], evals: EvalPoint[], key: 'targetLoss' | 'sourceLoss', extra: readonly number[] = []): [number, number] | ['auto', 'auto'] {
-  if (!series.some((m) => m.divergedAt !== undefined)) return ['auto', 'auto'];
+/** A loss axis with nice ticks that a diverged method's blow-up cannot flatten (see lossDomain); null with nothing to fit. */
+function lossScale(series: Series[], evals: EvalPoint[], key: 'targetLoss' | 'sourceLoss', extra: readonly number[] = []): NiceScale | null {
   const diverged = new Set(series.filter((m) => m.divergedAt !== undefined).map((m) => m.id));
   const points = [...evals.map((e) => ({ value: e[key], diverged: diverged.has(e.method) })), ...extra.map((value) => ({ value, diverged: false }))];
-  return lossDomain(points) ?? ['auto', 'auto'];
+  const range = lossDomain(points);
+  return range && niceScale(range, { min: 0 });
 }
 
+/** Domain, ticks and formatter props of an axis (recharts' own when there is nothing to fit). */
+function axisProps(scale: NiceScale | null, fallback: (v: number) => string = (v) => v.toFixed(2)) {
+  return scale ? { domain: scale.domain, ticks: scale.ticks, tickFormatter: scale.format } : { domain: ['auto', 'auto'] as ['auto', 'auto'], tickFormatter: fallback };
+}
+
+/**
+ * Whether a blow-up may run off the plot (and so must be clipped). Only then: recharts clips a series to
+ * the padded data range, which would cut the markers at the data's edges in half.
+ */
+const overflows = (series: readonly Series[]) => series.some((m) => m.divergedAt !== undefined);
+
+/** The step axis: from 0 to the last evaluation, on nice steps. */
+const stepScale = (steps: readonly number[]) => niceScale(steps, { include: [0], min: 0 });
+
+/** The legend's order: the run's methods (then overlays), then the reference's own methods. */
+const orderOf = (series: readonly Series[], reference?: Reference) => [...series.map((m) => m.id), ...(reference?.series ?? []).map((m) => m.id)];
+
 /** A vertical line at the step each diverged method stopped, in its colour. */
-function divergedMarks(series: Series[]) {
+function divergedMarks(series: Series[], s: ChartStyle) {
   return series.filter((m) => m.divergedAt !== undefined).map((m, i) => (
     <ReferenceLine
-      key={`diverged-${m.id}`} x={m.divergedAt} stroke={m.color} strokeDasharray="2 3" ifOverflow="extendDomain"
-      label={{ value: `✕ diverged (step ${m.divergedAt})`, position: 'insideTopRight', fill: m.color, fontSize: 13, dy: 14 * i }}
+      key={`diverged-${m.id}`} x={m.divergedAt} stroke={m.color} strokeDasharray="2 3" ifOverflow="extendDomain" className={seriesClass([m.id])}
+      label={{ value: `✕ diverged (step ${m.divergedAt})`, position: 'insideTopRight', fill: m.color, fontSize: s.font - 1, dy: (s.font + 1) * i }}
     />
   ));
 }
 
-function StepChart({ series, evals, metric, yLabel, reference }: Props & { metric: Metric; yLabel: string }) {
+function StepChart({ series, evals, metric, yLabel: label, reference }: Props & { metric: Metric; yLabel: string }) {
+  const s = useChartStyle();
   const accuracy = metric === 'targetAccuracy';
   const shown = reference?.shown ?? null;
   const refRows: ChartRow[] = useMemo(() => referenceRowsOf(shown, (e) => e[metric]), [shown, metric]);
   const refValues = referenceValues(refRows);
-  const fmt = accuracy ? pct : lossTickFormatter([...evals.map((e) => e[metric as 'targetLoss' | 'sourceLoss']), ...refValues]);
+  const rows = mergeRows(byStep(series, evals, metric), refRows);
+  const y = accuracy
+    ? shareScale([...evals.map((e) => e.targetAccuracy ?? Number.NaN), ...refValues, 0.1], { include: [0] })
+    : lossScale(series, evals, metric as 'targetLoss' | 'sourceLoss', refValues);
+  const x = stepScale(rows.map((r) => Number(r.step)));
   return (
-    <ComposedChart responsive style={{ width: '100%', height: HEIGHT }} data={mergeRows(byStep(series, evals, metric), refRows)} margin={MARGIN}>
+    <ComposedChart responsive style={{ width: '100%', height: s.height }} data={rows} margin={s.margin}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={TICK} label={{ value: 'step', position: 'insideBottom', offset: -14 }} />
+      <XAxis dataKey="step" type="number" {...axisProps(x, String)} padding={xPad(s)} height={s.xAxisHeight} tick={s.tick} label={xLabel(s, 'step')} />
       <YAxis
-        domain={accuracy ? [0, (max: number) => Math.min(1, Math.max(0.1, max))] : lossAxis(series, evals, metric as 'targetLoss' | 'sourceLoss', refValues)}
-        allowDataOverflow={!accuracy}
-        width={60}
-        tick={TICK}
-        tickFormatter={fmt}
-        label={{ value: yLabel, angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }}
+        {...axisProps(y, accuracy ? pct : undefined)} allowDataOverflow={overflows(series)} padding={yPad(s)}
+        width={yAxisWidth(s, (y?.ticks ?? []).map(y?.format ?? String))} tick={s.tick} label={yLabel(s, label)}
       />
       <Tooltip formatter={(v) => (accuracy && typeof v === 'number' ? pct(v) : num4(v))} />
-      <Legend verticalAlign="top" />
+      <ChartLegend order={orderOf(series, reference)} />
       {stepReferenceLayers(reference?.series ?? [], refRows.length ? reference?.shown?.label ?? null : null)}
       {series.map((m) => (
         <Line
           key={m.id} dataKey={m.id} name={m.label} stroke={m.color} strokeWidth={m.dashed ? 1.5 : 2.5} strokeDasharray={m.dashed ? '6 4' : undefined}
-          dot={{ r: m.dashed ? 2 : 3 }} isAnimationActive={false} connectNulls
+          dot={{ r: m.dashed ? 2 : 3 }} isAnimationActive={false} connectNulls className={seriesClass([m.id])}
         />
       ))}
-      {divergedMarks(series)}
+      {divergedMarks(series, s)}
     </ComposedChart>
   );
 }
 
-const clamp = (v: number, d: [number, number] | ['auto', 'auto']) => (typeof d[0] === 'number' ? Math.min(Math.max(v, d[0]), d[1] as number) : v);
+const clamp = (v: number, scale: NiceScale | null) => (scale ? Math.min(Math.max(v, scale.domain[0]), scale.domain[1]) : v);
 
 /** Where each diverged method's path ends (clamped into the plot, so a point that ran off it is still marked). */
-function divergedEnds(series: Series[], evals: EvalPoint[], x: [number, number] | ['auto', 'auto'], y: [number, number] | ['auto', 'auto']) {
+function divergedEnds(series: Series[], evals: EvalPoint[], x: NiceScale | null, y: NiceScale | null, s: ChartStyle) {
   return series.filter((m) => m.divergedAt !== undefined).flatMap((m) => {
     const last = evals.filter((e) => e.method === m.id).at(-1);
     if (!last) return [];
     return [(
       <ReferenceDot
-        key={`diverged-${m.id}`} x={clamp(last.targetLoss, x)} y={clamp(last.sourceLoss, y)} r={7} fill="#fff" stroke={m.color} strokeWidth={3} className="ll-diverged-dot"
-        label={{ value: `✕ diverged (step ${m.divergedAt})`, position: 'right', fill: m.color, fontSize: 13 }}
+        key={`diverged-${m.id}`} x={clamp(last.targetLoss, x)} y={clamp(last.sourceLoss, y)} r={7} fill="#fff" stroke={m.color} strokeWidth={3} className={seriesClass([m.id], 'll-diverged-dot')}
+        label={{ value: `✕ diverged (step ${m.divergedAt})`, position: 'right', fill: m.color, fontSize: s.font - 1 }}
       />
     )];
   });
 }
 
 export function LearnForgetChart({ series, evals: all, reference }: Props) {
+  const s = useChartStyle();
   const evals = all.filter((e) => Number.isFinite(e.targetLoss) && Number.isFinite(e.sourceLoss));
   // The base model: the run's own step 0, else the reference's (every method starts from it).
   const base = evals.find((e) => e.step === 0 && !series.find((m) => m.id === e.method)?.dashed)
     ?? reference?.shown?.curves.seeds[0].evals.find((e) => e.step === 0 && Number.isFinite(e.targetLoss) && Number.isFinite(e.sourceLoss));
   const refPts = reference?.shown && reference.series.length ? [...referencePaths(reference.shown.curves).values()].flat() : [];
-  const x = lossAxis(series, evals, 'targetLoss', refPts.map((p) => p.targetLoss));
-  const y = lossAxis(series, evals, 'sourceLoss', refPts.map((p) => p.sourceLoss));
+  const baseT = base ? [base.targetLoss] : [];
+  const baseS = base ? [base.sourceLoss] : [];
+  const x = lossScale(series, evals, 'targetLoss', [...refPts.map((p) => p.targetLoss), ...baseT]);
+  const y = lossScale(series, evals, 'sourceLoss', [...refPts.map((p) => p.sourceLoss), ...baseS]);
   return (
-    <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
+    <ScatterChart responsive style={{ width: '100%', height: s.height }} margin={s.margin}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="targetLoss" name="target loss" type="number" domain={x} allowDataOverflow reversed tick={TICK} tickFormatter={lossTickFormatter([...evals, ...refPts].map((e) => e.targetLoss))} label={{ value: 'target loss (learned more →)', position: 'insideBottom', offset: -14 }} />
-      <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={y} allowDataOverflow width={60} tick={TICK} tickFormatter={lossTickFormatter([...evals, ...refPts].map((e) => e.sourceLoss))} label={{ value: 'source loss (forgot ↑)', angle: -90, position: 'insideLeft', dy: 70, style: { fontSize: 14 } }} />
+      <XAxis dataKey="targetLoss" name="target loss" type="number" {...axisProps(x)} allowDataOverflow={overflows(series)} reversed padding={xPad(s)} height={s.xAxisHeight} tick={s.tick} label={xLabel(s, 'target loss (learned more →)')} />
+      <YAxis dataKey="sourceLoss" name="source loss" type="number" {...axisProps(y)} allowDataOverflow={overflows(series)} padding={yPad(s)} width={yAxisWidth(s, (y?.ticks ?? []).map(y?.format ?? String))} tick={s.tick} label={yLabel(s, 'source loss (forgot ↑)')} />
       <ZAxis range={[36, 36]} />
       <Tooltip formatter={num4} />
-      <Legend verticalAlign="top" />
+      <ChartLegend order={orderOf(series, reference)} />
       {planeReferenceLayers(reference?.shown ?? null, reference?.series ?? [])}
       {series.map((m) => (
         <Scatter
           key={m.id} name={m.label} data={evals.filter((e) => e.method === m.id)} fill={m.color} fillOpacity={m.dashed ? 0.5 : 1}
-          line={{ strokeWidth: m.dashed ? 1.5 : 2.5, strokeDasharray: m.dashed ? '6 4' : undefined }} isAnimationActive={false}
+          line={{ strokeWidth: m.dashed ? 1.5 : 2.5, strokeDasharray: m.dashed ? '6 4' : undefined }} isAnimationActive={false} className={seriesClass([m.id])}
         />
       ))}
-      {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} className="ll-base-dot" />}
-      {divergedEnds(series, evals, x, y)}
+      {base && baseLegendEntry()}
+      {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} className={seriesClass(['base'], 'll-base-dot')} />}
+      {divergedEnds(series, evals, x, y, s)}
     </ScatterChart>
   );
 }

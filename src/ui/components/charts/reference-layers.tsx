@@ -11,6 +11,7 @@ import { Area, Line, Scatter } from 'recharts';
 import type { EvalPoint } from '../../../experiment/protocol';
 import { bandKey, referencePaths, referenceRows, refKey, type ChartRow } from '../../../experiment/tour/reference';
 import { BASE_COLOR, methodColor } from './colors';
+import { seriesClass } from './legend-order';
 import type { ShownReference } from './useReference';
 
 export interface RefSeries {
@@ -63,11 +64,14 @@ export function refPoint(id: string, color: string, read: (p: PointProps) => { x
   };
 }
 
+/** A reference layer's className: it answers to its method (or family) and to the whole reference. */
+export const refClass = (id: string, extra = 'll-ref-line') => seriesClass(id === 'reference' ? ['reference'] : [id, 'reference'], extra);
+
 /** The legend's one entry for the whole reference. */
 export function legendEntry(label: string, kind: 'line' | 'scatter') {
   return kind === 'line'
-    ? <Line key="ref-legend" dataKey="__reference" name={label} stroke={BASE_COLOR} strokeDasharray={REF_DASH} legendType="plainline" dot={false} isAnimationActive={false} className="ll-ref-line" />
-    : <Scatter key="ref-legend" name={label} data={[]} fill={BASE_COLOR} stroke={BASE_COLOR} strokeDasharray={REF_DASH} legendType="plainline" isAnimationActive={false} className="ll-ref-line" />;
+    ? <Line key="ref-legend" dataKey="__reference" name={label} stroke={BASE_COLOR} strokeDasharray={REF_DASH} legendType="plainline" dot={false} isAnimationActive={false} className={refClass('reference')} />
+    : <Scatter key="ref-legend" name={label} data={[]} fill={BASE_COLOR} stroke={BASE_COLOR} strokeDasharray={REF_DASH} legendType="plainline" isAnimationActive={false} className={refClass('reference')} />;
 }
 
 /** Bands, mean lines and the legend entry, for a ComposedChart whose rows hold referenceRows' columns. */
@@ -77,14 +81,14 @@ export function stepReferenceLayers(series: readonly RefSeries[], label: string 
     ...series.map((m) => (
       <Area
         key={`band-${m.id}`} dataKey={bandKey(m.id)} stroke="none" fill={m.color} fillOpacity={0.16} legendType="none" tooltipType="none"
-        activeDot={false} isAnimationActive={false} connectNulls className="ll-ref-band"
+        activeDot={false} isAnimationActive={false} connectNulls className={refClass(m.id, 'll-ref-band')}
       />
     )),
     ...series.map((m) => (
       <Line
         key={`ref-${m.id}`} dataKey={refKey(m.id)} name={refName(m.label, m.legend)} stroke={m.color} strokeOpacity={0.75} strokeWidth={1.75}
         strokeDasharray={REF_DASH} dot={refPoint(m.id, m.color, (p) => ({ x: p.payload?.step, value: p.value }))} activeDot={false} legendType={m.legend ? 'plainline' : 'none'}
-        isAnimationActive={false} connectNulls className="ll-ref-line"
+        isAnimationActive={false} connectNulls className={refClass(m.id)}
       />
     )),
     legendEntry(label, 'line'),
@@ -100,7 +104,7 @@ export function planeReferenceLayers(ref: ShownReference | null, series: readonl
       <Scatter
         key={`ref-${m.id}`} name={refName(m.label, m.legend)} data={paths.get(m.id) ?? []} fill={m.color}
         line={{ stroke: m.color, strokeOpacity: 0.6, strokeWidth: 1.5, strokeDasharray: REF_DASH }} strokeDasharray={REF_DASH}
-        shape={refPoint(m.id, m.color, (p) => ({ x: p.payload?.step, value: p.payload?.targetLoss }))} legendType={m.legend ? 'plainline' : 'none'} isAnimationActive={false} className="ll-ref-line"
+        shape={refPoint(m.id, m.color, (p) => ({ x: p.payload?.step, value: p.payload?.targetLoss }))} legendType={m.legend ? 'plainline' : 'none'} isAnimationActive={false} className={refClass(m.id)}
       />
     )),
     legendEntry(ref.label, 'scatter'),

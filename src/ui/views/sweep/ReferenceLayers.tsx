@@ -4,8 +4,10 @@
 // reference. A family's own reference entry appears in the legend (under its name) only when the
 // student's sweep has no results for it. Points that are not on a line (the plane's checkpoints, the
 // rank and module charts) are hollow rings, wide enough to ring a student's filled dot at the same place. Functions return arrays of chart children (recharts reads direct children).
+// Every layer answers to its family and to 'reference' (legend-order.ts), so a legend entry highlights it;
+// the *Values functions give every value a layer draws (error bars included), for the charts' axes.
 import { ErrorBar, ReferenceLine, Scatter } from 'recharts';
-import { legendEntry, REF_DASH, refName, refPoint } from '../../components/charts/reference-layers';
+import { legendEntry, REF_DASH, refClass, refName, refPoint } from '../../components/charts/reference-layers';
 import { refLrCurves, refModuleBars, refPlane, refRank } from './reference';
 import type { SweepReference } from './useSweepReference';
 
@@ -16,7 +18,7 @@ const legendType = (family: string, drawn: ReadonlySet<string>) => (drawn.has(fa
 function refScatter(key: string, family: string, label: string, color: string, data: Array<Record<string, unknown>>, drawn: ReadonlySet<string>, x: string, y: string, joined = true) {
   return (
     <Scatter
-      key={key} name={refName(label, !drawn.has(family))} data={data} strokeDasharray={REF_DASH} fill={color} legendType={legendType(family, drawn)} isAnimationActive={false} className="ll-ref-line"
+      key={key} name={refName(label, !drawn.has(family))} data={data} strokeDasharray={REF_DASH} fill={color} legendType={legendType(family, drawn)} isAnimationActive={false} className={refClass(family)}
       line={joined ? { stroke: color, strokeOpacity: 0.6, strokeWidth: 1.5, strokeDasharray: REF_DASH } : false}
       shape={refPoint(family, color, (p) => ({ x: p.payload?.[x], value: p.payload?.[y] }), joined ? 3 : 7, !joined)}
     >
@@ -37,6 +39,13 @@ export function lrReferenceLayers(ref: SweepReference | null, metric: 'bestTarge
   ];
 }
 
+/** A mean and its error bar's ends. */
+const spread = (v: { mean: number; err: [number, number] }) => [v.mean - v.err[0], v.mean, v.mean + v.err[1]];
+
+/** Every value the learning-rate layers draw. */
+export const refLrValues = (ref: SweepReference | null, metric: 'bestTarget' | 'sourceAtBest') =>
+  (ref ? refLrCurves(ref.cells).flatMap((c) => c.points.flatMap((p) => spread(p[metric]))) : []);
+
 /** Every learning rate the reference tried (for the log axis' ticks). */
 export const refLrs = (ref: SweepReference | null) => (ref ? ref.cells.map((c) => c.lr) : []);
 
@@ -47,7 +56,7 @@ export function rankReferenceLayers(ref: SweepReference | null, metric: 'targetL
   return [
     ...points.map((p) => refScatter(`ref-${p.family}`, p.family, p.label, ref.colors[p.family], [{ rank: p.rank, [metric]: p[metric], err: p[`${metric}Ref`].err }], drawn, 'rank', metric, false)),
     ...fulls.map((f) => (
-      <ReferenceLine key={`ref-${f.family}`} y={f[metric]} stroke={ref.colors[f.family]} strokeOpacity={0.55} strokeWidth={1.5} strokeDasharray="2 4"
+      <ReferenceLine key={`ref-${f.family}`} y={f[metric]} stroke={ref.colors[f.family]} strokeOpacity={0.55} strokeWidth={1.5} strokeDasharray="2 4" className={refClass(f.family, 'll-ref-level')}
         label={{ value: `${f.label} (reference)`, position: 'insideBottomRight', fill: 'currentColor', fontSize: 12 }} />
     )),
     legendEntry(ref.label, 'scatter'),
@@ -55,6 +64,13 @@ export function rankReferenceLayers(ref: SweepReference | null, metric: 'targetL
 }
 
 export const refRanks = (ref: SweepReference | null) => (ref ? refRank(ref.cells).points.map((p) => p.rank) : []);
+
+/** Every value the rank layers draw (LoRA points with their bars, full fine-tuning's levels). */
+export function refRankValues(ref: SweepReference | null, metric: 'targetLoss' | 'sourceLoss'): number[] {
+  if (!ref) return [];
+  const { points, fulls } = refRank(ref.cells);
+  return [...points.flatMap((p) => spread(p[`${metric}Ref`])), ...fulls.map((f) => f[metric])];
+}
 
 /** The target-module charts: each module set's mean at its best rate, with the seeds' range. */
 export function moduleReferenceLayers(ref: SweepReference | null, metric: 'bestTarget' | 'sourceRise', drawn: ReadonlySet<string>) {
@@ -70,6 +86,15 @@ export function moduleReferenceLayers(ref: SweepReference | null, metric: 'bestT
 
 export const refModuleNames = (ref: SweepReference | null) => (ref ? refModuleBars(ref.cells, ref.baseSource).map((b) => b.name) : []);
 
+/** Every value the module layers draw. */
+export function refModuleValues(ref: SweepReference | null, metric: 'bestTarget' | 'sourceRise'): number[] {
+  if (!ref) return [];
+  return refModuleBars(ref.cells, ref.baseSource).flatMap((b) => {
+    const v = (b as Record<string, unknown>)[`${metric}Ref`] as { mean: number; err: [number, number] } | undefined;
+    return v ? spread(v) : [];
+  });
+}
+
 /** The plane: every cell's mean checkpoints, faded, and their Pareto front as a dashed line. */
 export function planeReferenceLayers(ref: SweepReference | null, drawn: ReadonlySet<string>) {
   if (!ref) return [];
@@ -78,11 +103,11 @@ export function planeReferenceLayers(ref: SweepReference | null, drawn: Readonly
     ...ref.families.map((f) => (
       <Scatter
         key={`ref-${f.id}`} name={refName(f.label, !drawn.has(f.id))} data={points.filter((p) => p.family === f.id)} fill={ref.colors[f.id]}
-        legendType={drawn.has(f.id) ? 'none' : 'circle'} isAnimationActive={false} className="ll-ref-line"
+        legendType={drawn.has(f.id) ? 'none' : 'circle'} isAnimationActive={false} className={refClass(f.id)}
         shape={refPoint(f.id, ref.colors[f.id], (p) => ({ x: p.payload?.step, value: p.payload?.targetLoss }), 2.8, true)}
       />
     )),
-    <Scatter key="ref-front" name="Pareto front (reference)" className="ll-ref-front" data={front} fill="#777" stroke="#777" strokeDasharray={REF_DASH}
+    <Scatter key="ref-front" name="Pareto front (reference)" className={refClass('ref-front', 'll-ref-front')} data={front} fill="#777" stroke="#777" strokeDasharray={REF_DASH}
       line={{ stroke: '#777', strokeWidth: 2, strokeDasharray: REF_DASH }} shape={NoDot} legendType="plainline" isAnimationActive={false} />,
     legendEntry(ref.label, 'scatter'),
   ];

@@ -5,33 +5,44 @@
 // and the Pareto front (finding 3). Each panel says which comparison it shows; the rank and
 // module panels appear only when the sweep varies rank or target modules. While the tour shows a
 // sweep step, its recorded sweep is drawn faded and dashed under the student's (ReferenceLayers.tsx).
+// Axes have nice ticks and pixel padding (no ring cut at an edge); sizes follow the presentation setting
+// (chart-style.ts); legends list the families in the sweep's order and highlight a family on hover.
 import { Fragment, type ReactNode } from 'react';
-import { CartesianGrid, Legend, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
+import { CartesianGrid, ReferenceDot, ReferenceLine, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from 'recharts';
 import { lrSensitivity, paretoFront, type LrCurve, type SweepCellResult } from '../../../experiment/analysis/front';
+import { useChartStyle, xLabel, xPad, yAxisWidth, yLabel, yPad, type ChartStyle } from '../../components/charts/chart-style';
 import { lossDomain } from '../../components/charts/divergence';
+import { baseLegendEntry, ChartBody, ChartLegend } from '../../components/charts/legend';
+import { seriesClass } from '../../components/charts/legend-order';
 import { ReferenceBar } from '../../components/charts/ReferenceBar';
+import { niceScale, type NiceScale } from '../../components/charts/ticks';
 import { fmtLr, fullReferences, moduleBars, planePoints, rankPoints } from './model';
 import {
-  lrReferenceLayers, moduleReferenceLayers, planeReferenceLayers, rankReferenceLayers, refLrs, refModuleNames, refPlanePoints, refRanks,
+  lrReferenceLayers, moduleReferenceLayers, planeReferenceLayers, rankReferenceLayers, refLrs, refLrValues, refModuleNames, refModuleValues,
+  refPlanePoints, refRanks, refRankValues,
 } from './ReferenceLayers';
 import { useSweepReference, type SweepReference } from './useSweepReference';
 
-const HEIGHT = 230;
-const TICK = { fontSize: 13, fill: 'currentColor' };
-const MARGIN = { top: 4, right: 14, bottom: 22, left: 8 };
 const f2 = (v: number) => v.toFixed(2);
 const num4 = (v: unknown) => (typeof v === 'number' ? v.toFixed(4) : String(v));
-const yLabel = (value: string) => ({ value, angle: -90, position: 'insideLeft' as const, dy: 70, style: { fontSize: 13 } });
-const xLabel = (value: string) => ({ value, position: 'insideBottom' as const, offset: -14 });
 /** Draws nothing: for lines whose points are drawn by another series. */
 const NoDot = () => <g />;
+
+/** A y axis' props: nice ticks over `values` (recharts' own with nothing to fit), padded, wide enough for its labels. */
+function yAxis(s: ChartStyle, scale: NiceScale | null, label: string) {
+  const fit = scale ? { domain: scale.domain, ticks: scale.ticks, tickFormatter: scale.format } : { domain: ['auto', 'auto'] as ['auto', 'auto'], tickFormatter: (v: number) => v.toFixed(2) };
+  return { ...fit, type: 'number' as const, padding: yPad(s), width: yAxisWidth(s, (scale?.ticks ?? [0]).map(scale?.format ?? String)), tick: s.tick, label: yLabel(s, label) };
+}
+
+/** The legend's order: the student's families as the sweep lists them, then the reference's. */
+const orderOf = (colors: Record<string, string>, ref: SweepReference | null) => [...Object.keys(colors), ...(ref?.families ?? []).map((f) => f.id)];
 
 export function ChartPanel({ chart, title, hint, empty, children, wide }: { chart: string; title: string; hint: ReactNode; empty: boolean; children: ReactNode; wide?: boolean }) {
   return (
     <figure className={`ll-chart${wide ? ' ll-wide' : ''}`} aria-label={title} data-chart={chart}>
       <figcaption>{title}</figcaption>
       <p className="ll-hint">{hint}</p>
-      {empty ? <div className="ll-empty">No data yet: start a sweep or open a saved one.</div> : children}
+      {empty ? <div className="ll-empty">No data yet: start a sweep or open a saved one.</div> : <ChartBody>{children}</ChartBody>}
     </figure>
   );
 }
@@ -49,25 +60,27 @@ interface Props {
 function LrChart({ curves, colors, metric, reference, drawn }: {
   curves: LrCurve[]; colors: Record<string, string>; metric: 'bestTarget' | 'sourceAtBest'; reference: SweepReference | null; drawn: ReadonlySet<string>;
 }) {
+  const s = useChartStyle();
   const lrs = [...new Set([...curves.flatMap((c) => c.points.map((p) => p.lr)), ...refLrs(reference)])].sort((a, b) => a - b);
   const domain = lrs.length ? [lrs[0] / 1.6, lrs[lrs.length - 1] * 1.6] : [1e-4, 1e-1];
+  const drawnPoints = (c: LrCurve) => c.points.filter((p) => !p.diverged && Number.isFinite(p[metric]));
+  const y = niceScale([...curves.flatMap((c) => drawnPoints(c).map((p) => p[metric])), ...refLrValues(reference, metric)], { min: 0 });
   return (
-    <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
+    <ScatterChart responsive style={{ width: '100%', height: s.height }} margin={s.margin}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="lr" name="learning rate" type="number" scale="log" domain={domain} ticks={lrs} tick={TICK} tickFormatter={fmtLr} label={xLabel('learning rate (log scale)')} />
-      <YAxis dataKey={metric} name={metric === 'bestTarget' ? 'best target loss' : 'source loss there'} type="number" domain={['auto', 'auto']} width={56} tick={TICK} tickFormatter={f2}
-        label={yLabel(metric === 'bestTarget' ? 'best target loss' : 'source loss there')} />
+      <XAxis dataKey="lr" name="learning rate" type="number" scale="log" domain={domain} ticks={lrs} height={s.xAxisHeight} tick={s.tick} tickFormatter={fmtLr} label={xLabel(s, 'learning rate (log scale)')} />
+      <YAxis dataKey={metric} name={metric === 'bestTarget' ? 'best target loss' : 'source loss there'} {...yAxis(s, y, metric === 'bestTarget' ? 'best target loss' : 'source loss there')} />
       <ZAxis range={[40, 40]} />
       <Tooltip formatter={num4} />
-      <Legend verticalAlign="top" />
+      <ChartLegend order={orderOf(colors, reference)} />
       {lrReferenceLayers(reference, metric, drawn)}
       {curves.map((c) => (
-        <Scatter key={c.family} name={c.label} data={c.points.filter((p) => !p.diverged && Number.isFinite(p[metric]))} fill={colors[c.family]}
+        <Scatter key={c.family} name={c.label} data={drawnPoints(c)} fill={colors[c.family]} className={seriesClass([c.family])}
           line={{ stroke: colors[c.family], strokeWidth: 2.5 }} lineType="joint" isAnimationActive={false} />
       ))}
       {curves.map((c) => {
         const b = c.points.find((p) => p.lr === c.bestLr && Number.isFinite(p[metric]));
-        return b ? <ReferenceDot key={`best-${c.family}`} x={b.lr} y={b[metric]} r={8} fill="none" stroke={colors[c.family]} strokeWidth={2.5} /> : null;
+        return b ? <ReferenceDot key={`best-${c.family}`} x={b.lr} y={b[metric]} r={8} fill="none" stroke={colors[c.family]} strokeWidth={2.5} className={seriesClass([c.family])} /> : null;
       })}
     </ScatterChart>
   );
@@ -117,24 +130,25 @@ export function RankCharts({ cells, best, colors }: Props) {
   const fulls = fullReferences(best);
   const ranks = [...new Set([...points.map((p) => p.rank), ...refRanks(ref)])].sort((a, b) => a - b);
   const sets = [...new Set(points.map((p) => p.targets))];
+  const s = useChartStyle();
   const chart = (metric: 'targetLoss' | 'sourceLoss') => (
-    <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
+    <ScatterChart responsive style={{ width: '100%', height: s.height }} margin={s.margin}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="rank" name="rank" type="number" scale="log" domain={[Math.min(...ranks) / 1.5, Math.max(...ranks) * 1.5]} ticks={ranks} tick={TICK} label={xLabel('LoRA rank r (log scale)')} />
-      <YAxis dataKey={metric} name={metric === 'targetLoss' ? 'target loss' : 'source loss'} type="number" domain={['auto', 'auto']} width={56} tick={TICK} tickFormatter={f2}
-        label={yLabel(metric === 'targetLoss' ? 'final target loss' : 'final source loss')} />
+      <XAxis dataKey="rank" name="rank" type="number" scale="log" domain={[Math.min(...ranks) / 1.5, Math.max(...ranks) * 1.5]} ticks={ranks} height={s.xAxisHeight} tick={s.tick} label={xLabel(s, 'LoRA rank r (log scale)')} />
+      <YAxis dataKey={metric} name={metric === 'targetLoss' ? 'target loss' : 'source loss'}
+        {...yAxis(s, niceScale([...points.map((p) => p[metric]), ...fulls.map((f) => f[metric]), ...refRankValues(ref, metric)], { min: 0 }), metric === 'targetLoss' ? 'final target loss' : 'final source loss')} />
       <ZAxis range={[60, 60]} />
       <Tooltip formatter={num4} />
-      <Legend verticalAlign="top" />
+      <ChartLegend order={orderOf(colors, ref)} />
       {rankReferenceLayers(ref, metric, drawn)}
-      {sets.map((s) => (
-        <Scatter key={`line-${s}`} name={`${s} modules`} data={points.filter((p) => p.targets === s)} fill="#777" line={{ stroke: '#777', strokeWidth: 1.5 }}
-          className="ll-guide" shape={NoDot} legendType="none" isAnimationActive={false} />
+      {sets.map((t) => (
+        <Scatter key={`line-${t}`} name={`${t} modules`} data={points.filter((p) => p.targets === t)} fill="#777" line={{ stroke: '#777', strokeWidth: 1.5 }}
+          className={seriesClass(['guide'], 'll-guide')} shape={NoDot} legendType="none" isAnimationActive={false} />
       ))}
-      {points.map((p) => <Scatter key={p.family} name={p.label} data={[p]} fill={colors[p.family]} isAnimationActive={false} />)}
+      {points.map((p) => <Scatter key={p.family} name={p.label} data={[p]} fill={colors[p.family]} isAnimationActive={false} className={seriesClass([p.family])} />)}
       {fulls.map((f) => (
-        <ReferenceLine key={f.family} y={f[metric]} stroke={colors[f.family]} strokeWidth={2} strokeDasharray="6 4"
-          label={{ value: f.label, position: 'insideTopRight', fill: 'currentColor', fontSize: 12 }} />
+        <ReferenceLine key={f.family} y={f[metric]} stroke={colors[f.family]} strokeWidth={2} strokeDasharray="6 4" className={seriesClass([f.family])}
+          label={{ value: f.label, position: 'insideTopRight', fill: 'currentColor', fontSize: s.font - 1 }} />
       ))}
     </ScatterChart>
   );
@@ -153,17 +167,18 @@ export function ModuleCharts({ cells, best, colors, baseSource }: Props) {
   const drawn = drawnFamilies(cells);
   const bars = moduleBars(best, baseSource);
   const names = [...new Set([...bars.map((b) => b.name), ...refModuleNames(ref)])];
+  const s = useChartStyle();
   const chart = (metric: 'bestTarget' | 'sourceRise') => (
-    <ScatterChart responsive style={{ width: '100%', height: HEIGHT }} margin={MARGIN}>
+    <ScatterChart responsive style={{ width: '100%', height: s.height }} margin={s.margin}>
       <CartesianGrid strokeDasharray="3 3" />
-      <XAxis dataKey="name" type="category" allowDuplicatedCategory={false} ticks={names} tick={TICK} />
-      <YAxis dataKey={metric} type="number" domain={['auto', 'auto']} width={56} tick={TICK} tickFormatter={f2}
-        label={yLabel(metric === 'bestTarget' ? 'best target loss' : 'source rise')} />
+      <XAxis dataKey="name" type="category" allowDuplicatedCategory={false} ticks={names} height={s.xAxisHeight} tick={s.tick} />
+      <YAxis dataKey={metric}
+        {...yAxis(s, niceScale([...bars.map((b) => b[metric] ?? Number.NaN), ...refModuleValues(ref, metric)], metric === 'bestTarget' ? { min: 0 } : {}), metric === 'bestTarget' ? 'best target loss' : 'source rise')} />
       <ZAxis range={[90, 90]} />
       <Tooltip formatter={num4} />
-      {ref && <Legend verticalAlign="top" />}
+      {ref && <ChartLegend order={orderOf(colors, ref)} />}
       {moduleReferenceLayers(ref, metric, drawn)}
-      {bars.map((b) => <Scatter key={b.family} name={b.name} data={[b].filter((x) => x[metric] !== null)} fill={colors[b.family]} isAnimationActive={false} />)}
+      {bars.map((b) => <Scatter key={b.family} name={b.name} data={[b].filter((x) => x[metric] !== null)} fill={colors[b.family]} isAnimationActive={false} className={seriesClass([b.family])} />)}
     </ScatterChart>
   );
   const empty = names.length === 0;
@@ -190,15 +205,21 @@ function PlaneTooltip({ active, payload }: { active?: boolean; payload?: Readonl
 }
 
 export function PlaneChart({ cells, colors, baseSource, families }: Props & { families: Array<{ id: string; label: string }> }) {
+  const s = useChartStyle('tall');
   const { ref } = useSweepReference();
   const points = planePoints(cells);
   const front = paretoFront(points);
   const refPoints = refPlanePoints(ref);
-  // A diverged cell's blow-up (tens of nats) runs off the plot instead of squeezing every other checkpoint together.
+  // A diverged cell's blow-up (tens of nats) runs off the plot instead of squeezing every other checkpoint together
+  // (clipped only then: recharts clips to the padded data range, which cuts markers at the data's edges).
   const gone = new Set(cells.filter((c) => c.diverged).map((c) => c.cellId));
-  const axis = (key: 'targetLoss' | 'sourceLoss'): [number, number] | ['auto', 'auto'] =>
-    (gone.size ? lossDomain([...points, ...refPoints].map((p) => ({ value: p[key], diverged: gone.has(p.cell) }))) : null) ?? ['auto', 'auto'];
   const base = cells.flatMap((c) => c.evals).find((e) => e.step === 0) ?? ref?.cells.flatMap((c) => c.evals).find((e) => e.step === 0);
+  const axis = (key: 'targetLoss' | 'sourceLoss') => {
+    const range = lossDomain([...points, ...refPoints, ...(base ? [{ ...base, cell: '' }] : [])].map((p) => ({ value: p[key], diverged: gone.has(p.cell) })));
+    return range && niceScale(range, { min: 0 });
+  };
+  const x = axis('targetLoss');
+  const y = axis('sourceLoss');
   const shownBase = baseSource ?? ref?.baseSource ?? null;
   const onFront = new Map<string, number>();
   for (const p of front) onFront.set(p.family, (onFront.get(p.family) ?? 0) + 1);
@@ -212,20 +233,22 @@ export function PlaneChart({ cells, colors, baseSource, families }: Props & { fa
         {front.length ? ` On the front (${front.length} checkpoints): ${share}.` : ''}
       </>}
     >
-      <ScatterChart responsive style={{ width: '100%', height: 300 }} margin={MARGIN}>
+      <ScatterChart responsive style={{ width: '100%', height: s.height }} margin={s.margin}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="targetLoss" name="target loss" type="number" domain={axis('targetLoss')} allowDataOverflow reversed tick={TICK} tickFormatter={f2} label={xLabel('target loss (learned more →)')} />
-        <YAxis dataKey="sourceLoss" name="source loss" type="number" domain={axis('sourceLoss')} allowDataOverflow width={56} tick={TICK} tickFormatter={f2} label={yLabel('source loss (forgot ↑)')} />
+        <XAxis dataKey="targetLoss" name="target loss" type="number" domain={x?.domain ?? ['auto', 'auto']} ticks={x?.ticks} tickFormatter={x?.format ?? f2} allowDataOverflow={gone.size > 0} reversed
+          padding={xPad(s)} height={s.xAxisHeight} tick={s.tick} label={xLabel(s, 'target loss (learned more →)')} />
+        <YAxis dataKey="sourceLoss" name="source loss" {...yAxis(s, y, 'source loss (forgot ↑)')} allowDataOverflow={gone.size > 0} />
         <ZAxis range={[30, 30]} />
         <Tooltip content={PlaneTooltip} />
-        <Legend verticalAlign="top" />
+        <ChartLegend order={orderOf(colors, ref)} />
         {planeReferenceLayers(ref, drawnFamilies(cells))}
         {families.map((f) => (
-          <Scatter key={f.id} name={f.label} data={points.filter((p) => p.family === f.id)} fill={colors[f.id]} fillOpacity={0.8} isAnimationActive={false} />
+          <Scatter key={f.id} name={f.label} data={points.filter((p) => p.family === f.id)} fill={colors[f.id]} fillOpacity={0.8} isAnimationActive={false} className={seriesClass([f.id])} />
         ))}
-        <Scatter name="Pareto front" className="ll-front" data={front} fill="#111" line={{ stroke: '#111', strokeWidth: 2 }} shape={NoDot} isAnimationActive={false}
-          legendType={front.length ? 'circle' : 'none'} />
-        {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} ifOverflow="extendDomain" className="ll-base-dot" />}
+        <Scatter name="Pareto front" className={seriesClass(['front'], 'll-front')} data={front} fill="#111" stroke="#111" line={{ stroke: '#111', strokeWidth: 2 }} shape={NoDot} isAnimationActive={false}
+          legendType={front.length ? 'plainline' : 'none'} />
+        {base && baseLegendEntry()}
+        {base && <ReferenceDot x={base.targetLoss} y={base.sourceLoss} r={8} fill="#111" stroke="#fff" strokeWidth={2} ifOverflow="extendDomain" className={seriesClass(['base'], 'll-base-dot')} />}
       </ScatterChart>
     </ChartPanel>
   );
