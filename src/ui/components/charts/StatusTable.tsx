@@ -3,6 +3,9 @@
 // loss (base model → latest evaluation), trainable parameters (as a multiple of full fine-tuning's),
 // memory for weights, gradients and optimizer state, and divergence (a diverged method's losses
 // end at the state it stopped in; no NaN is printed). Every number column names its unit.
+// A table wider than its panel (a phone) scrolls sideways inside it, with the method column held in
+// place, a line saying so and the cut edge faded, so the loss columns are found.
+import { useEffect, useState } from 'react';
 import type { ExperimentConfig, MethodConfig } from '../../../experiment/config';
 import { describeBase, usePretrain } from '../../store/base-training';
 import type { EvalPoint, MethodInfo, StepPoint } from '../../../experiment/protocol';
@@ -12,6 +15,7 @@ import { methodColor } from './colors';
 import { Term } from '../../glossary/Term';
 import { trainableCell, trainableSentence } from '../trainable-text';
 import { drawnEvals } from './divergence';
+import './status-table.css';
 
 const kib = (b: number) => (b / 1024).toFixed(0);
 
@@ -69,12 +73,45 @@ function lossChange(evals: EvalPoint[], id: string, key: 'targetLoss' | 'sourceL
   return mine.length === 1 ? loss(first) : `${loss(first)} → ${loss(last)}`;
 }
 
+/** Whether an element scrolls sideways, and whether it is scrolled to its right end. */
+function useSideways() {
+  const [el, setEl] = useState<HTMLDivElement | null>(null);
+  const [state, setState] = useState({ over: false, atEnd: false });
+  useEffect(() => {
+    if (!el) return;
+    const update = () => {
+      const over = el.scrollWidth > el.clientWidth + 1;
+      const atEnd = el.scrollLeft + el.clientWidth >= el.scrollWidth - 1;
+      setState((s) => (s.over === over && s.atEnd === atEnd ? s : { over, atEnd }));
+    };
+    update();
+    const ro = new ResizeObserver(update);
+    ro.observe(el);
+    if (el.firstElementChild) ro.observe(el.firstElementChild);
+    el.addEventListener('scroll', update, { passive: true });
+    return () => {
+      ro.disconnect();
+      el.removeEventListener('scroll', update);
+    };
+  }, [el]);
+  return [setEl, state] as const;
+}
+
 export function StatusTable({ methods, lastStep, diverged, config, evals: all, devicePeak }: Props) {
   const saved = usePretrain((s) => s.saved);
   const evals = drawnEvals(all, diverged);
+  const [wrap, sideways] = useSideways();
   return (
     <>
-    <div className="ll-table-wrap" tabIndex={0}><table className="ll-table">
+    {sideways.over && (
+      <p className="ll-hint ll-scroll-cue" data-testid="table-scroll-cue">
+        The table is wider than the screen: scroll it sideways for the losses and the other columns <span aria-hidden="true">→</span>
+      </p>
+    )}
+    <div
+      ref={wrap} className="ll-table-wrap ll-scroll-x" tabIndex={0} role="region" aria-label="Methods in this run (scrolls sideways)"
+      data-overflow={sideways.over} data-at-end={sideways.atEnd}
+    ><table className="ll-table">
       <caption style={{ textAlign: 'left', fontWeight: 650 }}>
         Methods in this run{config && <span className="ll-hint" data-testid="run-base"> · base model {describeBase(config.base, saved)}</span>}
       </caption>
