@@ -24,9 +24,13 @@ describe('work of a run', () => {
     const w = experimentWork(exp);
     expect(w.methodSteps).toBe(exp.methods.length * 200);
     expect(w.methodEvals).toBe(exp.methods.length * 11);
-    const rest = experimentWork(exp, 150);
+    // At step 150, the evaluations through step 140 received (8 rounds of 4 methods): those at 160, 180 and 200 are left.
+    const rest = experimentWork(exp, 150, 8 * exp.methods.length);
     expect(rest.methodSteps).toBe(exp.methods.length * 50);
-    expect(rest.methodEvals).toBe(exp.methods.length * 3); // 160, 180, 200
+    expect(rest.methodEvals).toBe(exp.methods.length * 3);
+    // The last step is done but only one method's last evaluation has arrived: three are left.
+    expect(experimentWork(exp, 200, 11 * exp.methods.length - 3)).toMatchObject({ methodSteps: 0, methodEvals: 3 });
+    expect(experimentWork(exp, 200, 11 * exp.methods.length).methodEvals).toBe(0);
   });
 
   it('counts a sweep by its cells', () => {

@@ -60,13 +60,17 @@ export function shapeOf(c: Shared): WorkShape {
   };
 }
 
-/** An experiment's work from step `done` on (0: the whole run, the base model's evaluation included). */
-export function experimentWork(c: ExperimentConfig, done = 0): Work {
+/**
+ * An experiment's work from step `done` on, with `evaluated` method-evaluations already received
+ * (0, 0: the whole run, the base model's evaluation included). Counting evaluations received, not
+ * steps, keeps the evaluation that follows the last step in the time left until it has arrived.
+ */
+export function experimentWork(c: ExperimentConfig, done = 0, evaluated = 0): Work {
   const m = c.methods.length;
   return {
     shape: shapeOf(c),
     methodSteps: m * Math.max(0, c.steps - done),
-    methodEvals: m * evalPoints(c.steps, c.evalInterval, done === 0 ? -1 : done),
+    methodEvals: Math.max(0, m * evalPoints(c.steps, c.evalInterval) - evaluated),
   };
 }
 

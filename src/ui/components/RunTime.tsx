@@ -37,11 +37,13 @@ function Estimate({ work, lead }: { work: Work; lead: string }) {
 
 /** The experiment status line's tail: the estimate before Start, the time left while training, the time taken after. */
 export function ExperimentTime({ form }: { form: ExperimentConfig }) {
-  const s = useExperiment(useShallow((x) => ({ state: x.state, step: x.step, config: x.config, id: x.activeRunId })));
+  const s = useExperiment(useShallow((x) => ({
+    state: x.state, step: x.step, config: x.config, id: x.activeRunId, evaluated: x.evals.length,
+  })));
   const { live, records } = usePace(useShallow((p) => ({ live: p.live, records: p.records })));
   if ((s.state === 'running' || s.state === 'paused') && s.config) {
     const mine = live && live.id === s.id ? live : null;
-    const left = s.state === 'running' ? timeLeftText(experimentSecondsLeft(s.config, s.step, mine, records)) : '';
+    const left = s.state === 'running' ? timeLeftText(experimentSecondsLeft(s.config, s.step, s.evaluated, mine, records)) : '';
     return <span className="ll-estimate" data-testid="time-left">{left}</span>;
   }
   const took = s.state === 'done' && live && live.id === s.id ? ` Took ${tookText(live.activeMs)}.` : '';

@@ -10,6 +10,7 @@ import { PaceTracker, recordOf } from '../../experiment/estimate/tracker';
 import type { RunState, WorkerEvent } from '../../experiment/protocol';
 import { onWorkerEvent } from './client';
 import { useExperiment } from './experiment';
+import { useSweep } from './sweep';
 
 export const PACE_STORAGE_KEY = 'lora-lab:speed';
 
@@ -79,7 +80,10 @@ export function feedPace(id: string, kind: Live['kind'], e: Fed, now = performan
   if (e.type === 'start') {
     // A sweep announces each group with its own run-start: one tracker for the whole sweep.
     if (timed?.id === id) return;
-    timed = { id, kind, tracker: new PaceTracker(shapeOf(e.config), now) };
+    // From the click on Start when this page saw it: loading the base and building the runs is part of the wait.
+    const from = clicked.get(id) ?? now;
+    clicked.clear();
+    timed = { id, kind, tracker: new PaceTracker(shapeOf(e.config), Math.min(from, now)) };
     unsaved = 0;
     publish(now);
     return;
@@ -129,6 +133,9 @@ function route(e: WorkerEvent): void {
   }
 }
 
+/** When Start was pressed for a run or sweep id (the stores take the new id at once, before the Worker answers). */
+const clicked = new Map<string, number>();
+
 let installed = false;
 
 /** Starts timing every training the Worker reports (once per page). */
@@ -136,6 +143,12 @@ export function installPace(): void {
   if (installed || typeof window === 'undefined') return;
   installed = true;
   onWorkerEvent(route);
+  useExperiment.subscribe((s, prev) => {
+    if (s.activeRunId && s.activeRunId !== prev.activeRunId && s.state === 'running') clicked.set(s.activeRunId, performance.now());
+  });
+  useSweep.subscribe((s, prev) => {
+    if (s.id && s.id !== prev.id && s.state === 'running') clicked.set(s.id, performance.now());
+  });
 }
 
 /** The expected wall time of `work` on this device from its records (null: nothing measured at this base). */
@@ -144,11 +157,14 @@ export function estimateWork(work: Work, records: readonly SpeedRecord[] = usePa
 }
 
 /**
- * Seconds left of the experiment on screen at step `step`: from its own live pace once a step was
- * timed (the records of this device before that), null while nothing is known.
+ * Seconds left of the experiment on screen at step `step`, with `evaluated` method-evaluations
+ * received: from its own live pace once a step was timed (the records of this device before
+ * that), null while nothing is known.
  */
-export function experimentSecondsLeft(config: ExperimentConfig, step: number, live: Live | null, records: readonly SpeedRecord[]): number | null {
+export function experimentSecondsLeft(
+  config: ExperimentConfig, step: number, evaluated: number, live: Live | null, records: readonly SpeedRecord[],
+): number | null {
   const own = live?.kind === 'experiment' && live.record ? [live.record] : [];
-  const e = estimate(experimentWork(config, step), [...own, ...records], own.length ? '' : adapterNow());
+  const e = estimate(experimentWork(config, step, evaluated), [...own, ...records], own.length ? '' : adapterNow());
   return e ? e.seconds : null;
 }
