@@ -17,6 +17,8 @@ export interface PaperRow {
   /** The verdict in the findings box's words (a one-seed legacy result says so); '' without numbers. */
   verdict: string;
   verdictKey: keyof typeof VERDICT_WORDS | 'none';
+  /** One seed from before the noise rule: drawn grey, like a result not judged. */
+  legacy: boolean;
   here: string;
   run: string;
 }
@@ -27,7 +29,7 @@ export function paperRows(results: TourResults | null): PaperRow[] {
   return TOUR_STEPS.filter((s) => s.finding !== null).map((s) => {
     const f = s.finding!;
     const run = results?.runs[s.run];
-    if (!run) return { finding: f, title: s.title, paper: PAPER[f], verdict: '', verdictKey: 'none', here: 'No shipped numbers yet.', run: s.run };
+    if (!run) return { finding: f, title: s.title, paper: PAPER[f], verdict: '', verdictKey: 'none', legacy: false, here: 'No shipped numbers yet.', run: s.run };
     const m = stepMeasured(s, run);
     const c = run.claims.find((x) => x.finding === f);
     const v = m.verdict ?? 'not-measured';
@@ -35,7 +37,8 @@ export function paperRows(results: TourResults | null): PaperRow[] {
     const nums = c?.numbers?.length
       ? c.numbers.map((n) => `${n.label}: ${fmt(n.mean)}${n.n > 1 ? ` [${fmt(n.min)}–${fmt(n.max)}]` : ''}`).join('; ') + ` (${run.seeds.length} seeds, ${run.run})`
       : `${m.text} (${run.seeds.length === 1 ? 'one seed' : `${run.seeds.length} seeds`}, ${run.run})`;
-    return { finding: f, title: s.title.replace(/^Finding \d: /, ''), paper: PAPER[f], verdict, verdictKey: v, here: nums, run: run.run };
+    const title = s.title.replace(/^Finding \d: /, '');
+    return { finding: f, title: title[0].toUpperCase() + title.slice(1), paper: PAPER[f], verdict, verdictKey: v, legacy: run.legacy === true, here: nums, run: run.run };
   });
 }
 
@@ -72,7 +75,7 @@ const COLS = [
 ] as const;
 const WIDTH = 1700;
 const LINE = 24;
-const MAX_LINES = 7;
+const MAX_LINES = 9;
 
 /** The table as an SVG document of WIDTH px, with a title and the results file's provenance underneath. */
 export function paperTableSvg(results: TourResults | null): string {
@@ -97,7 +100,7 @@ export function paperTableSvg(results: TourResults | null): string {
     parts.push(`<g data-finding="${r.finding}" data-verdict="${r.verdictKey}">`);
     parts.push(text(COLS[0].x, cells[0], base, ' font-weight="600"'));
     parts.push(text(COLS[1].x, cells[1], base));
-    parts.push(text(COLS[2].x, cells[2], base, ` fill="${CHIP[r.verdictKey]}" font-weight="700"`));
+    parts.push(text(COLS[2].x, cells[2], base, ` fill="${CHIP[r.legacy ? 'none' : r.verdictKey]}" font-weight="700"`));
     parts.push(text(COLS[3].x, cells[3], base));
     parts.push('</g>');
     y += h;

@@ -121,7 +121,9 @@ describe('paper vs here', () => {
     expect(rows.map((r) => r.finding)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(rows[0].verdict).toBe('Agrees with the paper');
     expect(rows[0].here).toBe('Full FT loss 1: 1.51 [1.49–1.53] (3 seeds, english-code)');
-    expect(rows[6]).toMatchObject({ verdictKey: 'mixed', run: 'lr-code' });
+    expect(rows[6]).toMatchObject({ verdictKey: 'mixed', run: 'lr-code', legacy: false, title: 'LoRA wants a higher learning rate and is more sensitive to it' });
+    const legacy = paperRows(fixture({ 1: 'agrees' }, { legacy: true, seeds: [1] }))[0];
+    expect(legacy).toMatchObject({ legacy: true, verdict: 'One seed, not judged against noise (earlier rule: agrees with the paper)' });
   });
 
   it('wraps long cells and marks a cut', () => {

@@ -75,7 +75,7 @@ export function worksheetMarkdown(results: TourResults | null, o: WorksheetOptio
   const out: string[] = [
     '# LoRA Lab worksheet: does LoRA learn less and forget less?',
     '',
-    'For each step: write down your prediction first, then open the step’s link, look at the charts (the recorded reference run is drawn at once), ' +
+    'For each step: write down your prediction first, then open the step’s link, look at the charts (where the tour ships a recorded run, it is drawn in them at once), ' +
       'and, if there is time, train it yourself with the step’s button or its shorter classroom version.',
     '',
   ];

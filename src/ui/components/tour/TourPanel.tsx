@@ -135,12 +135,12 @@ export function TourPanel({ view, onView, onRun, onLoad, busy }: Props) {
           <h3 id="ll-tour-title">{step.title}</h3>
           {step.text.map((p) => <p key={p.slice(0, 40)}><GlossaryText text={p} /></p>)}
           <p className="ll-paper"><b>Paper (Llama-2-7B):</b> <GlossaryText text={step.finding === null ? SETUP_PAPER : PAPER[step.finding]} /></p>
+          <Predict step={step} />
           <RunButtons run={run} onRun={request} busy={busy} />
           <p>
             <b>Look at:</b> <GlossaryText text={step.look.what} />{' '}
             <button type="button" className="ll-link" onClick={() => showCharts(step.look.charts)}>Show me the chart</button>
           </p>
-          <Predict step={step} />
         </div>
         <TourMeasured step={step} onRun={request} busy={busy} hidden={hidden} />
       </div>
