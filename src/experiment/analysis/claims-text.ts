@@ -7,6 +7,16 @@ import { compare, type Comparison, type Decision, type Spread } from './noise';
 
 export type Verdict = 'agrees' | 'disagrees' | 'mixed' | 'within-noise' | 'inconclusive' | 'not-measured';
 
+/** A verdict's words on its chip, in the worksheet and in the README's table (the claim's sentence never repeats them). */
+export const VERDICT_LABEL: Readonly<Record<Verdict, string>> = {
+  agrees: 'Agrees with the paper',
+  disagrees: 'Disagrees with the paper',
+  mixed: 'Mixed',
+  'within-noise': 'Within noise at this scale',
+  inconclusive: 'Inconclusive',
+  'not-measured': 'Not measured',
+};
+
 /** One measured number of a claim: its mean, range and seed count, for tables and the README. */
 export interface ClaimNumber {
   label: string;

@@ -19,6 +19,7 @@ import { lrClaim } from './claims-sweep';
 
 export type { Claim, Verdict, Judge };
 export { NO_JUDGE };
+export { VERDICT_LABEL } from './claims-text';
 
 export interface ClaimMethod {
   id: string;

@@ -5,20 +5,13 @@
 // outcome the tour's reveal uses: a key that disagreed with the page would be a bug here, not a
 // typo. Markdown and a printable HTML page (the key starts on a new sheet). Pure strings.
 
-import { PAPER } from '../analysis/claims-text';
+import { PAPER, VERDICT_LABEL } from '../analysis/claims-text';
 import type { TourResults } from './results';
 import { answerOf, outcomeWords, PREDICTIONS, type PredictPick } from './predict';
 import { classroomRun, TOUR_RUNS, TOUR_STEPS, type TourRun, type TourStep } from './steps';
 
-/** The verdicts as the findings box words them (ClaimList's VERDICT_LABEL; a test keeps the two the same). */
-export const VERDICT_WORDS = {
-  agrees: 'Agrees with the paper',
-  disagrees: 'Disagrees with the paper',
-  mixed: 'Mixed',
-  'within-noise': 'Within noise at this scale',
-  inconclusive: 'Inconclusive',
-  'not-measured': 'Not measured',
-} as const;
+/** The verdicts as the findings box words them. */
+export const VERDICT_WORDS = VERDICT_LABEL;
 
 export interface WorksheetOptions {
   /** The page's address (its origin and path, no query): step links are built from it. */

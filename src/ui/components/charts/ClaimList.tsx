@@ -1,21 +1,14 @@
 // One list of the paper's findings as verdicts with this page's numbers and the paper's figure
 // at 7B, shared by the run's and the sweep's findings boxes (the claims themselves come from
 // runClaims / sweepClaims), plus the source line under it. Glossary terms in the sentences are linked.
-import type { Claim, Verdict } from '../../../experiment/analysis/claims';
+import { VERDICT_LABEL, type Claim } from '../../../experiment/analysis/claims';
+
+export { VERDICT_LABEL };
 import { VERDICT_RULE } from '../../../experiment/analysis/noise';
 import { GlossaryText } from '../../glossary/Term';
 
 export const PAPER_URL = 'https://arxiv.org/abs/2405.09673';
 
-/** The verdict chip's words (the claim's sentence never repeats them). */
-export const VERDICT_LABEL: Record<Verdict, string> = {
-  agrees: 'Agrees with the paper',
-  disagrees: 'Disagrees with the paper',
-  mixed: 'Mixed',
-  'within-noise': 'Within noise at this scale',
-  inconclusive: 'Inconclusive',
-  'not-measured': 'Not measured',
-};
 
 /** `scope` names what was measured ("run", "sweep") in the not-measured verdict. */
 export function ClaimList({ claims, scope }: { claims: readonly Claim[]; scope: string }) {

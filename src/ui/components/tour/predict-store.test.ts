@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { VERDICT_WORDS } from '../../../experiment/tour/worksheet';
-import { VERDICT_LABEL } from '../charts/ClaimList';
 import { awaitsPrediction, readPredictions } from './predict-store';
 
 describe('stored predictions', () => {
@@ -16,11 +14,5 @@ describe('stored predictions', () => {
     expect(awaitsPrediction({ on: false, picks: {} }, 'setup')).toBe(false);
     expect(awaitsPrediction({ on: true, picks: {} }, 'setup')).toBe(true);
     expect(awaitsPrediction({ on: true, picks: { setup: 'skip' } }, 'setup')).toBe(false);
-  });
-});
-
-describe('verdict words', () => {
-  it('the worksheet and the slide table word verdicts as the findings box does', () => {
-    expect(VERDICT_WORDS).toEqual(VERDICT_LABEL);
   });
 });
