@@ -38,6 +38,9 @@ interface Measured {
   yTicks: string[];
   outside: string[];
   marks: number;
+  /** Fill of the axis titles and of the tick labels (the titles were recharts' grey, 3.9:1 on white). */
+  titleFills: string[];
+  tickFill: string;
 }
 
 /** Each drawn chart: its plot area (recharts' chart clip rect), its tick text sizes, and every marker not wholly inside the plot. */
@@ -71,6 +74,8 @@ async function measureCharts(page: Page): Promise<Measured[]> {
       yTicks: axisTicks('y'),
       outside,
       marks: marks.length,
+      titleFills: [...svg.querySelectorAll('.recharts-label.ll-axis-label')].map((t) => getComputedStyle(t).fill),
+      tickFill: tickEls[0] ? getComputedStyle(tickEls[0]).fill : '',
     }];
   }));
 }
@@ -84,6 +89,8 @@ async function expectProjectorSized(page: Page, minTick: number, charts: string[
     expect(m.minTick, `${m.chart}: tick text`).toBeGreaterThanOrEqual(minTick);
     expect(m.outside, `${m.chart}: markers cut by the plot's edge`).toEqual([]);
     expect(m.marks, `${m.chart}: nothing drawn`).toBeGreaterThan(0);
+    expect(m.titleFills.length, `${m.chart}: axis titles`).toBeGreaterThanOrEqual(1);
+    for (const f of m.titleFills) expect(f, `${m.chart}: axis title colour`).toBe(m.tickFill);
   }
 }
 

@@ -43,11 +43,13 @@ export function yAxisWidth(s: ChartStyle, labels: readonly string[]): number {
 }
 
 /** The x axis' label, under its ticks. */
-export const xLabel = (s: ChartStyle, value: string) => ({ value, position: 'insideBottom' as const, offset: -(s.font + 4), style: { fontSize: s.font } });
+export const xLabel = (s: ChartStyle, value: string) => ({
+  value, position: 'insideBottom' as const, offset: -(s.font + 4), className: 'recharts-label ll-axis-label', style: { fontSize: s.font },
+});
 
 /** The y axis' label, turned and centred beside its ticks. */
 export const yLabel = (s: ChartStyle, value: string) => ({
-  value, angle: -90, position: 'insideLeft' as const, textAnchor: 'middle' as const, style: { fontSize: s.font },
+  value, angle: -90, position: 'insideLeft' as const, textAnchor: 'middle' as const, className: 'recharts-label ll-axis-label', style: { fontSize: s.font },
 });
 
 /** Padding (px) inside both axes, so no marker at the data's edge is cut by the plot's clip. */
