@@ -33,16 +33,13 @@ const EMBED = parseEmbed(window.location.search);
 export function App() {
   const [status, setStatus] = useState<GpuStatus>({ kind: 'checking' });
   const [view, setView] = useState<View>(viewFromUrl);
-  // The Sweep view reads its grid from the URL when it mounts: a tour step that starts a sweep remounts it.
-  const [sweepKey, setSweepKey] = useState(0);
   const runTraining = useExperiment((s) => s.state === 'running');
   const sweepTraining = useSweep((s) => s.state === 'running');
   const training = runTraining || sweepTraining;
   useEmbedHeight(EMBED.embed);
-  // As a click on the tab would (the other view's query is remembered); the Sweep view remounts to read its new grid.
+  // As a click on the tab would (the other view's query is remembered); a tour step's grid is in the sweep store's form.
   const showTab = (v: 'experiment' | 'sweep') => {
     if (!showView(v)) setView(v);
-    if (v === 'sweep') setSweepKey((k) => k + 1);
   };
 
   useEffect(() => {
@@ -86,7 +83,7 @@ export function App() {
           <div {...(EMBED.embed ? {} : { role: 'tabpanel', 'aria-labelledby': `ll-tab-${view}` })}>
             {view === 'experiment' && <ExperimentPanel />}
             <Suspense fallback={<Loading what={VIEW_NAME[view]} className="ll-loading-view" />}>
-              {view === 'sweep' && <SweepView key={sweepKey} />}
+              {view === 'sweep' && <SweepView />}
               {view === 'pretrain' && <PretrainView />}
               {view === 'bench' && <BenchView />}
               {view === 'diagnostics' && <DiagnosticsView status={status} />}

@@ -25,6 +25,7 @@ import { runStatusText } from './status-text';
 import { ExperimentTime } from './RunTime';
 import { domainName, setupDescription } from './controls/setup-text';
 import './controls/panel.css';
+import { replaceQuery } from '../url';
 
 const MetricCharts = lazyNamed(() => import('./charts/MetricCharts'), 'MetricCharts');
 const TrainingCharts = lazyNamed(() => import('./analysis/TrainingCharts'), 'TrainingCharts');
@@ -53,8 +54,7 @@ export function ExperimentPanel() {
   // this one, and the Sweep view reads that grid when it mounts.
   useEffect(() => {
     if (isOtherViewQuery(window.location.search)) return;
-    const url = `${window.location.pathname}?${withEmbedParams(encodeShare(config, preset, ownText), window.location.search).toString()}`;
-    window.history.replaceState(null, '', url);
+    replaceQuery(withEmbedParams(encodeShare(config, preset, ownText), window.location.search));
   }, [config, preset, ownText]);
 
   function setPreset(p: string) {

@@ -1,10 +1,11 @@
 // The sweep store: events of the sweep on screen land, a stopped sweep's late events do not,
 // a reopened interrupted sweep comes back paused and resumable, and an "open" reply never
-// replaces a sweep that is training.
+// replaces a sweep that is training; the form's grid is filled from a link once, survives a new
+// sweep starting, and keeps the opening link's problems when a grid replaces it.
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SavedSweep } from '../../experiment/history';
 import type { SweepConfig } from '../../experiment/sweep';
-import { applySweepEvent, resetSweep, useSweep } from './sweep';
+import { applySweepEvent, initSweepForm, resetSweep, setSweepForm, useSweep } from './sweep';
 
 const grid = { families: [] } as unknown as SweepConfig;
 const point = (method: string, step: number) => ({ step, method, targetLoss: 4, sourceLoss: 2 });
@@ -40,5 +41,16 @@ describe('sweep store', () => {
     useSweep.setState({ state: 'idle', id: null });
     applySweepEvent({ type: 'sweep-opened', sweep: saved('s3', 'running'), resumable: false });
     expect(useSweep.getState()).toMatchObject({ id: 's3', state: 'stopped', resumable: null });
+  });
+
+  it('holds the form\'s grid: filled from the link once, kept across a new sweep, problems kept', () => {
+    useSweep.setState({ form: null });
+    const other = { families: [{ id: 'x' }] } as unknown as SweepConfig;
+    expect(initSweepForm(() => ({ preset: 'p', sweep: grid, problems: ['bad key'] }))).toMatchObject({ preset: 'p' });
+    expect(initSweepForm(() => ({ preset: 'q', sweep: other, problems: [] }))).toMatchObject({ preset: 'p', problems: ['bad key'] });
+    setSweepForm('q', other);
+    expect(useSweep.getState().form).toEqual({ preset: 'q', sweep: other, problems: ['bad key'] });
+    resetSweep('s2', grid, 'p');
+    expect(useSweep.getState().form?.sweep).toBe(other);
   });
 });

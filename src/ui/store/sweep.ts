@@ -1,5 +1,8 @@
 // zustand store of the sweep on screen: its grid, the methods and evaluations of every cell so
-// far, progress (cell-steps and time left), state, and the saved sweeps. Worker events reach it
+// far, progress (cell-steps and time left), state, and the saved sweeps; and the grid in the
+// Sweep view's form (what Start trains and the URL holds), like the experiment store's form.
+// The form is filled from the page's link when the Sweep view first opens (the link codecs are
+// not in the first screen's download), and by a tour step or a reopened sweep after that. Worker events reach it
 // through `applySweepEvent` (routed by client.ts); events of a sweep that is not the one on
 // screen are ignored, so a stopped sweep's last words cannot overwrite a new one.
 import { create } from 'zustand';
@@ -35,19 +38,42 @@ export interface SweepState {
   resumable: string | null;
   /** Pause or Stop was pressed and the Worker has not yet said the sweep left 'running'. */
   pending: Pending;
+  /** The grid in the form, with its preset and the problems of the link it came from; null until the Sweep view opens. */
+  form: SweepForm | null;
+}
+
+export interface SweepForm {
+  preset: string;
+  sweep: SweepConfig;
+  /** What the opening link held that could not be used (shown until the page reloads). */
+  problems: string[];
 }
 
 const initial: SweepState = {
   id: null, sweep: null, preset: '', methods: [], evals: [], diverged: {}, progress: null, state: 'idle', error: '',
-  saved: [], resumable: null, pending: null,
+  saved: [], resumable: null, pending: null, form: null,
 };
 
 export const useSweep = create<SweepState>(() => initial);
 
 /** A new sweep on screen, about to start. */
 export function resetSweep(id: string, sweep: SweepConfig, preset: string): void {
-  const { saved } = useSweep.getState();
-  useSweep.setState({ ...initial, saved, id, sweep, preset, state: 'running' });
+  const { saved, form } = useSweep.getState();
+  useSweep.setState({ ...initial, saved, form, id, sweep, preset, state: 'running' });
+}
+
+/** Puts a grid in the form (the link problems of the opening link stay). */
+export function setSweepForm(preset: string, sweep: SweepConfig): void {
+  useSweep.setState((s) => ({ form: { problems: s.form?.problems ?? [], preset, sweep } }));
+}
+
+/** Fills the form from a link when it is still empty (the Sweep view's first opening); returns the form. */
+export function initSweepForm(fromLink: () => SweepForm): SweepForm {
+  const { form } = useSweep.getState();
+  if (form) return form;
+  const next = fromLink();
+  useSweep.setState({ form: next });
+  return next;
 }
 
 /** Pause or Stop was pressed: shown at once, until the Worker's next sweep state (not 'running'). */

@@ -8,6 +8,7 @@ import { parseTourCurves, tourCurvesPath, type TourCurves } from '../../experime
 import { matchingCurves } from '../../experiment/tour/reference-match';
 import { parseTourResults, TOUR_RESULTS_PATH, type TourResults } from '../../experiment/tour/results';
 import { TOUR_RUNS, TOUR_STEPS } from '../../experiment/tour/steps';
+import { replaceQuery } from '../url';
 
 const KEY = 'lora-lab:tour';
 
@@ -78,7 +79,7 @@ export function syncTourUrl(): void {
   if (url.searchParams.get('tour') === (open ? TOUR_STEPS[step].id : null)) return;
   if (open) url.searchParams.set('tour', TOUR_STEPS[step].id);
   else url.searchParams.delete('tour');
-  window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  replaceQuery(url.search, { keepHash: true });
 }
 
 export function gotoStep(i: number): void {

@@ -3,20 +3,21 @@
 // first asks `tourRunChanges` what the run would change in the settings on screen (the experiment's
 // form, the Sweep view's grid): nothing, and it starts; otherwise the tour lists the changes and the
 // student picks starting, loading the settings only, or keeping theirs. An experiment's settings go
-// into the form (so the page, its link and the run agree); a sweep's grid goes into the URL the
-// Sweep view reads when it mounts. `show` switches the page to a view as its tab would.
+// into the form (so the page, its link and the run agree); a sweep's grid into the sweep store's form
+// (and the URL, which the Sweep view keeps from that form). `show` switches the page to a view as its tab would.
 import { encodeSweepShare, sweepFromQuery } from '../../../experiment/sweep-share';
 import type { TourRun } from '../../../experiment/tour/steps';
 import { withEmbedParams } from '../../embed';
 import { runActions, sweepActions } from '../../store/client';
 import { setForm, useExperiment } from '../../store/experiment';
-import { useSweep } from '../../store/sweep';
+import { setSweepForm, useSweep } from '../../store/sweep';
 import { viewQuery, type View } from '../../views/sweep/ViewTabs';
 import { experimentChanges, sweepChanges } from './changes';
+import { replaceQuery } from '../../url';
 
 type Show = (view: 'experiment' | 'sweep') => void;
 
-/** Switches to the run's view; a sweep's grid replaces the Sweep view's (read when it remounts). */
+/** Switches to the run's view; a sweep's grid replaces the one in the Sweep view's form. */
 function load(r: TourRun, show: Show): void {
   // Read before switching: the switch puts the other view's query in the address.
   const search = window.location.search;
@@ -25,8 +26,8 @@ function load(r: TourRun, show: Show): void {
     setForm(r.preset, r.config);
     return;
   }
-  const q = withEmbedParams(encodeSweepShare(r.sweep, r.preset), search);
-  window.history.replaceState(null, '', `${window.location.pathname}?${q.toString()}`);
+  setSweepForm(r.preset, r.sweep);
+  replaceQuery(withEmbedParams(encodeSweepShare(r.sweep, r.preset), search));
 }
 
 /**
@@ -42,7 +43,7 @@ export function showTourRun(r: TourRun, show: Show): void {
 /** What starting `r` would change in the settings on screen (`view`: the view shown now); empty when nothing. */
 export function tourRunChanges(r: TourRun, view: View): string[] {
   if (r.kind === 'experiment') return experimentChanges(useExperiment.getState().form.config, r.config);
-  return sweepChanges(sweepFromQuery(viewQuery('sweep', view)).sweep, r.sweep);
+  return sweepChanges(useSweep.getState().form?.sweep ?? sweepFromQuery(viewQuery('sweep', view)).sweep, r.sweep);
 }
 
 /** Puts the step's settings on screen without starting (the student presses Start when ready). */

@@ -14,7 +14,7 @@ import { encodeSweepShare, sweepFromQuery } from '../../../experiment/sweep-shar
 import { withEmbedParams } from '../../embed';
 import { sweepActions } from '../../store/client';
 import { useExperiment, type Pending } from '../../store/experiment';
-import { useSweep } from '../../store/sweep';
+import { initSweepForm, setSweepForm, useSweep } from '../../store/sweep';
 import { pendingWord } from '../../components/status-text';
 import { SweepTime } from '../../components/RunTime';
 import { Findings } from './Findings';
@@ -26,6 +26,7 @@ import { BestLrTable, EqualLearningTable } from './SweepTables';
 import { Term } from '../../glossary/Term';
 import '../../components/controls/panel.css';
 import './sweep.css';
+import { replaceQuery } from '../../url';
 
 function parseSweepSafe(input: unknown): SweepConfig | null {
   try {
@@ -36,7 +37,10 @@ function parseSweepSafe(input: unknown): SweepConfig | null {
 }
 
 /** The grid in the page's URL (the default preset when the link names none), with any problems in the link. */
-const fromUrl = () => sweepFromQuery(window.location.search);
+const fromUrl = () => {
+  const { preset, sweep, problems } = sweepFromQuery(window.location.search);
+  return { preset, sweep, problems };
+};
 
 function ProgressBar() {
   const { progress, state } = useSweep(useShallow((s) => ({ progress: s.progress, state: s.state })));
@@ -67,27 +71,25 @@ function statusText(state: string, error: string, pending: Pending): string {
 }
 
 export function SweepView() {
-  const [initial] = useState(fromUrl);
-  const [preset, setPresetState] = useState(initial.preset);
-  const [sweep, setSweep] = useState<SweepConfig>(initial.sweep);
-  const [linkProblems] = useState(initial.problems);
+  // The grid lives in the store (store/sweep.ts form); the first opening fills it from the link.
+  const [opening] = useState(() => useSweep.getState().form ?? fromUrl());
+  useEffect(() => void initSweepForm(() => opening), [opening]);
+  const form = useSweep((x) => x.form) ?? opening;
+  const { preset, sweep, problems: linkProblems } = form;
   const [copied, setCopied] = useState('');
   const s = useSweep(useShallow((x) => ({ sweep: x.sweep, evals: x.evals, diverged: x.diverged, state: x.state, error: x.error, resumable: x.resumable, pending: x.pending })));
   const runState = useExperiment((x) => x.state);
 
   useEffect(() => {
-    window.history.replaceState(null, '', `${window.location.pathname}?${withEmbedParams(encodeSweepShare(sweep, preset), window.location.search).toString()}`);
+    replaceQuery(withEmbedParams(encodeSweepShare(sweep, preset), window.location.search));
   }, [sweep, preset]);
 
   const update: UpdateSweep = (change) => {
     const r = parseSweepSafe(change(sweep));
-    if (r) setSweep(r);
+    if (r) setSweepForm(preset, r);
     return r !== null;
   };
-  const setPreset = (p: string) => {
-    setPresetState(p);
-    setSweep(SWEEP_PRESETS[p].sweep);
-  };
+  const setPreset = (p: string) => setSweepForm(p, SWEEP_PRESETS[p].sweep);
 
   async function copyLink() {
     try {
@@ -175,7 +177,7 @@ export function SweepView() {
         <BestLrTable best={best} colors={shownColors} baseSource={base?.source ?? null} />
         <EqualLearningTable best={best} colors={shownColors} />
         <Findings cells={cells} />
-        <SavedSweeps onOpen={(x) => { setPresetState(x.preset); setSweep(x.sweep); }} />
+        <SavedSweeps onOpen={(x) => setSweepForm(x.preset, x.sweep)} />
       </div>
     </section>
   );

@@ -5,6 +5,7 @@
 // left behind and puts it back (replaceState: switching adds no history entries).
 import { useEffect, type KeyboardEvent, type ReactNode } from 'react';
 import './sweep.css';
+import { replaceQuery } from '../../url';
 
 export type View = 'experiment' | 'sweep' | 'pretrain' | 'bench' | 'diagnostics';
 
@@ -62,7 +63,7 @@ export function ViewTabs({ view, onChange }: { view: View; onChange: (v: View) =
     if (next === view) return;
     left[view] = window.location.search;
     // Before the next view mounts: it reads its settings from the URL.
-    window.history.replaceState(null, '', `${window.location.pathname}${left[next]}`);
+    replaceQuery(left[next]);
     onChange(next);
   };
   useEffect(() => {
