@@ -1,7 +1,13 @@
 // The experiment schema: presets are valid; bad values, wrong types, unknown enums and
-// oversized configs are rejected with messages that name the field.
+// oversized configs are rejected with messages that name the field. The settings table is the
+// one source: the schema holds each row's schema at the row's path, and the link fields of
+// share.ts are the rows, in order, with the row's key and path.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, LIMITS, parseExperiment, PRESETS } from './config';
+import { z } from 'zod';
+import {
+  ConfigError, experimentSchema, fullMethodSchema, LIMITS, loraMethodSchema, METHOD_SETTINGS, METHOD_SETTINGS_OF, parseExperiment, PRESETS, SETTINGS,
+} from './config';
+import { METHOD_FIELDS, TOP } from './share';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests write invalid values on purpose
 type Loose = any;
@@ -62,5 +68,29 @@ describe('experiment schema', () => {
       c.methods[0].lr = 0;
     });
     expect(list.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('the settings table', () => {
+  /** The schema at `path` inside an object schema (through defaults). */
+  const at = (schema: z.ZodType, path: readonly string[]): z.ZodType => path.reduce<z.ZodType>((s, k) => {
+    let o = s;
+    while (o instanceof z.ZodDefault || o instanceof z.ZodOptional) o = o.unwrap() as z.ZodType;
+    return (o as z.ZodObject<z.ZodRawShape>).shape[k] as z.ZodType;
+  }, schema);
+
+  it('the experiment and method schemas hold each row\'s schema at its path', () => {
+    for (const r of Object.values(SETTINGS)) expect(at(experimentSchema, r.path), r.key).toBe(r.schema);
+    for (const [kind, schema] of [['full', fullMethodSchema], ['lora', loraMethodSchema]] as const) {
+      for (const k of METHOD_SETTINGS_OF[kind]) expect(at(schema, METHOD_SETTINGS[k].path), `${kind}.${k}`).toBe(METHOD_SETTINGS[k].schema);
+    }
+  });
+
+  it('the link fields are the rows, in order, with their keys and paths', () => {
+    const rows = Object.values(SETTINGS);
+    expect(TOP.slice(0, rows.length).map((f) => [f.key, f.path])).toEqual(rows.map((r) => [r.key, r.path]));
+    for (const kind of ['full', 'lora'] as const) {
+      expect(METHOD_FIELDS[kind].map((f) => [f.key, f.path])).toEqual(METHOD_SETTINGS_OF[kind].map((k) => [METHOD_SETTINGS[k].key, METHOD_SETTINGS[k].path]));
+    }
   });
 });

@@ -40,28 +40,83 @@ export const customDomainSchema = z.object({
 /** The target: one of the built-in domains, or the student's own text (the source stays a built-in domain). */
 const targetDomain = z.discriminatedUnion('domain', [domain, customDomainSchema]);
 
+// ---- the settings table ------------------------------------------------------------------
+// Every scalar setting is one row: its key in a shared link, where it sits in the config, its
+// schema (type, limits, default) and its label. The zod schemas below are assembled from the
+// rows, share.ts derives its link codecs from them (a number row reads and clamps by the row's
+// limits, a choice row by its options), and the form reads limits from them (numberLimits).
+// The domains (source, target, a custom text) are objects of their own, kept as schemas below.
+
+/** One setting: link key, path in the config (or in a method), schema, label. */
+export interface SettingRow<S extends z.ZodType = z.ZodType> {
+  key: string;
+  path: readonly string[];
+  schema: S;
+  label: string;
+}
+
+const row = <S extends z.ZodType>(key: string, path: readonly string[], schema: S, label: string): SettingRow<S> => ({ key, path, schema, label });
+
+/** The experiment's shared settings, in the order a link writes them. */
+export const SETTINGS = {
+  base: row('base', ['base'], z.string().regex(/^[a-z0-9_-]{1,32}$/).default('base'), 'Base model'),
+  steps: row('steps', ['steps'], z.number().int().min(1).max(LIMITS.steps), 'Steps'),
+  seed: row('seed', ['seed'], z.number().int().min(0).max(0xffffffff), 'Seed'),
+  batchSize: row('bs', ['batchSize'], z.number().int().min(1).max(LIMITS.batchSize), 'Batch size'),
+  seqLen: row('T', ['seqLen'], z.number().int().min(8).max(LIMITS.seqLen), 'Sequence length'),
+  scheduleKind: row('sched', ['schedule', 'kind'], z.enum(['constant', 'cosine']).default('constant'), 'Schedule'),
+  warmupSteps: row('warmup', ['schedule', 'warmupSteps'], z.number().int().min(0).max(LIMITS.steps).default(0), 'Warmup steps'),
+  maxGradNorm: row('clip', ['maxGradNorm'], z.number().min(0).max(100).default(1), 'Gradient clipping'),
+  evalInterval: row('evalEvery', ['evalInterval'], z.number().int().min(1).max(LIMITS.steps), 'Evaluate every'),
+  evalBatches: row('evalBatches', ['evalBatches'], z.number().int().min(1).max(LIMITS.evalBatches), 'Evaluation batches'),
+  /** At every evaluation, sample this many completions of one prompt per method (0 = off) to measure diversity. */
+  diversitySamples: row('div', ['diversity', 'samples'], z.number().int().min(0).max(LIMITS.diversitySamples).default(0), 'Diversity samples'),
+  diversityLength: row('divLen', ['diversity', 'length'], z.number().int().min(4).max(64).default(24), 'Sample length'),
+  diversityTemperature: row('divTemp', ['diversity', 'temperature'], z.number().min(0).max(2).default(1), 'Sampling temperature'),
+} as const;
+
+/** A method's settings (each kind lists the ones it has, METHOD_SETTINGS_OF); links write them as `<id>.<key>`. */
+export const METHOD_SETTINGS = {
+  label: row('label', ['label'], z.string().max(48).optional(), 'Label'),
+  lr: row('lr', ['lr'], z.number().positive().max(1, 'learning rate above 1 diverges'), 'Learning rate'),
+  weightDecay: row('wd', ['weightDecay'], z.number().min(0).max(1).default(0), 'Weight decay'),
+  rank: row('rank', ['rank'], z.number().int().min(1).max(LIMITS.rank), 'Rank r'),
+  alpha: row('alpha', ['alpha'], z.number().positive().max(4096), 'Alpha α'),
+  targets: row('targets', ['targets'], z.array(z.enum(PROJECTIONS)).min(1).max(PROJECTIONS.length), 'Target modules'),
+  scaling: row('scaling', ['scaling'], z.enum(['standard', 'rslora']).default('standard'), 'Scaling'),
+  /** Dropout on the input of the adapter (LoRA) or of every projection (full fine-tuning, a regularizer to compare with LoRA). */
+  dropout: row('dropout', ['dropout'], z.number().min(0).max(0.9).default(0), 'Dropout'),
+} as const;
+type MethodSetting = keyof typeof METHOD_SETTINGS;
+
+/** Which method settings each kind has, in the order a link writes them. */
+export const METHOD_SETTINGS_OF = {
+  full: ['label', 'lr', 'weightDecay', 'dropout'],
+  lora: ['label', 'lr', 'weightDecay', 'rank', 'alpha', 'targets', 'scaling', 'dropout'],
+} as const satisfies Record<'full' | 'lora', readonly MethodSetting[]>;
+
+const M = METHOD_SETTINGS;
 const common = {
   id: z.string().regex(/^[a-z0-9_-]{1,24}$/, 'method ids are 1-24 lowercase letters, digits, - or _'),
-  label: z.string().max(48).optional(),
-  lr: z.number().positive().max(1, 'learning rate above 1 diverges'),
-  weightDecay: z.number().min(0).max(1).default(0),
+  label: M.label.schema,
+  lr: M.lr.schema,
+  weightDecay: M.weightDecay.schema,
 };
 
 export const fullMethodSchema = z.object({
   ...common,
   kind: z.literal('full'),
-  /** Dropout on the input of every projection while training (like LoRA's dropout): a regularizer to compare with LoRA. */
-  dropout: z.number().min(0).max(0.9).default(0),
+  dropout: M.dropout.schema,
 });
 
 export const loraMethodSchema = z.object({
   ...common,
   kind: z.literal('lora'),
-  rank: z.number().int().min(1).max(LIMITS.rank),
-  alpha: z.number().positive().max(4096),
-  targets: z.array(z.enum(PROJECTIONS)).min(1).max(PROJECTIONS.length),
-  scaling: z.enum(['standard', 'rslora']).default('standard'),
-  dropout: z.number().min(0).max(0.9).default(0),
+  rank: M.rank.schema,
+  alpha: M.alpha.schema,
+  targets: M.targets.schema,
+  scaling: M.scaling.schema,
+  dropout: M.dropout.schema,
 });
 
 /** The [min, max] a number setting's schema allows, for the form's fields: limits are written once, in the schema. */
@@ -72,34 +127,35 @@ export function numberLimits(schema: z.ZodType): { min: number; max: number } {
   return { min: s.minValue ?? -Infinity, max: s.maxValue ?? Infinity };
 }
 
+/** A number setting's label and limits, from its row: what the form's field shows and allows. */
+export function settingField(row: SettingRow): { label: string; min: number; max: number } {
+  return { label: row.label, ...numberLimits(row.schema) };
+}
+
 /** LoRA rank's limits (the schema's), for the method card and the sweep's family card. */
-export const RANK_LIMITS = numberLimits(loraMethodSchema.shape.rank);
+export const RANK_LIMITS = numberLimits(METHOD_SETTINGS.rank.schema);
 
 export const methodSchema = z.discriminatedUnion('kind', [fullMethodSchema, loraMethodSchema]);
 
 export const experimentSchema = z
   .object({
     version: z.literal(1).default(1),
-    base: z.string().regex(/^[a-z0-9_-]{1,32}$/).default('base'),
+    base: SETTINGS.base.schema,
     source: domain,
     target: targetDomain,
     methods: z.array(methodSchema).min(1).max(LIMITS.methods),
-    steps: z.number().int().min(1).max(LIMITS.steps),
-    batchSize: z.number().int().min(1).max(LIMITS.batchSize),
-    seqLen: z.number().int().min(8).max(LIMITS.seqLen),
-    schedule: z.object({
-      kind: z.enum(['constant', 'cosine']).default('constant'),
-      warmupSteps: z.number().int().min(0).max(LIMITS.steps).default(0),
-    }),
-    maxGradNorm: z.number().min(0).max(100).default(1),
-    seed: z.number().int().min(0).max(0xffffffff),
-    evalInterval: z.number().int().min(1).max(LIMITS.steps),
-    evalBatches: z.number().int().min(1).max(LIMITS.evalBatches),
-    /** At every evaluation, sample this many completions of one prompt per method (0 = off) to measure diversity. */
+    steps: SETTINGS.steps.schema,
+    batchSize: SETTINGS.batchSize.schema,
+    seqLen: SETTINGS.seqLen.schema,
+    schedule: z.object({ kind: SETTINGS.scheduleKind.schema, warmupSteps: SETTINGS.warmupSteps.schema }),
+    maxGradNorm: SETTINGS.maxGradNorm.schema,
+    seed: SETTINGS.seed.schema,
+    evalInterval: SETTINGS.evalInterval.schema,
+    evalBatches: SETTINGS.evalBatches.schema,
     diversity: z.object({
-      samples: z.number().int().min(0).max(LIMITS.diversitySamples).default(0),
-      length: z.number().int().min(4).max(64).default(24),
-      temperature: z.number().min(0).max(2).default(1),
+      samples: SETTINGS.diversitySamples.schema,
+      length: SETTINGS.diversityLength.schema,
+      temperature: SETTINGS.diversityTemperature.schema,
     }).default({ samples: 0, length: 24, temperature: 1 }),
   })
   .superRefine((c, ctx) => {

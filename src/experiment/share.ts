@@ -1,6 +1,7 @@
 // Shareable links: a pure, lossless mapping between an ExperimentConfig and URL query
-// parameters. Like TF Playground's state table, every setting is one row (key, path into the
-// config, codec); like Sequence Toy's links, only values that differ from the named preset are
+// parameters. Like TF Playground's state table, every setting is one row of config.ts's settings
+// table (key, path into the config, schema, label), and its codec here is derived from the row's
+// schema; like Sequence Toy's links, only values that differ from the named preset are
 // written, plus a schema version, so a link stays short and readable. Decoding trusts nothing:
 // a malformed or hostile link never throws; what is valid is applied, the rest is fixed or
 // dropped and reported in short messages that are safe to show on the page.
@@ -34,8 +35,8 @@
 
 import { z } from 'zod';
 import {
-  DEFAULT_PRESET, experimentSchema, fullMethodSchema, loraMethodSchema, methodDefaults, parseExperiment, PRESETS, LIMITS,
-  ConfigError, type ExperimentConfig, type MethodConfig,
+  DEFAULT_PRESET, experimentSchema, fullMethodSchema, METHOD_SETTINGS, METHOD_SETTINGS_OF, methodDefaults, parseExperiment, PRESETS, LIMITS,
+  SETTINGS, ConfigError, type ExperimentConfig, type MethodConfig, type SettingRow,
 } from './config';
 import { isShippedBase, SHIPPED_BASES } from './bases';
 import { isSavedBaseName } from './saved-bases';
@@ -257,42 +258,35 @@ const domainFields = (prefix: string, path: string, extra: readonly string[] = [
   field(`${prefix}Level`, [path, 'level'], D.level, choiceCodec(D.level.unwrap().options)),
 ];
 
-/** Top-level settings, in the order they are written. */
+/**
+ * A setting's link field, from its row in config.ts's table: numbers by the row's limits, choices by
+ * its options; the rows whose text needs more than its schema (the base, a label, target modules) by name.
+ */
+function fromRow(r: SettingRow): Field {
+  const special: Record<string, () => Codec> = {
+    base: () => baseCodec(r.schema),
+    label: () => textCodec(r.schema, 'label', true),
+    targets: () => listCodec(r.schema, METHOD_SETTINGS.targets.schema.element.options, 'target', false),
+  };
+  const s = inner(r.schema);
+  const codec = special[r.key]?.()
+    ?? (s instanceof z.ZodNumber ? numberCodec(r.schema) : s instanceof z.ZodEnum ? choiceCodec(s.options as string[]) : null);
+  if (!codec) throw new Error(`share: no link codec for setting ${r.key}`);
+  return field(r.key, r.path, r.schema, codec);
+}
+
+/** Top-level settings, in the order they are written: the table's rows, then the domains. */
 export const TOP: readonly Field[] = [
-  field('base', ['base'], S.base, baseCodec(S.base)),
-  num('steps', ['steps'], S.steps),
-  num('seed', ['seed'], S.seed),
-  num('bs', ['batchSize'], S.batchSize),
-  num('T', ['seqLen'], S.seqLen),
-  field('sched', ['schedule', 'kind'], S.schedule.shape.kind, choiceCodec(S.schedule.shape.kind.unwrap().options)),
-  num('warmup', ['schedule', 'warmupSteps'], S.schedule.shape.warmupSteps),
-  num('clip', ['maxGradNorm'], S.maxGradNorm),
-  num('evalEvery', ['evalInterval'], S.evalInterval),
-  num('evalBatches', ['evalBatches'], S.evalBatches),
-  num('div', ['diversity', 'samples'], S.diversity.unwrap().shape.samples),
-  num('divLen', ['diversity', 'length'], S.diversity.unwrap().shape.length),
-  num('divTemp', ['diversity', 'temperature'], S.diversity.unwrap().shape.temperature),
+  ...Object.values(SETTINGS).map(fromRow),
   ...domainFields('src', 'source'),
   ...domainFields('tgt', 'target', ['custom']),
 ];
 
 const F = fullMethodSchema.shape;
-const L = loraMethodSchema.shape;
-const COMMON: readonly Field[] = [
-  field('label', ['label'], F.label, textCodec(F.label, 'label', true)),
-  num('lr', ['lr'], F.lr),
-  num('wd', ['weightDecay'], F.weightDecay),
-];
+/** Each kind's method fields, from the table's rows (METHOD_SETTINGS_OF). */
 export const METHOD_FIELDS: Record<MethodConfig['kind'], readonly Field[]> = {
-  full: [...COMMON, num('dropout', ['dropout'], F.dropout)],
-  lora: [
-    ...COMMON,
-    num('rank', ['rank'], L.rank),
-    num('alpha', ['alpha'], L.alpha),
-    field('targets', ['targets'], L.targets, listCodec(L.targets, L.targets.element.options, 'target', false)),
-    field('scaling', ['scaling'], L.scaling, choiceCodec(L.scaling.unwrap().options)),
-    num('dropout', ['dropout'], L.dropout),
-  ],
+  full: METHOD_SETTINGS_OF.full.map((k) => fromRow(METHOD_SETTINGS[k])),
+  lora: METHOD_SETTINGS_OF.lora.map((k) => fromRow(METHOD_SETTINGS[k])),
 };
 export const KINDS = Object.keys(METHOD_FIELDS) as MethodConfig['kind'][];
 

@@ -4,7 +4,7 @@
 // whole experiment still validates. The target may also be the student's own text (CustomText.tsx).
 import { useEffect, useId, useState } from 'react';
 import { baseLabel, SHIPPED_BASES } from '../../../experiment/bases';
-import { LIMITS, type ExperimentConfig } from '../../../experiment/config';
+import { settingField, SETTINGS, type ExperimentConfig } from '../../../experiment/config';
 import { Term } from '../../glossary/Term';
 import { Hint, NumberField, SelectField } from './NumberField';
 import { CustomText } from './CustomText';
@@ -12,6 +12,9 @@ import { isSavedBaseName } from '../../../experiment/saved-bases';
 import { savedBaseLabel } from '../../../experiment/tab-pretrain';
 import { pretrainActions } from '../../store/client';
 import { usePretrain } from '../../store/base-training';
+
+/** The settings table's rows (experiment/config.ts): each field's label and limits. */
+const S = SETTINGS;
 
 /**
  * The shipped bases, then those pretrained in this browser (the Pretrain tab); a saved base a link names
@@ -138,11 +141,11 @@ export function SharedSettings({ config, update }: { config: ExperimentConfig; u
           Every method trains on the same batches in the same order (set by the seed), so any
           difference comes from the method. One step sees batch × length bytes.
         </Hint>
-        <NumberField label="Steps" value={config.steps} onCommit={set('steps')} min={1} max={LIMITS.steps} />
-        <NumberField label="Batch size" value={config.batchSize} onCommit={set('batchSize')} min={1} max={LIMITS.batchSize} />
-        <NumberField label="Sequence length" value={config.seqLen} onCommit={set('seqLen')} min={8} max={LIMITS.seqLen} suffix="bytes" />
-        <NumberField label="Seed" value={config.seed} onCommit={set('seed')} min={0} max={0xffffffff} />
-        <NumberField label="Gradient clipping" value={config.maxGradNorm} onCommit={set('maxGradNorm')} min={0} max={100} step={0.1} />
+        <NumberField {...settingField(S.steps)} value={config.steps} onCommit={set('steps')} />
+        <NumberField {...settingField(S.batchSize)} value={config.batchSize} onCommit={set('batchSize')} />
+        <NumberField {...settingField(S.seqLen)} value={config.seqLen} onCommit={set('seqLen')} suffix="bytes" />
+        <NumberField {...settingField(S.seed)} value={config.seed} onCommit={set('seed')} />
+        <NumberField {...settingField(S.maxGradNorm)} value={config.maxGradNorm} onCommit={set('maxGradNorm')} step={0.1} />
         <Hint>Gradient clipping caps the gradient’s norm, so one odd batch cannot wreck the model (the paper uses 1; 0 turns it off).</Hint>
       </fieldset>
 
@@ -158,17 +161,17 @@ export function SharedSettings({ config, update }: { config: ExperimentConfig; u
           options={[['constant', 'Constant'], ['cosine', 'Cosine decay']]}
           onChange={(kind) => setSchedule({ kind })}
         />
-        <NumberField label="Warmup steps" value={config.schedule.warmupSteps} onCommit={(v) => setSchedule({ warmupSteps: v })} min={0} max={LIMITS.steps} />
+        <NumberField {...settingField(S.warmupSteps)} value={config.schedule.warmupSteps} onCommit={(v) => setSchedule({ warmupSteps: v })} />
       </fieldset>
 
       <fieldset>
         <legend>Evaluation</legend>
         <Hint><Term id="held-out">Held-out</Term> loss (in <Term id="nats-per-byte">nats/byte</Term>) is measured on text no method trains on. More batches: smoother curves, slower runs.</Hint>
-        <NumberField label="Evaluate every" value={config.evalInterval} onCommit={set('evalInterval')} min={1} max={LIMITS.steps} suffix="steps" />
-        <NumberField label="Evaluation batches" value={config.evalBatches} onCommit={set('evalBatches')} min={1} max={LIMITS.evalBatches} />
-        <NumberField label="Diversity samples" value={config.diversity.samples} onCommit={(samples) => setDiversity({ samples })} min={0} max={LIMITS.diversitySamples} />
-        <NumberField label="Sample length" value={config.diversity.length} onCommit={(length) => setDiversity({ length })} min={4} max={64} suffix="bytes" />
-        <NumberField label="Sampling temperature" value={config.diversity.temperature} onCommit={(temperature) => setDiversity({ temperature })} min={0} max={2} step={0.1} />
+        <NumberField {...settingField(S.evalInterval)} value={config.evalInterval} onCommit={set('evalInterval')} suffix="steps" />
+        <NumberField {...settingField(S.evalBatches)} value={config.evalBatches} onCommit={set('evalBatches')} />
+        <NumberField {...settingField(S.diversitySamples)} value={config.diversity.samples} onCommit={(samples) => setDiversity({ samples })} />
+        <NumberField {...settingField(S.diversityLength)} value={config.diversity.length} onCommit={(length) => setDiversity({ length })} suffix="bytes" />
+        <NumberField {...settingField(S.diversityTemperature)} value={config.diversity.temperature} onCommit={(temperature) => setDiversity({ temperature })} step={0.1} />
         <Hint>At every evaluation each method completes one target-domain prompt this many times (0 turns it off), to measure how diverse its outputs stay.</Hint>
       </fieldset>
     </>
