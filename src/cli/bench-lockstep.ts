@@ -16,7 +16,7 @@ import {
   acquireDevice, createKernelContext, MODEL_SIZES, StepTimer, submitLockstep, TrainingRun, type StepInput, type StepResult,
 } from '../engine/index';
 import { DEFAULT_PRESET, PRESETS } from '../experiment/config';
-import { methodRunOptions } from '../experiment/runner';
+import { methodRunOptions } from '../experiment/run/runner';
 import { cliArgs, headerUsage } from './args';
 
 const { values: args } = cliArgs(headerUsage(import.meta.url), {

@@ -14,7 +14,7 @@ import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-asset
 import { customTargetFromFile } from '../experiment/data/custom-node';
 import type { CustomTextAssets } from '../experiment/data/custom-text';
 import type { DataAssets } from '../experiment/data/assets';
-import { ExperimentRunner, type BaseModel } from '../experiment/runner';
+import { ExperimentRunner, type BaseModel } from '../experiment/run/runner';
 import { cliArgs } from './args';
 import { metricsCsv, summaryTable } from './metrics';
 import { printProgress, progressLine } from './progress';

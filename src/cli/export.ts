@@ -19,7 +19,7 @@ import { describeBase } from '../experiment/export/peft';
 import { checkRecipeOptions, defaultRecipeOptions, recipeDownload, type RecipeOptions } from '../experiment/export/recipe/index';
 import { runCsv, runFile } from '../experiment/export/results';
 import { exportConfig } from '../experiment/export/weights';
-import { ExperimentRunner } from '../experiment/runner';
+import { ExperimentRunner } from '../experiment/run/runner';
 import { cliArgs, headerUsage } from './args';
 import { printProgress, progressLine } from './progress';
 

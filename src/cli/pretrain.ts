@@ -16,7 +16,7 @@ import { sha256Hex } from '../experiment/data/sha256';
 import { Batcher, heldOutBatches } from '../experiment/data/batching';
 import { domainSource } from '../experiment/data/domains';
 import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-assets';
-import { heldOutLoss } from '../experiment/evaluate';
+import { heldOutLoss } from '../experiment/run/evaluate';
 import {
   continuedTraining, outputRefusal, parsePretrainArgs, PRETRAIN_OPTIMIZER, PRETRAIN_USAGE, pretrainModelConfig, pretrainSchedule, trainingSettings,
 } from './pretrain-options';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../experiment/config';
-import { SWEEP_PRESETS } from '../experiment/sweep-presets';
+import { SWEEP_PRESETS } from '../experiment/sweep/presets';
 import { claimLines, parseSeeds, seedPrefix } from './seeds';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -19,8 +19,8 @@ import type { EvalPoint } from '../experiment/protocol';
 import {
   cellResults, defaultFamilyLabel, expandSweep, parseSweep, sweepCheckpointFromJson, sweepCheckpointToJson, SweepRunner,
   type SweepCellResult, type SweepCheckpoint, type SweepConfig, type SweepEvent,
-} from '../experiment/sweep';
-import { SWEEP_PRESETS } from '../experiment/sweep-presets';
+} from '../experiment/sweep/config';
+import { SWEEP_PRESETS } from '../experiment/sweep/presets';
 import { judgeFor, parseTourResults, TOUR_RESULTS_PATH } from '../experiment/tour/results';
 import { cliArgs } from './args';
 import { formatSeconds, printProgress } from './progress';

@@ -1,14 +1,14 @@
 // Typed messages between the page and the training Worker (and the events the runner emits
 // in Node). The Worker owns the GPU device; the page only sends commands and renders events.
 
-import type { SavedBaseManifest } from './saved-bases';
-import type { PretrainEvent, PretrainSettings } from './tab-pretrain';
-import type { DevicePeak } from './device-peak';
+import type { SavedBaseManifest } from './storage/saved-bases';
+import type { PretrainEvent, PretrainSettings } from './pretrain/settings';
+import type { DevicePeak } from './bench/device-peak';
 import type { MatrixSpectrum } from './analysis/spectra';
 import type { ExperimentConfig } from './config';
 import type { KernelVariantSettings } from './kernel-settings';
-import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from './history';
-import type { SweepConfig, SweepEvent } from './sweep';
+import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from './storage/history';
+import type { SweepConfig, SweepEvent } from './sweep/config';
 import type { UploadFile } from './export/bundle';
 import type { BenchProgress, BenchReport } from './bench/report';
 

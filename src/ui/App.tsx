@@ -23,7 +23,7 @@ import { showView, ViewTabs, viewFromUrl, type View } from './views/sweep/ViewTa
 
 const SweepView = lazyNamed(() => import('./views/sweep/SweepView'), 'SweepView');
 const BenchView = lazyNamed(() => import('./views/bench/BenchView'), 'BenchView');
-const PretrainView = lazyNamed(() => import('./views/basetab/PretrainView'), 'PretrainView');
+const PretrainView = lazyNamed(() => import('./views/pretrain/PretrainView'), 'PretrainView');
 const DiagnosticsView = lazyNamed(() => import('./components/layout/DiagnosticsView'), 'DiagnosticsView');
 const VIEW_NAME: Record<View, string> = { experiment: 'the Experiment view', sweep: 'the Sweep view', pretrain: 'the Pretrain view', bench: 'the Benchmark view', diagnostics: 'the Diagnostics view' };
 

@@ -4,7 +4,7 @@
 import type { KernelContext } from '../../engine/index';
 import { DEFAULT_PRESET, PRESETS } from '../config';
 import type { DataAssets } from '../data/assets';
-import { ExperimentRunner, type BaseModel } from '../runner';
+import { ExperimentRunner, type BaseModel } from '../run/runner';
 import type { ExperimentBench } from './report';
 
 export async function timeExperiment(

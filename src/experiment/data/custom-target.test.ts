@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { parseExperiment, PRESETS, type ExperimentConfig } from '../config';
-import { decodeShare, encodeShare } from '../share';
-import { CUSTOM_LINK_MAX_CHARS } from './custom-share';
+import { decodeShare, encodeShare } from '../links/experiment';
+import { CUSTOM_LINK_MAX_CHARS } from '../links/custom-text';
 import { customTextFor, validateCustomText } from './custom-text';
 import { domainSource } from './domains';
 

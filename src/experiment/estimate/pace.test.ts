@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseExperiment, PRESETS } from '../config';
-import { SWEEP_PRESETS } from '../sweep-presets';
-import { expandSweep } from '../sweep';
+import { SWEEP_PRESETS } from '../sweep/presets';
+import { expandSweep } from '../sweep/config';
 import { addRecord, durationText, estimate, estimateText, evalPoints, experimentWork, shapeOf, sweepWork, type SpeedRecord } from './pace';
 import { PaceTracker, recordOf } from './tracker';
 

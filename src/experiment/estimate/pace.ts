@@ -7,7 +7,7 @@
 // "unknown until a first step runs". Pure: the page keeps the records (ui/store/pace.ts).
 
 import type { ExperimentConfig } from '../config';
-import type { SweepConfig } from '../sweep';
+import type { SweepConfig } from '../sweep/config';
 
 /** The settings a measured speed belongs to. */
 export interface WorkShape {

@@ -5,7 +5,7 @@
 // training from there continues it.
 
 import { parseExperiment, type ExperimentConfig, type LoraMethodConfig } from '../config';
-import type { ExperimentCheckpoint, ExperimentRunner } from '../runner';
+import type { ExperimentCheckpoint, ExperimentRunner } from '../run/runner';
 import type { ImportedAdapter } from './peft';
 
 export const IMPORTED_METHOD_ID = 'imported';

@@ -8,7 +8,7 @@ import { testContext } from '../../engine/testing/gpu';
 import { parseExperiment, type LoraMethodConfig } from '../config';
 import type { DataAssets } from '../data/assets';
 import { loadAssetsFromDisk } from '../data/node-assets';
-import { ExperimentRunner, type BaseModel } from '../runner';
+import { ExperimentRunner, type BaseModel } from '../run/runner';
 import { MAX_UPLOAD_BYTES, readUpload, zipFiles } from './bundle';
 import { checkpointFromAdapter, configForAdapter, IMPORTED_METHOD_ID } from './continue';
 import {

@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import type { LlamaConfig } from '../../engine/index';
 import { configIssues, experimentSchema } from '../config';
-import type { SavedRun, SavedSweep } from '../history';
-import { expandSweep } from '../sweep';
+import type { SavedRun, SavedSweep } from '../storage/history';
+import { expandSweep } from '../sweep/config';
 import type { EvalPoint, MethodInfo } from '../protocol';
 import { ImportError } from './peft';
 

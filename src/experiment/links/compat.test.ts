@@ -6,8 +6,8 @@
 // problem and a damaged one still reports some.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeShare } from '../share';
-import { decodeSweepShare } from '../sweep-share';
+import { decodeShare } from './experiment';
+import { decodeSweepShare } from './sweep';
 import { hashConfig } from '../tour/results';
 import type { LinkCase } from './fixtures/make-links';
 

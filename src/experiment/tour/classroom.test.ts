@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { experimentWork, sweepWork } from '../estimate/pace';
-import { expandSweep } from '../sweep';
+import { expandSweep } from '../sweep/config';
 import { configHash } from './results';
 import { CLASSROOM, classroomRun, middleRates, TOUR_RUNS, TOUR_STEPS } from './steps';
 

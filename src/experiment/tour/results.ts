@@ -15,7 +15,7 @@ import { BASE_FACTS } from '../bases';
 import { parseExperiment, type ExperimentConfig } from '../config';
 import { sha256Hex } from '../data/sha256';
 import type { EvalPoint } from '../protocol';
-import { cellResults, parseSweep, type SweepConfig } from '../sweep';
+import { cellResults, parseSweep, type SweepConfig } from '../sweep/config';
 import { TOUR_RUNS, TOUR_STEPS, type TourRun, type TourStep } from './steps';
 
 export const TOUR_RESULTS_VERSION = 2;

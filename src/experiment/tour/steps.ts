@@ -5,8 +5,8 @@
 // from the student's own finished run, so no sentence can be contradicted by the data.
 
 import { parseExperiment, PRESETS, type ExperimentConfig } from '../config';
-import { parseSweep, type SweepConfig } from '../sweep';
-import { SWEEP_PRESETS } from '../sweep-presets';
+import { parseSweep, type SweepConfig } from '../sweep/config';
+import { SWEEP_PRESETS } from '../sweep/presets';
 
 /** What a tour button trains: an experiment (several methods in lockstep) or a sweep (a grid of runs). */
 export type TourRun =

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../config';
 import type { EvalPoint } from '../protocol';
-import { parseSweep } from '../sweep';
-import { SWEEP_PRESETS } from '../sweep-presets';
+import { parseSweep } from '../sweep/config';
+import { SWEEP_PRESETS } from '../sweep/presets';
 import {
   canonicalJson, configHash, experimentSummary, hashConfig, offersProbes, parseTourResults, setupSentence, staleRuns,
   stepMeasured, sweepSummary, tourProblems, type TourResults,

@@ -7,7 +7,7 @@
 import { Suspense, useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { parseExperiment, PRESETS, type ExperimentConfig } from '../../experiment/config';
-import { encodeShare } from '../../experiment/share';
+import { encodeShare } from '../../experiment/links/experiment';
 import { withEmbedParams } from '../embed';
 import { runActions } from '../store/client';
 import { RunHistory } from './RunHistory';

@@ -5,10 +5,10 @@
 // an in-progress run is back on screen with its curves. Storage problems are announced above.
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatBytes } from '../../experiment/storage';
+import { formatBytes } from '../../experiment/storage/safe-history';
 import { runActions } from '../store/client';
 import { useExperiment } from '../store/experiment';
-import { describeBase, usePretrain } from '../store/base-training';
+import { describeBase, usePretrain } from '../store/pretrain';
 
 const when = (t: number) => new Date(t).toLocaleString();
 

@@ -6,7 +6,7 @@
 // from its last checkpoint. Browser tests reach fault hooks through `window.__loraLab`.
 import type { ExperimentConfig } from '../../experiment/config';
 import type { AnalysisCommand, AnalysisEvent, SweepWorkerEvent, WorkerCommand, WorkerEvent } from '../../experiment/protocol';
-import type { SweepConfig } from '../../experiment/sweep';
+import type { SweepConfig } from '../../experiment/sweep/config';
 import type { DebugFault } from '../../experiment/protocol';
 import { applyEvent, clearExperiment, markPending, removeCompare, resetExperiment, useExperiment, workerLost } from './experiment';
 import { applySweepEvent, markSweepPending, resetSweep, useSweep } from './sweep';
@@ -15,9 +15,9 @@ import { applyBenchEvent, BENCH_EVENTS, benchLost, markBenchRunning } from './be
 import type { BenchEvent } from '../../experiment/protocol';
 import type { KernelVariantSettings } from '../../experiment/kernel-settings';
 import { loadKernelVariants, storeKernelVariants } from './kernel-variants';
-import { applyPretrainEvent, markPretrainPending, PRETRAIN_EVENTS, resetPretrain, usePretrain } from './base-training';
+import { applyPretrainEvent, markPretrainPending, PRETRAIN_EVENTS, resetPretrain, usePretrain } from './pretrain';
 import type { PretrainWorkerEvent } from '../../experiment/protocol';
-import type { PretrainSettings } from '../../experiment/tab-pretrain';
+import type { PretrainSettings } from '../../experiment/pretrain/settings';
 
 /** A Worker that has not answered a ping for this long is taken for hung. */
 export const HANG_MS = 10_000;
@@ -55,7 +55,7 @@ let ping = { n: 0, outstandingSince: null as number | null };
 let pinger: ReturnType<typeof setInterval> | null = null;
 
 function startWorker(): Worker {
-  const w = new Worker(new URL('../../experiment/worker.ts', import.meta.url), { type: 'module' });
+  const w = new Worker(new URL('../../experiment/worker/worker.ts', import.meta.url), { type: 'module' });
   w.onmessage = (ev: MessageEvent<WorkerEvent>) => {
     if (ev.data.type === 'pong') ping.outstandingSince = null;
     else route(ev.data);

@@ -6,12 +6,12 @@
 // dropped.
 import { create } from 'zustand';
 import { DEFAULT_PRESET, PRESETS, type ExperimentConfig } from '../../experiment/config';
-import type { RunSummary, SavedRun } from '../../experiment/history';
+import type { RunSummary, SavedRun } from '../../experiment/storage/history';
 import { isShippedBase, shippedBasesNote } from '../../experiment/bases';
-import { isSavedBaseName } from '../../experiment/saved-bases';
-import { decodeShare, PAGE_PARAMS } from '../../experiment/share';
+import { isSavedBaseName } from '../../experiment/storage/saved-bases';
+import { decodeShare, PAGE_PARAMS } from '../../experiment/links/experiment';
 import type { EvalPoint, MethodInfo, RunState, StepPoint, WorkerEvent } from '../../experiment/protocol';
-import type { DevicePeak } from '../../experiment/device-peak';
+import type { DevicePeak } from '../../experiment/bench/device-peak';
 
 /** The settings in the form: what Start trains and what the URL (and Copy link) holds. */
 export interface FormState {

@@ -4,9 +4,9 @@
 // pretraining.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../experiment/config';
-import { SWEEP_PRESETS } from '../../experiment/sweep-presets';
+import { SWEEP_PRESETS } from '../../experiment/sweep/presets';
 import { runStatusText } from '../components/status-text';
-import { applyPretrainEvent, markPretrainPending, resetPretrain, usePretrain } from './base-training';
+import { applyPretrainEvent, markPretrainPending, resetPretrain, usePretrain } from './pretrain';
 import { applyEvent, clearExperiment, markPending, resetExperiment, useExperiment, workerLost } from './experiment';
 import { applySweepEvent, markSweepPending, resetSweep, useSweep } from './sweep';
 

@@ -7,9 +7,9 @@
 // place, a line saying so and the cut edge faded, so the loss columns are found.
 import { useEffect, useState } from 'react';
 import type { ExperimentConfig, MethodConfig } from '../../../experiment/config';
-import { describeBase, usePretrain } from '../../store/base-training';
+import { describeBase, usePretrain } from '../../store/pretrain';
 import type { EvalPoint, MethodInfo, StepPoint } from '../../../experiment/protocol';
-import { achievedRate, type DevicePeak } from '../../../experiment/device-peak';
+import { achievedRate, type DevicePeak } from '../../../experiment/bench/device-peak';
 import { ViewLink } from '../../views/sweep/ViewTabs';
 import { methodColor } from './colors';
 import { Term } from '../../glossary/Term';

@@ -2,7 +2,7 @@
 // it is tested without React): which of its evaluations to draw, an axis range that the blow-up
 // cannot flatten, and the note's sentences, computed from which method diverged, where, with what
 // loss and learning rate, so none of them can disagree with the data on screen.
-import { DIVERGE_STEPS, explodedBound } from '../../../experiment/divergence';
+import { DIVERGE_STEPS, explodedBound } from '../../../experiment/run/divergence';
 import type { EvalPoint } from '../../../experiment/protocol';
 
 /** Byte-level models: every base model has 256 byte values. */

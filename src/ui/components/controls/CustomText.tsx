@@ -5,7 +5,7 @@
 // computed from it (sizes, held-out bytes, whether a link can carry it).
 import { useEffect, useId, useState, type DragEvent } from 'react';
 import type { ExperimentConfig } from '../../../experiment/config';
-import { CUSTOM_LINK_MAX_CHARS, customLinkChars } from '../../../experiment/data/custom-share';
+import { CUSTOM_LINK_MAX_CHARS, customLinkChars } from '../../../experiment/links/custom-text';
 import { CUSTOM_TEXT_MAX_BYTES, minCustomTextBytes, splitCustomText, validateCustomText } from '../../../experiment/data/custom-text';
 import { heldText, loadText, rememberText, useCustomTexts, type HeldText } from './CustomTextState';
 import type { Update } from './SharedSettings';

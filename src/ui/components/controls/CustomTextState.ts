@@ -4,8 +4,8 @@
 // the hash finds it again. Opening a link reads its text here at load time: a carried text is
 // stored; a named one is looked up, and the page says to paste it when this browser lacks it.
 import { create } from 'zustand';
-import { CustomTextStore } from '../../../experiment/custom-store';
-import { decodeCustomLink } from '../../../experiment/data/custom-share';
+import { CustomTextStore } from '../../../experiment/storage/custom-texts';
+import { decodeCustomLink } from '../../../experiment/links/custom-text';
 
 export interface HeldText {
   name: string;

@@ -8,10 +8,10 @@ import { settingField, SETTINGS, type ExperimentConfig } from '../../../experime
 import { Term } from '../../glossary/Term';
 import { Hint, NumberField, SelectField } from './NumberField';
 import { CustomText } from './CustomText';
-import { isSavedBaseName } from '../../../experiment/saved-bases';
-import { savedBaseLabel } from '../../../experiment/tab-pretrain';
+import { isSavedBaseName } from '../../../experiment/storage/saved-bases';
+import { savedBaseLabel } from '../../../experiment/pretrain/settings';
 import { pretrainActions } from '../../store/client';
-import { usePretrain } from '../../store/base-training';
+import { usePretrain } from '../../store/pretrain';
 
 /** The settings table's rows (experiment/config.ts): each field's label and limits. */
 const S = SETTINGS;

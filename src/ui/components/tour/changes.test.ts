@@ -3,8 +3,8 @@
 // their own text as the target, and a sweep's learning rates and families.
 import { describe, expect, it } from 'vitest';
 import { parseExperiment, PRESETS } from '../../../experiment/config';
-import { parseSweep } from '../../../experiment/sweep';
-import { SWEEP_PRESETS } from '../../../experiment/sweep-presets';
+import { parseSweep } from '../../../experiment/sweep/config';
+import { SWEEP_PRESETS } from '../../../experiment/sweep/presets';
 import { experimentChanges, sweepChanges } from './changes';
 
 const step = PRESETS['english-code'].config;

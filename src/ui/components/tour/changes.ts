@@ -5,8 +5,8 @@
 // and the step's. Values are written as links write them (share.ts's codecs), so "1e-3" reads the
 // same here as in the address bar.
 import type { ExperimentConfig, MethodConfig } from '../../../experiment/config';
-import { differs, getAt, METHOD_FIELDS, TOP, type Field } from '../../../experiment/share';
-import { defaultFamilyLabel, formatLr, type SweepConfig, type SweepFamily } from '../../../experiment/sweep';
+import { differs, getAt, METHOD_FIELDS, TOP, type Field } from '../../../experiment/links/experiment';
+import { defaultFamilyLabel, formatLr, type SweepConfig, type SweepFamily } from '../../../experiment/sweep/config';
 import { domainName, sameDomain } from '../controls/setup-text';
 
 /** How a setting is named in the list (its link key otherwise). */

@@ -5,7 +5,7 @@
 // student picks starting, loading the settings only, or keeping theirs. An experiment's settings go
 // into the form (so the page, its link and the run agree); a sweep's grid into the sweep store's form
 // (and the URL, which the Sweep view keeps from that form). `show` switches the page to a view as its tab would.
-import { encodeSweepShare, sweepFromQuery } from '../../../experiment/sweep-share';
+import { encodeSweepShare, sweepFromQuery } from '../../../experiment/links/sweep';
 import type { TourRun } from '../../../experiment/tour/steps';
 import { withEmbedParams } from '../../embed';
 import { runActions, sweepActions } from '../../store/client';

@@ -3,8 +3,8 @@
 // weight decay, dropout, label, and the list of learning rates it is trained at). Every edit
 // goes through `update`, which keeps only a grid the sweep schema accepts.
 import { useId, useState, type CSSProperties } from 'react';
-import { defaultFamilyLabel, type SweepConfig, type SweepFamily } from '../../../experiment/sweep';
-import { familyDefaults } from '../../../experiment/sweep-presets';
+import { defaultFamilyLabel, type SweepConfig, type SweepFamily } from '../../../experiment/sweep/config';
+import { familyDefaults } from '../../../experiment/sweep/presets';
 import { RANK_LIMITS } from '../../../experiment/config';
 import { Hint, NumberField, SelectField } from '../../components/controls/NumberField';
 import { fmtLr, parseLrList, TARGET_SETS, targetSet } from './model';

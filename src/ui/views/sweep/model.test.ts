@@ -2,7 +2,7 @@
 // which comparisons a grid allows, the rank and module charts' points, and number formats.
 import { describe, expect, it } from 'vitest';
 import type { SweepCellResult } from '../../../experiment/analysis/front';
-import type { SweepConfig } from '../../../experiment/sweep';
+import type { SweepConfig } from '../../../experiment/sweep/config';
 import { fmtEta, fmtLr, moduleBars, parseLrList, planePoints, rankPoints, sweepVaries, targetsName } from './model';
 
 const cell = (family: string, kind: 'full' | 'lora', lr: number, evals: Array<[number, number, number]>, extra: Partial<SweepCellResult> = {}): SweepCellResult => ({

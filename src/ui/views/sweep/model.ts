@@ -4,7 +4,7 @@
 import { loraMethodSchema } from '../../../experiment/config';
 import { bestPoint, type LFPoint, type SweepCellResult } from '../../../experiment/analysis/front';
 import type { EvalPoint } from '../../../experiment/protocol';
-import type { SweepConfig } from '../../../experiment/sweep';
+import type { SweepConfig } from '../../../experiment/sweep/config';
 import { methodColor } from '../../components/charts/colors';
 
 /** q, k, v, o, gate, up, down (from the schema: the UI may not import the engine). */
