@@ -9,6 +9,7 @@
 // named after another layer (engine/ui/, experiment/cli/ ...).
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
+import { noCycle } from './scripts/eslint-no-cycle.js';
 
 /** Import specifiers that reach into a layer's folder (or the shaders folder), relatively. */
 const into = (/** @type {string} */ dir) => [`**/${dir}`, `**/${dir}/**`];
@@ -21,10 +22,10 @@ const UI_LIBS = ['react', 'react/**', 'react-dom', 'react-dom/**', 'zustand', 'z
  * options when several config objects match a file, so each layer lists everything it forbids, and a stricter
  * setting for part of a layer (`inner`) repeats the layer's own restrictions next to its extra ones.
  * @param {string} layer
- * @param {{ dirs: string[], libs?: string[], why: string,
+ * @param {{ dirs: string[], libs?: string[], why: string, extra?: { group: string[], message: string }[],
  *   inner?: { name: string, ignores: string[], dirs: string[], message: string } }} spec
  */
-function layerRule(layer, { dirs, libs = [], why, inner }) {
+function layerRule(layer, { dirs, libs = [], why, inner, extra = [] }) {
   const dirMessage = `src/${layer} must not import from ${dirs.map((d) => (d === 'shaders' ? 'shaders/' : `src/${d}`)).join(', ')}. ${why}`;
   const libMessage = `src/${layer} must not use UI libraries (react, zustand, recharts); only src/ui may.`;
   // `import()` and `new URL('./x', import.meta.url)` (how Vite finds Worker entries) are not
@@ -51,6 +52,7 @@ function layerRule(layer, { dirs, libs = [], why, inner }) {
           patterns: [
             ...groups.map((g) => ({ group: g.dirs.flatMap(into), message: g.message })),
             ...(libs.length ? [{ group: libs, message: libMessage }] : []),
+            ...extra,
           ],
         },
       ],
@@ -101,7 +103,20 @@ export default defineConfig(
   layerRule('ui', {
     dirs: ['engine', 'cli', 'shaders'],
     why: 'The UI talks to the engine only through src/experiment (types, protocol, the Worker).',
+    // The page never loads a training loop: those run in the Worker (new URL(...worker/worker.ts) starts it).
+    extra: [{
+      group: ['**/experiment/run/runner', '**/experiment/sweep/runner', '**/experiment/pretrain/loop', '**/experiment/pretrain/base', '**/experiment/worker/**'],
+      message: 'src/ui imports no module that holds a GPU loop (run/runner, sweep/runner, pretrain/loop and base, worker/): use the pure configs (sweep/config, pretrain/settings) and protocol.ts types.',
+    }],
   }),
+  // No import circles anywhere in src/, type imports and dynamic import() included (scripts/eslint-no-cycle.js;
+  // eslint-plugin-import-x's no-cycle skips type-only imports). src/lint.test.ts proves it fires.
+  {
+    name: 'lora-lab/no-cycle',
+    files: ['src/**/*.{ts,tsx}'],
+    plugins: { 'lora-lab': { rules: { 'no-cycle': noCycle } } },
+    rules: { 'lora-lab/no-cycle': 'error' },
+  },
   layerRule('cli', {
     dirs: ['ui', 'shaders'],
     libs: UI_LIBS,

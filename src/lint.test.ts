@@ -1,9 +1,14 @@
 // Proves that the layering rule in eslint.config.js fires: every forbidden import direction
 // (ui → experiment → engine → shaders, cli over experiment and engine) is reported, and the
 // allowed ones are not. Runs ESLint's Node API on synthetic snippets; the files need not exist.
-import { ESLint } from 'eslint';
+import { ESLint, Linter } from 'eslint';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
+import { noCycle } from '../scripts/eslint-no-cycle.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const eslint = new ESLint({ cwd: root });
@@ -56,6 +61,12 @@ const FORBIDDEN: [string, string][] = [
   ['src/ui/App.tsx', `import src from '../../shaders/matmul.wgsl?raw';`],
   ['src/ui/App.tsx', `new Worker(new URL('../engine/worker.ts', import.meta.url), { type: 'module' });`],
   ['src/ui/App.tsx', `const engine = await import('../engine/index.js');`],
+  // ui loads no module that holds a GPU loop (they run in the Worker), not even for a type
+  ['src/ui/store/client.ts', `import { SweepRunner } from '../../experiment/sweep/runner';`],
+  ['src/ui/views/pretrain/PretrainView.tsx', `import { pretrainLoop } from '../../../experiment/pretrain/loop';`],
+  ['src/ui/views/pretrain/PretrainView.tsx', `import { pretrainBase } from '../../../experiment/pretrain/base';`],
+  ['src/ui/store/experiment.ts', `import type { ExperimentCheckpoint } from '../../experiment/run/runner';`],
+  ['src/ui/App.tsx', `import type { RunHost } from '../experiment/worker/run-host';`],
   // cli may use experiment and engine, not ui
   ['src/cli/bench.ts', `import { App } from '../ui/App';`],
 ];
@@ -75,6 +86,7 @@ const ALLOWED: [string, string][] = [
   ['src/ui/App.tsx', `import { useState } from 'react';\nimport { create } from 'zustand';\nimport type { ExperimentConfig } from '../experiment/config';\nimport { decodeConfig } from '../experiment/share';\nexport { useState, create, decodeConfig, type ExperimentConfig };`],
   ['src/ui/store/worker.ts', `export const w = new Worker(new URL('../../experiment/worker.ts', import.meta.url), { type: 'module' });`],
   ['src/ui/components/controls/Slider.tsx', `import type { WorkerEvent } from '../../../experiment/protocol';\nexport type { WorkerEvent };`],
+  ['src/ui/store/sweep.ts', `import { expandSweep } from '../../experiment/sweep/config';\nimport { sizeLabel } from '../../experiment/pretrain/settings';\nexport { expandSweep, sizeLabel };`],
   ['src/cli/bench.ts', `import { acquireDevice } from '../engine';\nimport { runExperiment } from '../experiment/runner';\nexport { acquireDevice, runExperiment };`],
 ];
 
@@ -92,5 +104,42 @@ describe('layering lint rule (ui → experiment → engine → shaders)', () => 
   it('names the rule that was broken in its message', async () => {
     const [message] = await restrictedImportErrors('src/ui/App.tsx', `import '../engine/gpu/device';`);
     expect(message).toMatch(/src\/ui must not import from src\/engine/);
+  });
+});
+
+describe('no-cycle lint rule', () => {
+  /** Lints `a.ts` of a throwaway folder holding `files` (the rule reads the import graph from disk). */
+  function cycleErrors(files: Record<string, string>): string[] {
+    const dir = mkdtempSync(join(tmpdir(), 'no-cycle-'));
+    try {
+      for (const [name, code] of Object.entries(files)) writeFileSync(join(dir, name), code);
+      const linter = new Linter({ configType: 'flat', cwd: dir });
+      const config = [{
+        files: ['**/*.ts'], languageOptions: { parser: tseslint.parser },
+        plugins: { 'lora-lab': { rules: { 'no-cycle': noCycle } } }, rules: { 'lora-lab/no-cycle': 'error' as const },
+      }];
+      return linter.verify(files['a.ts'], config, join(dir, 'a.ts')).map((m) => m.message);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('reports a circle closed by a value import, a type import, a re-export or a dynamic import', () => {
+    expect(cycleErrors({ 'a.ts': `import { b } from './b';\nexport const a = b;`, 'b.ts': `import { c } from './c';\nexport const b = c;`, 'c.ts': `import { a } from './a';\nexport const c = a;` }))
+      .toEqual([expect.stringMatching(/Import circle: .*a\.ts → .*b\.ts → .*c\.ts → .*a\.ts/)]);
+    expect(cycleErrors({ 'a.ts': `import type { B } from './b';\nexport type A = B;`, 'b.ts': `import type { A } from './a';\nexport type B = A | 1;` })).toHaveLength(1);
+    expect(cycleErrors({ 'a.ts': `export { b } from './b.js';`, 'b.ts': `export * from './a';` })).toHaveLength(1);
+    expect(cycleErrors({ 'a.ts': `export const load = () => import('./b');`, 'b.ts': `import './a';` })).toHaveLength(1);
+  });
+
+  it('allows a chain with no way back, and packages and ?raw assets', () => {
+    expect(cycleErrors({ 'a.ts': `import { b } from './b';\nimport { z } from 'zod';\nimport s from './a.wgsl?raw';\nexport { b, z, s };`, 'b.ts': `export const b = 1;` })).toEqual([]);
+  });
+
+  it('is on for every file of src/', async () => {
+    for (const file of ['src/experiment/protocol.ts', 'src/ui/App.tsx', 'src/engine/index.ts', 'src/cli/sweep.ts']) {
+      const config = await eslint.calculateConfigForFile(file);
+      expect(config.rules['lora-lab/no-cycle'], file).toEqual([2]);
+    }
   });
 });

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  continuedTraining, outputRefusal, parsePretrainArgs, PRETRAIN_DEFAULTS, pretrainModelConfig, pretrainSchedule, trainingSettings,
+  cliRecipe, continuedTraining, outputRefusal, parsePretrainArgs, PRETRAIN_DEFAULTS, pretrainModelConfig, trainingSettings,
 } from './pretrain-options';
+import { pretrainSchedule } from '../experiment/pretrain/settings';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const shipped = JSON.parse(readFileSync(join(ROOT, 'public/models/base.json'), 'utf8'));
@@ -41,7 +42,9 @@ describe('pretrain defaults', () => {
   });
 
   it('spell out the manifest\'s numbers (3000 steps, warmup 100, lr 3e-3, B 8, T 64, seed 1, cosine to 0.1×)', () => {
-    expect(pretrainSchedule(PRETRAIN_DEFAULTS)).toEqual({ kind: 'cosine', lr: 3e-3, warmupSteps: 100, totalSteps: 3000, minRatio: 0.1 });
+    const recipe = cliRecipe(PRETRAIN_DEFAULTS);
+    expect(recipe).toMatchObject({ lr: 3e-3, steps: 3000, warmup: 100, minRatio: 0.1 });
+    expect(pretrainSchedule(recipe)).toEqual({ kind: 'cosine', warmupSteps: 100, totalSteps: 3000, minRatio: 0.1 });
     expect(PRETRAIN_DEFAULTS).toMatchObject({ batch: 8, seq: 64, seed: 1, overwrite: false });
   });
 

@@ -5,8 +5,9 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MODEL_SIZES, type LlamaConfig, type LrSchedule } from '../engine/index';
+import { MODEL_SIZES, type LlamaConfig } from '../engine/index';
 import type { CheckpointManifest } from '../experiment/checkpoint';
+import { pretrainSchedule, type PretrainRecipe } from '../experiment/pretrain/settings';
 
 /** Where shipped base models live; a file there is only replaced with --overwrite. */
 export const SHIPPED_MODELS_DIR = 'public/models';
@@ -42,9 +43,6 @@ export const PRETRAIN_DEFAULTS: PretrainOptions = {
   steps: 3000, batch: 8, seq: 64, lr: 3e-3, warmup: 100, minRatio: 0.1, seed: 1,
   evalEvery: 100, evalBatches: 8, out: 'results/pretrain/base', overwrite: false, size: 'base',
 };
-
-/** AdamW settings of the pretraining (the README's "β=(0.9, 0.95), weight decay 0.01, clipping 1"). */
-export const PRETRAIN_OPTIMIZER = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 };
 
 export const PRETRAIN_USAGE =
   'npm run pretrain -- [--steps N] [--batch B] [--seq T] [--lr LR] [--warmup N] [--min-ratio R] [--seed S] ' +
@@ -87,8 +85,9 @@ export function parsePretrainArgs(argv: string[]): PretrainOptions & { help: boo
   return { ...o, help: v.help === true };
 }
 
-export function pretrainSchedule(o: PretrainOptions): LrSchedule {
-  return { kind: 'cosine', lr: o.lr, warmupSteps: o.warmup, totalSteps: o.steps, minRatio: o.minRatio };
+/** What the pretraining loop (experiment/pretrain/loop.ts) trains for these options. */
+export function cliRecipe(o: PretrainOptions): PretrainRecipe {
+  return { model: pretrainModelConfig(o), steps: o.steps, batch: o.batch, seq: o.seq, lr: o.lr, warmup: o.warmup, minRatio: o.minRatio, seed: o.seed, evalEvery: o.evalEvery };
 }
 
 /** The chosen size (the shipped base's by default), with room for the training sequence length. */

@@ -10,16 +10,15 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { acquireDevice, createKernelContext, learningRate, TrainingRun } from '../engine/index';
+import { acquireDevice, createKernelContext } from '../engine/index';
 import { checkpointBytes, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, loadCheckpoint, type CheckpointManifest } from '../experiment/checkpoint';
 import { sha256Hex } from '../experiment/data/sha256';
-import { Batcher, heldOutBatches } from '../experiment/data/batching';
+import { heldOutBatches } from '../experiment/data/batching';
 import { domainSource } from '../experiment/data/domains';
 import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-assets';
 import { heldOutLoss } from '../experiment/run/evaluate';
-import {
-  continuedTraining, outputRefusal, parsePretrainArgs, PRETRAIN_OPTIMIZER, PRETRAIN_USAGE, pretrainModelConfig, pretrainSchedule, trainingSettings,
-} from './pretrain-options';
+import { pretrainLoop } from '../experiment/pretrain/loop';
+import { cliRecipe, continuedTraining, outputRefusal, parsePretrainArgs, PRETRAIN_USAGE, trainingSettings } from './pretrain-options';
 import { printProgress, progressLine } from './progress';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,10 +53,9 @@ function codeVersion(): string {
 async function main() {
   const version = codeVersion(); // at the start: the code that trains, not what HEAD is later
   const { steps, batch: B, seq: T, seed } = a;
-  const config = pretrainModelConfig(a);
-  const schedule = pretrainSchedule(a);
+  const recipe = cliRecipe(a);
+  const config = recipe.model;
   const assets = await loadAssetsFromDisk();
-  const train = new Batcher(domainSource(assets, { domain: 'english' }, 'train'), { batchSize: B, seqLen: T, seed });
   const heldOutOf = (domain: 'english' | 'code' | 'math') => heldOutBatches(domainSource(assets, { domain }, 'heldout'), B, T, a.evalBatches);
   const held = { english: heldOutOf('english'), code: heldOutOf('code'), math: heldOutOf('math') };
   const gpu = await acquireDevice();
@@ -68,46 +66,42 @@ async function main() {
   if (init && JSON.stringify(init.manifest.config) !== JSON.stringify(config)) {
     throw new Error(`--init ${a.init}: its model config ${JSON.stringify(init.manifest.config)} is not the one --size ${a.size} --seq ${T} trains`);
   }
-  const run = await TrainingRun.create(ctx, {
-    config, batchSize: B, seqLen: T, mode: 'full', seed, label: 'pretrain', optimizer: PRETRAIN_OPTIMIZER, baseParams: init?.params,
-  });
-  if (init) {
-    // Skip the windows the earlier pieces drew (same seed and shape), so this piece sees new ones.
-    const t = init.manifest.training;
-    const sameStream = t.seed === seed && t.batchSize === B && t.seqLen === T;
-    if (sameStream) train.skip(t.steps);
+  // Skip the windows the earlier pieces drew (same seed and shape), so this piece sees new ones.
+  const t = init?.manifest.training;
+  const sameStream = !!t && t.seed === seed && t.batchSize === B && t.seqLen === T;
+  if (init && t) {
     console.log(`continuing from ${a.init} (${t.steps} steps, held-out english ${init.manifest.heldOutLoss.english})` +
       (sameStream ? `; skipping the ${t.steps} batches it trained on` : '; its data stream differs (seed or shape), so batches start afresh'));
   }
-  console.log(`pretraining ${run.memory().totalParams} parameters on english for ${steps} steps of ${B}×${T} bytes on ${device}`);
-  const t0 = performance.now();
-  let lastEval = await heldOutLoss(run, held.english);
+  let t0 = performance.now();
+  let lastEval = Number.NaN;
   let lossEma = Number.NaN;
-  for (let s = 1; s <= steps; s++) {
-    const r = await run.step({ ...train.next(), lr: learningRate(schedule, s) });
-    if (!Number.isFinite(r.loss) || r.skipped) throw new Error(`training diverged at step ${s} (loss ${r.loss})`);
-    lossEma = Number.isNaN(lossEma) ? r.loss : 0.95 * lossEma + 0.05 * r.loss;
-    if (s % a.evalEvery === 0 || s === steps) {
-      lastEval = await heldOutLoss(run, held.english);
-      printProgress(progressLine(s, steps, t0, `train ${lossEma.toFixed(3)} held-out english ${lastEval.toFixed(3)}`), true);
-    } else if (s % 5 === 0) {
-      printProgress(progressLine(s, steps, t0, `train ${lossEma.toFixed(3)} held-out english ${lastEval.toFixed(3)}`));
-    }
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const heldOut = {
-    english: await heldOutLoss(run, held.english),
-    code: await heldOutLoss(run, held.code),
-    math: await heldOutLoss(run, held.math),
-  };
-  const params = await run.readBaseFlat();
-  const bytes = checkpointBytes(params);
   const out = a.out;
+  const { bytes, heldOut, seconds } = await pretrainLoop(ctx, assets, recipe, {
+    async evaluate(run, s) {
+      if (s === 0) console.log(`pretraining ${run.memory().totalParams} parameters on english for ${steps} steps of ${B}×${T} bytes on ${device}`);
+      lastEval = await heldOutLoss(run, held.english);
+      if (s === 0) t0 = performance.now();
+      else printProgress(progressLine(s, steps, t0, `train ${lossEma.toFixed(3)} held-out english ${lastEval.toFixed(3)}`), true);
+    },
+    step({ step: s, loss }) {
+      lossEma = Number.isNaN(lossEma) ? loss : 0.95 * lossEma + 0.05 * loss;
+      if (s % a.evalEvery !== 0 && s !== steps && s % 5 === 0) printProgress(progressLine(s, steps, t0, `train ${lossEma.toFixed(3)} held-out english ${lastEval.toFixed(3)}`));
+    },
+    async finish(run, p) {
+      const heldOut = {
+        english: await heldOutLoss(run, held.english),
+        code: await heldOutLoss(run, held.code),
+        math: await heldOutLoss(run, held.math),
+      };
+      return { bytes: checkpointBytes(await run.readBaseFlat()), heldOut, seconds: p.seconds };
+    },
+  }, { params: init?.params, skipBatches: sameStream ? t!.steps : 0 });
   mkdirSync(dirname(out), { recursive: true });
   const piece = { ...trainingSettings(a), seconds: Math.round(seconds), device, codeVersion: version };
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, file: `${basename(out)}.bin`, config,
-    elements: params.length, bytes: bytes.length, sha256: sha256Hex(bytes),
+    elements: bytes.length / 4, bytes: bytes.length, sha256: sha256Hex(bytes),
     training: init ? continuedTraining(init.manifest, piece) : piece,
     heldOutLoss: heldOut,
     createdAt: new Date().toISOString(),
@@ -115,7 +109,6 @@ async function main() {
   writeFileSync(`${out}.bin`, bytes);
   writeFileSync(`${out}.json`, `${JSON.stringify(manifest, null, 2)}\n`);
   console.log(`wrote ${out}.bin (${bytes.length} bytes) and ${out}.json in ${Math.round(seconds)} s; held-out loss ${JSON.stringify(heldOut)}`);
-  run.destroy();
   gpu.device.destroy();
 }
 

@@ -16,10 +16,10 @@ import { loadCheckpoint } from '../experiment/checkpoint';
 import { ConfigError } from '../experiment/config';
 import { fsAssetSource, loadAssetsFromDisk } from '../experiment/data/node-assets';
 import type { EvalPoint } from '../experiment/protocol';
-import {
-  cellResults, defaultFamilyLabel, expandSweep, parseSweep, sweepCheckpointFromJson, sweepCheckpointToJson, SweepRunner,
-  type SweepCellResult, type SweepCheckpoint, type SweepConfig, type SweepEvent,
-} from '../experiment/sweep/config';
+import { cellResults, type SweepCellResult } from '../experiment/sweep/cells';
+import { defaultFamilyLabel, expandSweep, parseSweep, type SweepConfig } from '../experiment/sweep/config';
+import { sweepCheckpointFromJson, sweepCheckpointToJson, SweepRunner, type SweepCheckpoint } from '../experiment/sweep/runner';
+import type { SweepEvent } from '../experiment/protocol';
 import { SWEEP_PRESETS } from '../experiment/sweep/presets';
 import { judgeFor, parseTourResults, TOUR_RESULTS_PATH } from '../experiment/tour/results';
 import { cliArgs } from './args';

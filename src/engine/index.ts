@@ -34,7 +34,7 @@ export {
   generate, sampleFromLogits, softmaxEntropy, type GenerateOptions, type Generation, type SamplingOptions,
 } from './model/generate';
 export { DEFAULT_ADAMW, type AdamWOptions } from './optim/adamw';
-export { learningRate, type LrSchedule } from './optim/schedule';
+export { learningRate, lrFactor, type LrSchedule } from './optim/schedule';
 export {
   prepareBenchTarget, MATMUL_BENCH_VARIANTS, FMA_FLOPS_PER_ITER,
   type BenchSpec, type BenchTarget, type MatmulForm,

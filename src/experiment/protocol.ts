@@ -2,13 +2,12 @@
 // in Node). The Worker owns the GPU device; the page only sends commands and renders events.
 
 import type { SavedBaseManifest } from './storage/saved-bases';
-import type { PretrainEvent, PretrainSettings } from './pretrain/settings';
+import type { PretrainSettings } from './pretrain/settings';
 import type { DevicePeak } from './bench/device-peak';
 import type { MatrixSpectrum } from './analysis/spectra';
 import type { ExperimentConfig } from './config';
 import type { KernelVariantSettings } from './kernel-settings';
-import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from './storage/history';
-import type { SweepConfig, SweepEvent } from './sweep/config';
+import type { SweepCell, SweepConfig } from './sweep/config';
 import type { UploadFile } from './export/bundle';
 import type { BenchProgress, BenchReport } from './bench/report';
 
@@ -102,6 +101,71 @@ export type RunnerEvent =
   /** reason: why it counts as diverged (divergence.ts); loss: its training loss at that step. */
   | { type: 'diverged'; method: string; step: number; loss: number; reason?: DivergenceReason }
   | { type: 'state'; state: RunState; step: number };
+
+/** A sweep's events: its groups' runner events (EvalPoint.method = cell id) and its own. */
+export type SweepEvent =
+  | RunnerEvent
+  | { type: 'sweep-start'; sweep: SweepConfig; cells: SweepCell[]; groups: number }
+  /**
+   * done/total in cell-steps (a group of n cells at step k has done n·k); group is the running group's index
+   * (groups once done); the ETA comes from the pace measured since run() was last called (null before a step).
+   */
+  | { type: 'sweep-progress'; group: number; groups: number; done: number; total: number; etaSeconds: number | null }
+  | { type: 'sweep-state'; state: RunState; group: number };
+
+export interface SavedRun {
+  id: string;
+  preset: string;
+  config: ExperimentConfig;
+  createdAt: number;
+  updatedAt: number;
+  /** The state when last saved; 'running' after a reload means the run was interrupted. */
+  state: RunState;
+  step: number;
+  methods: MethodInfo[];
+  evals: EvalPoint[];
+  /** Step of the last saved checkpoint (null before the first). */
+  checkpointStep: number | null;
+  /** Method id → step at which it diverged (absent in runs saved before this was kept). */
+  diverged?: Record<string, number>;
+  /** Approximate stored size of that checkpoint (set by saveCheckpoint, so list() need not read checkpoints). */
+  checkpointBytes?: number;
+}
+
+/** A saved run without its metrics; `bytes`: approximate stored size of the run and its checkpoint. */
+export type RunSummary = Omit<SavedRun, 'evals' | 'methods'> & { methodLabels: string[]; bytes: number };
+
+/** A sweep as it trains: the grid, where it got to, and every cell's evaluations (EvalPoint.method = cell id). */
+export interface SavedSweep {
+  id: string;
+  preset: string;
+  sweep: SweepConfig;
+  createdAt: number;
+  updatedAt: number;
+  /** The state when last saved; 'running' after a reload means the sweep was interrupted. */
+  state: RunState;
+  /** The group training (0-based) and how many groups the grid has. */
+  group: number;
+  groups: number;
+  /** Cell-steps trained and in all. */
+  done: number;
+  total: number;
+  /** Methods of every group started so far (one per cell). */
+  methods: MethodInfo[];
+  evals: EvalPoint[];
+  /** Cell id → step at which it diverged. */
+  diverged: Record<string, number>;
+  /** Group of the last saved checkpoint (null before the first). */
+  checkpointGroup: number | null;
+}
+
+export type SweepSummary = Omit<SavedSweep, 'evals' | 'methods' | 'diverged'> & { cellCount: number };
+
+/** What a pretraining in the tab reports (pretrain/base.ts), wrapped with its run id in 'pretrain-event'. */
+export type PretrainEvent =
+  | { type: 'start'; params: number }
+  | { type: 'step'; step: number; loss: number; tokensPerSecond: number; seconds: number }
+  | { type: 'eval'; step: number; heldOut: number; sample: string };
 
 /** Faults a test can inject (only reachable when the page was opened with the test flag; see client.ts). */
 export type DebugFault = 'lose-device' | 'hang' | 'crash' | 'storage-unavailable' | 'storage-quota' | 'memory-budget';

@@ -11,7 +11,9 @@ import { loadAssetsFromDisk } from '../data/node-assets';
 import { sha256Hex } from '../data/sha256';
 import type { PretrainWorkerEvent } from '../protocol';
 import { checkSavedBase, isSavedBaseName, SavedBaseStore, savedBaseId, weightBytes } from '../storage/saved-bases';
-import { pretrainBase, pretrainFits, pretrainSettingsSchema, PRETRAIN_TAB_DEFAULTS, sizeLabel, type PretrainEvent } from './settings';
+import type { PretrainEvent } from '../protocol';
+import { pretrainBase, pretrainFits } from './base';
+import { pretrainSettingsSchema, PRETRAIN_TAB_DEFAULTS, sizeLabel } from './settings';
 import { PretrainHost } from '../worker/pretrain-host';
 
 let ctx: KernelContext;

@@ -1,20 +1,38 @@
-// Pretraining a base model in the tab: the settings a student picks (size, steps, learning rate,
-// batch, sequence length, name), checked against the schema's limits and the device's memory
-// before anything is allocated, and the loop that trains it on the English source with the same
-// recipe as `npm run pretrain` (AdamW, warmup then cosine), reporting the training loss every
-// step, the held-out English loss and a greedy sample at every evaluation, and returning a
-// saved-base manifest with the weights. Stop ends it early; what trained so far is still a base.
+// Pretraining's settings, pure (the UI imports them; no GPU here): the recipe every pretraining
+// follows (AdamW's constants, warmup then a cosine down to a floor, written once here), the sizes a
+// student can pretrain in the Pretrain tab with their schema and defaults, and how sizes and saved
+// bases are labelled. pretrain/loop.ts is the one loop that trains a recipe (the CLI's `npm run
+// pretrain`, the Pretrain tab through pretrain/base.ts, and the Diagnostics tab's engine check).
 
 import { z } from '../zod';
-import { generate, learningRate, MODEL_SIZES, modelLayout, TrainingRun, type KernelContext, type LlamaConfig } from '../../engine/index';
-import { checkExperimentFits, type FitResult } from '../run/memory-check';
-import type { DataAssets } from '../data/assets';
-import { Batcher, heldOutBatches } from '../data/batching';
-import { domainSource } from '../data/domains';
-import { sha256Hex } from '../data/sha256';
-import { decode, encode } from '../data/tokenizer';
-import { heldOutLoss } from '../run/evaluate';
-import { savedBaseId, weightBytes, type SavedBaseManifest } from '../storage/saved-bases';
+import { MODEL_SIZES, modelLayout, type LlamaConfig, type LrSchedule } from '../../engine/index';
+import type { SavedBaseManifest } from '../storage/saved-bases';
+
+/** AdamW settings of every pretraining (the README's "β=(0.9, 0.95), weight decay 0.01, clipping 1"). */
+export const PRETRAIN_OPTIMIZER = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 };
+
+/** The cosine's floor, as a share of the peak rate, unless the CLI is told otherwise (--min-ratio). */
+export const PRETRAIN_MIN_RATIO = 0.1;
+
+/** What one pretraining trains: the model, the data's shape and seed, and the rate's schedule. */
+export interface PretrainRecipe {
+  model: LlamaConfig;
+  steps: number;
+  batch: number;
+  seq: number;
+  /** Peak learning rate (pretrainSchedule gives its factor at each step). */
+  lr: number;
+  warmup: number;
+  minRatio: number;
+  seed: number;
+  /** Evaluate every this many steps (and at step 0 and the last step). */
+  evalEvery: number;
+}
+
+/** The schedule's shape (its factor of the peak rate at each step): linear warmup, then a cosine down to minRatio. */
+export function pretrainSchedule(r: Pick<PretrainRecipe, 'steps' | 'warmup' | 'minRatio'>): LrSchedule {
+  return { kind: 'cosine', warmupSteps: r.warmup, totalSteps: r.steps, minRatio: r.minRatio };
+}
 
 export const PRETRAIN_SIZES = ['tiny', 'base', 'small', 'medium'] as const;
 
@@ -71,79 +89,7 @@ export function savedBaseLabel(m: SavedBaseManifest): string {
     `(d_model ${m.config.dModel}, ${m.config.nLayers} layers), pretrained ${m.training.steps} steps here`;
 }
 
-/** Whether pretraining fits the device: the memory of one full fine-tuning method of that size, batch and length. */
-export function pretrainFits(s: PretrainSettings, limits: GPUSupportedLimits, budgetBytes: number): FitResult {
-  const config = {
-    version: 1 as const, base: 'base', source: { domain: 'english' as const }, target: { domain: 'english' as const },
-    methods: [{ id: 'pretrain', kind: 'full' as const, lr: s.lr, weightDecay: 0, dropout: 0 }],
-    steps: s.steps, batchSize: s.batch, seqLen: s.seq, schedule: { kind: 'cosine' as const, warmupSteps: s.warmup },
-    maxGradNorm: 1, seed: s.seed, evalInterval: s.evalEvery, evalBatches: 4, diversity: { samples: 0, length: 24, temperature: 1 },
-  };
-  return checkExperimentFits(config, pretrainModel(s), limits, budgetBytes);
-}
-
-export type PretrainEvent =
-  | { type: 'start'; params: number }
-  | { type: 'step'; step: number; loss: number; tokensPerSecond: number; seconds: number }
-  | { type: 'eval'; step: number; heldOut: number; sample: string };
-
-/**
- * Trains one base; `stopped()` is polled between steps, and `paused()` (when given) is awaited there too:
- * it resolves with the milliseconds it held the loop, which the speed and the manifest's seconds leave out.
- */
-export async function pretrainBase(
-  ctx: KernelContext, s: PretrainSettings, assets: DataAssets, device: string,
-  emit: (e: PretrainEvent) => void, stopped: () => boolean, paused?: () => Promise<number>,
-): Promise<{ manifest: SavedBaseManifest; params: Float32Array }> {
-  const config = pretrainModel(s);
-  const english = (split: 'train' | 'heldout') => domainSource(assets, { domain: 'english' }, split);
-  const train = new Batcher(english('train'), { batchSize: s.batch, seqLen: s.seq, seed: s.seed });
-  const held = heldOutBatches(english('heldout'), s.batch, s.seq, 4);
-  const heldCode = heldOutBatches(domainSource(assets, { domain: 'code' }, 'heldout'), s.batch, s.seq, 4);
-  const schedule = { kind: 'cosine' as const, lr: s.lr, warmupSteps: s.warmup, totalSteps: s.steps, minRatio: 0.1 };
-  const run = await TrainingRun.create(ctx, {
-    config, batchSize: s.batch, seqLen: s.seq, mode: 'full', seed: s.seed, label: 'pretrain',
-    optimizer: { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 },
-  });
-  try {
-    const params = run.memory().totalParams;
-    emit({ type: 'start', params });
-    const curve: SavedBaseManifest['curve'] = [];
-    const evaluate = async (step: number) => {
-      const heldOut = await heldOutLoss(run, held);
-      const [g] = await generate(run, [Array.from(encode(SAMPLE_PROMPT))], { maxTokens: 48, seed: s.seed, temperature: 0, topK: 0, topP: 1 });
-      curve.push({ step, heldOut });
-      emit({ type: 'eval', step, heldOut, sample: SAMPLE_PROMPT + decode(g.tokens) });
-    };
-    await evaluate(0);
-    let t0 = performance.now();
-    let step = 0;
-    while (step < s.steps && !stopped()) {
-      if (paused) t0 += await paused();
-      if (stopped()) break;
-      const r = await run.step({ ...train.next(), lr: learningRate(schedule, step + 1) });
-      step++;
-      if (!Number.isFinite(r.loss)) throw new Error(`pretraining diverged at step ${step} (loss ${r.loss}): lower the learning rate`);
-      const seconds = (performance.now() - t0) / 1000;
-      curve.push({ step, train: r.loss });
-      emit({ type: 'step', step, loss: r.loss, tokensPerSecond: (step * s.batch * s.seq) / Math.max(seconds, 1e-9), seconds });
-      if (step % s.evalEvery === 0 && step < s.steps) await evaluate(step);
-    }
-    await evaluate(step);
-    const weights = await run.readBaseFlat();
-    const bytes = weightBytes(weights);
-    const manifest: SavedBaseManifest = {
-      id: savedBaseId(s.name), name: s.name.trim(), size: s.size, config, params: weights.length,
-      training: {
-        steps: step, batchSize: s.batch, seqLen: s.seq, lr: s.lr, warmup: s.warmup, seed: s.seed,
-        seconds: Math.round((performance.now() - t0) / 100) / 10, device, tokensSeen: step * s.batch * s.seq,
-      },
-      curve,
-      heldOutLoss: { english: curve[curve.length - 1].heldOut!, code: await heldOutLoss(run, heldCode) },
-      sha256: sha256Hex(bytes), bytes: bytes.length, createdAt: new Date().toISOString(),
-    };
-    return { manifest, params: weights };
-  } finally {
-    run.destroy();
-  }
+/** The recipe of a pretraining in the tab. */
+export function tabRecipe(s: PretrainSettings): PretrainRecipe {
+  return { model: pretrainModel(s), steps: s.steps, batch: s.batch, seq: s.seq, lr: s.lr, warmup: s.warmup, minRatio: PRETRAIN_MIN_RATIO, seed: s.seed, evalEvery: s.evalEvery };
 }

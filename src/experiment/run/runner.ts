@@ -125,7 +125,7 @@ export class ExperimentRunner {
     private readonly options: RunnerOptions = {},
   ) {
     this.lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
-    this.schedule = { kind: config.schedule.kind, lr: 1, warmupSteps: config.schedule.warmupSteps, totalSteps: config.steps };
+    this.schedule = { kind: config.schedule.kind, warmupSteps: config.schedule.warmupSteps, totalSteps: config.steps };
   }
 
   async init(): Promise<void> {
@@ -229,7 +229,7 @@ export class ExperimentRunner {
     const step = ++this.submitted;
     const dropoutSeed = new SplitMix32(this.config.seed ^ Math.imul(step, 0x9e3779b1)).nextU32();
     const methods = this.config.methods.flatMap((m, i) => (this.diverged.has(m.id) ? [] : [i]));
-    const inputs = methods.map((i) => ({ ...batch, lr: this.config.methods[i].lr * learningRate(this.schedule, step), dropoutSeed }));
+    const inputs = methods.map((i) => ({ ...batch, lr: learningRate(this.config.methods[i].lr, this.schedule, step), dropoutSeed }));
     const results = submitLockstep(this.ctx.device, methods.map((i) => this.runs[i]), inputs, this.timer);
     // Observed now: a failure while older steps are awaited must not surface as an unhandled rejection.
     results.catch(() => undefined);

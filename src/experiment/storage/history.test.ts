@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../config';
 import { RunHistory, storedBytes, type SavedRun, type SavedSweep } from './history';
 import type { ExperimentCheckpoint } from '../run/runner';
-import type { SweepCheckpoint, SweepConfig } from '../sweep/config';
+import type { SweepCheckpoint } from '../sweep/runner';
+import type { SweepConfig } from '../sweep/config';
 
 const run = (id: string): SavedRun => ({
   id, preset: 'english-code', config: PRESETS['english-code'].config, createdAt: 1, updatedAt: 1, state: 'running', step: 3,

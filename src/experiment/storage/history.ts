@@ -10,58 +10,11 @@
 // gets it at once: this connection closes itself and says why (`closed`).
 
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
-import type { ExperimentConfig } from '../config';
-import type { EvalPoint, MethodInfo, RunState } from '../protocol';
+import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from '../protocol';
 import type { ExperimentCheckpoint } from '../run/runner';
-import type { SweepCheckpoint, SweepConfig } from '../sweep/config';
+import type { SweepCheckpoint } from '../sweep/runner';
 
-export interface SavedRun {
-  id: string;
-  preset: string;
-  config: ExperimentConfig;
-  createdAt: number;
-  updatedAt: number;
-  /** The state when last saved; 'running' after a reload means the run was interrupted. */
-  state: RunState;
-  step: number;
-  methods: MethodInfo[];
-  evals: EvalPoint[];
-  /** Step of the last saved checkpoint (null before the first). */
-  checkpointStep: number | null;
-  /** Method id → step at which it diverged (absent in runs saved before this was kept). */
-  diverged?: Record<string, number>;
-  /** Approximate stored size of that checkpoint (set by saveCheckpoint, so list() need not read checkpoints). */
-  checkpointBytes?: number;
-}
-
-/** A saved run without its metrics; `bytes`: approximate stored size of the run and its checkpoint. */
-export type RunSummary = Omit<SavedRun, 'evals' | 'methods'> & { methodLabels: string[]; bytes: number };
-
-/** A sweep as it trains: the grid, where it got to, and every cell's evaluations (EvalPoint.method = cell id). */
-export interface SavedSweep {
-  id: string;
-  preset: string;
-  sweep: SweepConfig;
-  createdAt: number;
-  updatedAt: number;
-  /** The state when last saved; 'running' after a reload means the sweep was interrupted. */
-  state: RunState;
-  /** The group training (0-based) and how many groups the grid has. */
-  group: number;
-  groups: number;
-  /** Cell-steps trained and in all. */
-  done: number;
-  total: number;
-  /** Methods of every group started so far (one per cell). */
-  methods: MethodInfo[];
-  evals: EvalPoint[];
-  /** Cell id → step at which it diverged. */
-  diverged: Record<string, number>;
-  /** Group of the last saved checkpoint (null before the first). */
-  checkpointGroup: number | null;
-}
-
-export type SweepSummary = Omit<SavedSweep, 'evals' | 'methods' | 'diverged'> & { cellCount: number };
+export type { RunSummary, SavedRun, SavedSweep, SweepSummary } from '../protocol';
 
 interface HistoryDB extends DBSchema {
   runs: { key: string; value: SavedRun; indexes: { updatedAt: number } };

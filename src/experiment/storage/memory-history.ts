@@ -6,7 +6,7 @@
 
 import { storedBytes, summarize, summarizeSweep, type RunSummary, type SavedRun, type SavedSweep, type SweepSummary } from './history';
 import type { ExperimentCheckpoint } from '../run/runner';
-import type { SweepCheckpoint } from '../sweep/config';
+import type { SweepCheckpoint } from '../sweep/runner';
 
 const newestFirst = (a: { updatedAt: number }, b: { updatedAt: number }) => b.updatedAt - a.updatedAt;
 

@@ -11,7 +11,7 @@
 import { DB_NAME, RunHistory, type RunSummary, type SavedRun, type SavedSweep, type SweepSummary } from './history';
 import { MemoryHistory } from './memory-history';
 import type { ExperimentCheckpoint } from '../run/runner';
-import type { SweepCheckpoint } from '../sweep/config';
+import type { SweepCheckpoint } from '../sweep/runner';
 
 export interface StorageReport {
   ok: boolean;

@@ -4,10 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, experimentSchema, LIMITS } from '../config';
 import type { EvalPoint } from '../protocol';
-import {
-  cellResults, defaultFamilyLabel, expandSweep, formatLr, LIMITS_SWEEP, parseSweep, sweepCheckpointFromJson,
-  sweepCheckpointToJson, sweepGroups, type SweepCheckpoint, type SweepInput,
-} from './config';
+import { cellResults } from './cells';
+import { defaultFamilyLabel, expandSweep, formatLr, LIMITS_SWEEP, parseSweep, sweepGroups, type SweepInput } from './config';
+import { sweepCheckpointFromJson, sweepCheckpointToJson, type SweepCheckpoint } from './runner';
 import { DEFAULT_SWEEP_PRESET, SWEEP_PRESETS } from './presets';
 
 const ALL = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;

@@ -9,9 +9,9 @@ import type { DataAssets } from '../data/assets';
 import { loadAssetsFromDisk } from '../data/node-assets';
 import type { EvalPoint } from '../protocol';
 import { ExperimentRunner, type BaseModel } from '../run/runner';
-import {
-  expandSweep, parseSweep, sweepCheckpointFromJson, sweepCheckpointToJson, sweepGroups, SweepRunner, type SweepEvent,
-} from './config';
+import { expandSweep, parseSweep, sweepGroups } from './config';
+import { sweepCheckpointFromJson, sweepCheckpointToJson, SweepRunner } from './runner';
+import type { SweepEvent } from '../protocol';
 
 const baseConfig = { vocabSize: 256, dModel: 16, nLayers: 1, nHeads: 2, nKvHeads: 1, ffnDim: 32, seqLen: 16, tieEmbeddings: true };
 const base: BaseModel = { config: baseConfig, params: initModelParams(baseConfig, 5).flat };

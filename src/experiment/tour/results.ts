@@ -15,7 +15,8 @@ import { BASE_FACTS } from '../bases';
 import { parseExperiment, type ExperimentConfig } from '../config';
 import { sha256Hex } from '../data/sha256';
 import type { EvalPoint } from '../protocol';
-import { cellResults, parseSweep, type SweepConfig } from '../sweep/config';
+import { cellResults } from '../sweep/cells';
+import { parseSweep, type SweepConfig } from '../sweep/config';
 import { TOUR_RUNS, TOUR_STEPS, type TourRun, type TourStep } from './steps';
 
 export const TOUR_RESULTS_VERSION = 2;

@@ -8,7 +8,8 @@ import type { DataAssets } from '../data/assets';
 import type { PretrainCommand, PretrainWorkerEvent } from '../protocol';
 import { DEFAULT_MEMORY_BUDGET } from '../run/memory-check';
 import { SavedBaseStore } from '../storage/saved-bases';
-import { pretrainBase, pretrainFits, pretrainSettingsSchema } from '../pretrain/settings';
+import { pretrainBase, pretrainFits } from '../pretrain/base';
+import { pretrainSettingsSchema } from '../pretrain/settings';
 
 export interface PretrainHostDeps {
   post(e: PretrainWorkerEvent): void;

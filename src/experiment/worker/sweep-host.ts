@@ -10,7 +10,9 @@ import type { DataAssets } from '../data/assets';
 import type { HistoryStore, SavedSweep } from '../storage/history';
 import type { SweepCommand, WorkerCommand, WorkerEvent } from '../protocol';
 import type { BaseModel } from '../run/runner';
-import { SweepRunner, type SweepCheckpoint, type SweepConfig, type SweepEvent } from '../sweep/config';
+import { SweepRunner, type SweepCheckpoint } from '../sweep/runner';
+import type { SweepConfig } from '../sweep/config';
+import type { SweepEvent } from '../protocol';
 
 /** What the sweep host borrows from worker.ts. */
 export interface SweepHostDeps {

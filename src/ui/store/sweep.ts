@@ -8,7 +8,8 @@
 import { create } from 'zustand';
 import type { SavedSweep, SweepSummary } from '../../experiment/storage/history';
 import type { EvalPoint, MethodInfo, RunState, SweepWorkerEvent } from '../../experiment/protocol';
-import type { SweepConfig, SweepEvent } from '../../experiment/sweep/config';
+import type { SweepConfig } from '../../experiment/sweep/config';
+import type { SweepEvent } from '../../experiment/protocol';
 import type { Pending } from './experiment';
 
 export interface SweepProgress {

@@ -127,7 +127,7 @@ print(json.dumps([m.learning_rate(a, s) for s in ${JSON.stringify(steps)}]))`;
       const r = spawnSync('python3', ['-c', py, join(dir, 'train.py')], { encoding: 'utf8' });
       expect(r.stderr).toBe('');
       const got: number[] = JSON.parse(r.stdout);
-      steps.forEach((s, i) => expect(got[i]).toBeCloseTo(learningRate({ kind, lr: 0.02, warmupSteps: 7, totalSteps: 333 }, s), 12));
+      steps.forEach((s, i) => expect(got[i]).toBeCloseTo(learningRate(0.02, { kind, warmupSteps: 7, totalSteps: 333 }, s), 12));
     }
   });
 

@@ -8,7 +8,7 @@ import type { ExperimentConfig } from '../../../experiment/config';
 import { CUSTOM_LINK_MAX_CHARS, customLinkChars } from '../../../experiment/links/custom-text';
 import { CUSTOM_TEXT_MAX_BYTES, minCustomTextBytes, splitCustomText, validateCustomText } from '../../../experiment/data/custom-text';
 import { heldText, loadText, rememberText, useCustomTexts, type HeldText } from './CustomTextState';
-import type { Update } from './SharedSettings';
+import type { Update } from './update';
 import './CustomText.css';
 
 const ACCEPT = [

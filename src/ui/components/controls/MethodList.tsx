@@ -6,7 +6,7 @@ import { Term } from '../../glossary/Term';
 import { methodColor } from '../charts/colors';
 import { MethodCard, newLora } from './MethodCard';
 import { Hint } from './NumberField';
-import type { Update } from './SharedSettings';
+import type { Update } from './update';
 
 /** The first of lora1, lora2, ... that no method uses. */
 export function freshId(methods: readonly MethodConfig[]): string {

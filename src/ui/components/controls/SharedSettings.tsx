@@ -8,6 +8,7 @@ import { settingField, SETTINGS, type ExperimentConfig } from '../../../experime
 import { Term } from '../../glossary/Term';
 import { Hint, NumberField, SelectField } from './NumberField';
 import { CustomText } from './CustomText';
+import type { Update } from './update';
 import { isSavedBaseName } from '../../../experiment/storage/saved-bases';
 import { savedBaseLabel } from '../../../experiment/pretrain/settings';
 import { pretrainActions } from '../../store/client';
@@ -42,7 +43,6 @@ function BaseSelect({ config, update }: { config: ExperimentConfig; update: Upda
   );
 }
 
-export type Update = (change: (c: ExperimentConfig) => ExperimentConfig) => boolean;
 type Domain = ExperimentConfig['source'];
 
 /** The domain choices offered; a link may hold other English genres, shown as "custom". */

@@ -7,7 +7,8 @@
 import {
   bestPerFamily, bestPoint, bestTargets, lrSensitivity, mergeSeedCells, paretoFront, seedEvals, type LFPoint, type SweepCellResult,
 } from '../../../experiment/analysis/front';
-import { cellResults, type SweepConfig } from '../../../experiment/sweep/config';
+import { cellResults } from '../../../experiment/sweep/cells';
+import type { SweepConfig } from '../../../experiment/sweep/config';
 import type { TourCurves } from '../../../experiment/tour/curves';
 import { seedSpread, type SeedSpread } from '../../../experiment/tour/reference';
 import { fullReferences, moduleBars, planePoints, rankPoints } from './model';
