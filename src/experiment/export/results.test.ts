@@ -3,7 +3,7 @@
 // back as a saved run, and malformed files are refused with a message.
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../config';
-import type { SavedRun } from '../storage/history';
+import type { SavedRun } from '../protocol';
 import { ImportError } from './peft';
 import { parseRunFile, runCsv, runFile, type BaseDescription } from './results';
 

@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import type { LlamaConfig } from '../../engine/index';
 import { configIssues, experimentSchema } from '../config';
-import type { SavedRun, SavedSweep } from '../storage/history';
+import type { EvalPoint, MethodInfo, SavedRun, SavedSweep } from '../protocol';
 import { expandSweep } from '../sweep/config';
-import type { EvalPoint, MethodInfo } from '../protocol';
 import { ImportError } from './peft';
 
 export const RUN_FORMAT = 'lora-lab-run';

@@ -39,7 +39,7 @@ import {
   SETTINGS, ConfigError, type ExperimentConfig, type MethodConfig, type SettingRow,
 } from '../config';
 import { isShippedBase, SHIPPED_BASES } from '../bases';
-import { isSavedBaseName } from '../storage/saved-bases';
+import { isSavedBaseName } from '../storage/saved-base-name';
 import { BROWN_GENRES, BROWN_GENRE_GROUPS } from '../data/brown';
 import { decodeCustomLink, encodeCustomLink } from './custom-text';
 import { CUSTOM_TEXT_MAX_BYTES, minCustomTextBytes, type CustomText } from '../data/custom-text';

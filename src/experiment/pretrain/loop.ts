@@ -27,13 +27,13 @@ export interface PretrainStart {
   /** Batches of the stream to skip first (those an earlier piece with the same seed and shape trained on). */
   skipBatches?: number;
   /** The batches to train on instead of the English source's (the engine check's one passage). */
-  batches?: () => Batch;
+  batches?: () => Pick<Batch, 'tokens' | 'targets'>;
 }
 
 export async function pretrainLoop<T>(
   ctx: KernelContext, assets: DataAssets | null, r: PretrainRecipe, hooks: PretrainHooks<T>, start: PretrainStart = {},
 ): Promise<T> {
-  let next = start.batches;
+  let next: (() => Pick<Batch, 'tokens' | 'targets'>) | undefined = start.batches;
   if (!next) {
     if (!assets) throw new Error('pretraining needs the data assets or its own batches');
     const train = new Batcher(domainSource(assets, { domain: 'english' }, 'train'), { batchSize: r.batch, seqLen: r.seq, seed: r.seed });

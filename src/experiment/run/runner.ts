@@ -21,6 +21,7 @@ import { SplitMix32 } from '../data/rng';
 import { addEvalExtras, evalExtrasSetup, type EvalExtrasSetup } from './eval-extras';
 import { divergenceReason, recentSteps } from './divergence';
 import { greedyAccuracy, heldOutLoss } from './evaluate';
+import { Playback } from './playback';
 import type { EvalPoint, MethodInfo, RunnerEvent, RunState, StepPoint } from '../protocol';
 import { methodStepFlops } from '../bench/flops';
 
@@ -89,7 +90,8 @@ export class ExperimentRunner {
   readonly evals: EvalPoint[] = [];
   readonly stepLog: StepPoint[] = [];
   step = 0;
-  state: RunState = 'idle';
+  /** Pause, stop and the run's state (shared with the sweep runner). */
+  private readonly playback = new Playback((state) => this.emit({ type: 'state', state, step: this.step }));
   private runs: TrainingRun[] = [];
   private diverged = new Set<string>();
   private batcher!: Batcher;
@@ -97,8 +99,6 @@ export class ExperimentRunner {
   private heldSource!: Batch[];
   private mathProblems: MathProblem[] | null = null;
   private schedule: LrSchedule;
-  private pauseRequested = false;
-  private stopRequested = false;
   /** Awaited after every evaluation, before training goes on (e.g. to save a checkpoint). */
   afterEval: (() => Promise<void>) | null = null;
   /** Lockstep steps run() keeps queued behind the one being read back; read at every submit. */
@@ -215,7 +215,7 @@ export class ExperimentRunner {
    * weights of that step, so the queue drains there).
    */
   private canSubmit(): boolean {
-    if (this.stopRequested || this.pauseRequested || this.submitted >= this.config.steps) return false;
+    if (this.playback.halting || this.submitted >= this.config.steps) return false;
     return !(this.submitted > this.step && this.isEvalPoint(this.submitted));
   }
 
@@ -305,9 +305,13 @@ export class ExperimentRunner {
     return Math.min(wanted, Math.floor(budget / Math.max(this.lastGroupMs, 1e-3)));
   }
 
-  private setState(s: RunState): void {
-    this.state = s;
-    this.emit({ type: 'state', state: s, step: this.step });
+  get state(): RunState {
+    return this.playback.state;
+  }
+
+  /** The loop failed (the Worker's run host reports it, with the run's id). */
+  markFailed(): void {
+    this.playback.setQuietly('error');
   }
 
   /**
@@ -317,8 +321,8 @@ export class ExperimentRunner {
    * (each reported once, in order), at a step boundary.
    */
   run(): Promise<RunState> {
-    this.pauseRequested = false;
-    this.setState('running');
+    this.playback.forgetPause();
+    this.playback.set('running');
     return this.guarded(async () => {
       while (this.step < this.config.steps) {
         const ahead = this.stepsAhead();
@@ -330,22 +334,21 @@ export class ExperimentRunner {
         await this.completeNext();
       }
     }).then(() => {
-      this.setState(this.step >= this.config.steps ? 'done' : this.stopRequested ? 'stopped' : 'paused');
-      return this.state;
+      return this.playback.end(this.step >= this.config.steps);
     });
   }
 
   pause(): void {
-    this.pauseRequested = true;
+    this.playback.pause();
   }
 
   /** A pause was asked for and the loop has not yet stopped for it. */
   get pausing(): boolean {
-    return this.pauseRequested && this.state === 'running';
+    return this.playback.pausing;
   }
 
   stop(): void {
-    this.stopRequested = true;
+    this.playback.stop();
   }
 
   isDiverged(id: string): boolean {

@@ -14,7 +14,6 @@ import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from '../protocol
 import type { ExperimentCheckpoint } from '../run/runner';
 import type { SweepCheckpoint } from '../sweep/runner';
 
-export type { RunSummary, SavedRun, SavedSweep, SweepSummary } from '../protocol';
 
 interface HistoryDB extends DBSchema {
   runs: { key: string; value: SavedRun; indexes: { updatedAt: number } };

@@ -4,7 +4,8 @@
 // are cloned on the way in and out, as IndexedDB does, so later changes to a caller's object never
 // reach the stored copy.
 
-import { storedBytes, summarize, summarizeSweep, type RunSummary, type SavedRun, type SavedSweep, type SweepSummary } from './history';
+import { storedBytes, summarize, summarizeSweep } from './history';
+import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from '../protocol';
 import type { ExperimentCheckpoint } from '../run/runner';
 import type { SweepCheckpoint } from '../sweep/runner';
 

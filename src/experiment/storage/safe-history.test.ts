@@ -6,7 +6,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PRESETS } from '../config';
-import { quotaError, RunHistory, type SavedRun } from './history';
+import { quotaError, RunHistory } from './history';
+import type { SavedRun } from '../protocol';
 import type { ExperimentCheckpoint } from '../run/runner';
 import { formatBytes, isQuotaError, SafeHistory, type StorageReport } from './safe-history';
 

@@ -8,7 +8,8 @@
 // writes clear that. `report` carries those messages (the Worker posts them as 'storage' events).
 // Test builds inject both faults through `injectFault`.
 
-import { DB_NAME, RunHistory, type RunSummary, type SavedRun, type SavedSweep, type SweepSummary } from './history';
+import { DB_NAME, RunHistory } from './history';
+import type { RunSummary, SavedRun, SavedSweep, SweepSummary } from '../protocol';
 import { MemoryHistory } from './memory-history';
 import type { ExperimentCheckpoint } from '../run/runner';
 import type { SweepCheckpoint } from '../sweep/runner';

@@ -8,10 +8,10 @@ import type { KernelContext } from '../../engine/index';
 import type { ExperimentConfig } from '../config';
 import type { DataAssets } from '../data/assets';
 import type { EvalPoint, MethodInfo, RunnerEvent, RunState, SweepEvent } from '../protocol';
+import { Playback } from '../run/playback';
 import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from '../run/runner';
 import { expandSweep, parseSweep, sweepGroups, type SweepCell, type SweepConfig } from './config';
 
-export type { SweepEvent } from '../protocol';
 
 /** Where a sweep got to: `evals` holds every evaluation so far (finished groups and the running one). */
 export interface SweepCheckpoint {
@@ -32,14 +32,13 @@ export class SweepRunner {
   readonly evals: EvalPoint[] = [];
   readonly methods: MethodInfo[] = [];
   readonly diverged = new Set<string>();
-  state: RunState = 'idle';
+  /** Pause, stop and the sweep's state: the experiment runner's state machine. */
+  private readonly playback = new Playback((state) => this.emit({ type: 'sweep-state', state, group: this.group }));
   /** Awaited after each evaluation, before training goes on (the Worker and the CLI save a checkpoint). */
   afterEval: (() => Promise<void>) | null = null;
   private group = 0;
   private current: ExperimentRunner | null = null;
   private announced = false;
-  private pauseRequested = false;
-  private stopRequested = false;
   /** The pace of this run() call, for the ETA: cell-steps done and when it started. */
   private pace = { startMs: 0, cellSteps: 0 };
 
@@ -121,43 +120,40 @@ export class SweepRunner {
     this.emitProgress();
   }
 
-  private setState(s: RunState): RunState {
-    this.state = s;
-    this.emit({ type: 'sweep-state', state: s, group: this.group });
-    return s;
+  get state(): RunState {
+    return this.playback.state;
   }
 
   /** Trains until done, paused (after the current step) or stopped; resolves when the loop exits. */
   async run(): Promise<RunState> {
-    this.pauseRequested = false;
+    this.playback.forgetPause();
     this.pace = { startMs: performance.now(), cellSteps: 0 };
     this.announce();
-    this.setState('running');
+    this.playback.set('running');
     this.emitProgress();
     try {
       while (this.group < this.groups.length) {
-        if (this.stopRequested) return this.setState('stopped');
-        if (this.pauseRequested) return this.setState('paused');
+        if (this.playback.halting) return this.playback.end(false);
         await this.stepOnce();
       }
     } catch (e) {
-      this.setState('error');
+      this.playback.set('error');
       throw e;
     }
-    return this.setState('done');
+    return this.playback.end(true);
   }
 
   pause(): void {
-    this.pauseRequested = true;
+    this.playback.pause();
   }
 
   /** A pause was asked for and the loop has not yet stopped for it. */
   get pausing(): boolean {
-    return this.pauseRequested && this.state === 'running';
+    return this.playback.pausing;
   }
 
   stop(): void {
-    this.stopRequested = true;
+    this.playback.stop();
   }
 
   async checkpoint(): Promise<SweepCheckpoint> {
@@ -182,7 +178,7 @@ export class SweepRunner {
       const r = await this.groupRunner();
       r.restore(c.current);
     }
-    this.state = this.group >= this.groups.length ? 'done' : 'paused';
+    this.playback.setQuietly(this.group >= this.groups.length ? 'done' : 'paused');
   }
 
   destroy(): void {

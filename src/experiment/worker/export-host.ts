@@ -13,8 +13,8 @@ import { describeMethod, hfFolderZip, onnxFile, peftZip, type FileOut, type Mode
 import { describeBase, ImportError, parsePeftAdapter } from '../export/peft';
 import { parseRunFile, runCsv, runFile, sweepCsv, sweepFile, type BaseDescription } from '../export/results';
 import { exportConfig } from '../export/weights';
-import type { HistoryStore, SavedRun } from '../storage/history';
-import type { ExportCommand, WorkerEvent } from '../protocol';
+import type { HistoryStore } from '../storage/history';
+import type { ExportCommand, SavedRun, WorkerEvent } from '../protocol';
 import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from '../run/runner';
 
 export interface ExportDeps {

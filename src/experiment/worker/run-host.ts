@@ -13,8 +13,8 @@ import type { DataAssets } from '../data/assets';
 import { customTextMissingMessage, type CustomTextAssets } from '../data/custom-text';
 import { sha256Hex } from '../data/sha256';
 import { customTextsInUse, withCustomText, type CustomTextStore } from '../storage/custom-texts';
-import type { HistoryStore, SavedRun } from '../storage/history';
-import type { RunnerEvent, WorkerCommand, WorkerEvent } from '../protocol';
+import type { HistoryStore } from '../storage/history';
+import type { RunnerEvent, SavedRun, WorkerCommand, WorkerEvent } from '../protocol';
 import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from '../run/runner';
 
 export interface RunHostDeps {
@@ -207,7 +207,7 @@ export class RunHost {
     const ctx = this.runnerCtx;
     if (ctx) await Promise.race([ctx.device.lost, delay(500)]);
     if (this.runner !== r) return;
-    r.state = 'error';
+    r.markFailed();
     this.track(run, r, { type: 'state', state: 'error', step: r.step });
     this.deps.post({ type: 'error', message: e instanceof Error ? e.message : String(e), runId: run.id });
   }

@@ -7,12 +7,11 @@
 
 import type { KernelContext } from '../../engine/index';
 import type { DataAssets } from '../data/assets';
-import type { HistoryStore, SavedSweep } from '../storage/history';
-import type { SweepCommand, WorkerCommand, WorkerEvent } from '../protocol';
+import type { HistoryStore } from '../storage/history';
+import type { SavedSweep, SweepCommand, SweepEvent, WorkerCommand, WorkerEvent } from '../protocol';
 import type { BaseModel } from '../run/runner';
 import { SweepRunner, type SweepCheckpoint } from '../sweep/runner';
 import type { SweepConfig } from '../sweep/config';
-import type { SweepEvent } from '../protocol';
 
 /** What the sweep host borrows from worker.ts. */
 export interface SweepHostDeps {

@@ -10,7 +10,7 @@ import { IdbAutotuneCache } from '../storage/autotune-cache';
 import { loadCheckpoint } from '../checkpoint';
 import { CommandQueue } from './command-queue';
 import { fetchAssetSource, loadAssets, type DataAssets } from '../data/assets';
-import { runDemo } from '../demo';
+import { runDemo } from './engine-check';
 import { checkExperimentFits, DEFAULT_MEMORY_BUDGET, type FitResult } from '../run/memory-check';
 import { SafeHistory } from '../storage/safe-history';
 import { CustomTextStore } from '../storage/custom-texts';

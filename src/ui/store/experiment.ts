@@ -6,7 +6,7 @@
 // dropped.
 import { create } from 'zustand';
 import { DEFAULT_PRESET, PRESETS, type ExperimentConfig } from '../../experiment/config';
-import type { RunSummary, SavedRun } from '../../experiment/storage/history';
+import type { RunSummary, SavedRun } from '../../experiment/protocol';
 import { isShippedBase, shippedBasesNote } from '../../experiment/bases';
 import { isSavedBaseName } from '../../experiment/storage/saved-bases';
 import { decodeShare, PAGE_PARAMS } from '../../experiment/links/experiment';

@@ -3,7 +3,7 @@
 // replaces a sweep that is training; the form's grid is filled from a link once, survives a new
 // sweep starting, and keeps the opening link's problems when a grid replaces it.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { SavedSweep } from '../../experiment/storage/history';
+import type { SavedSweep } from '../../experiment/protocol';
 import type { SweepConfig } from '../../experiment/sweep/config';
 import { applySweepEvent, initSweepForm, resetSweep, setSweepForm, useSweep } from './sweep';
 

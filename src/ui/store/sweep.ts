@@ -6,7 +6,7 @@
 // through `applySweepEvent` (routed by client.ts); events of a sweep that is not the one on
 // screen are ignored, so a stopped sweep's last words cannot overwrite a new one.
 import { create } from 'zustand';
-import type { SavedSweep, SweepSummary } from '../../experiment/storage/history';
+import type { SavedSweep, SweepSummary } from '../../experiment/protocol';
 import type { EvalPoint, MethodInfo, RunState, SweepWorkerEvent } from '../../experiment/protocol';
 import type { SweepConfig } from '../../experiment/sweep/config';
 import type { SweepEvent } from '../../experiment/protocol';

@@ -4,7 +4,7 @@
 // screen, paused, ready to resume.
 import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { SweepSummary } from '../../../experiment/storage/history';
+import type { SweepSummary } from '../../../experiment/protocol';
 import { sweepActions } from '../../store/client';
 import { useSweep } from '../../store/sweep';
 

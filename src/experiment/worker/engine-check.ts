@@ -1,10 +1,13 @@
-// The engine demo: pretrains a tiny model from scratch on an English passage, then
-// fine-tunes copies of it on a code snippet side by side, with full fine-tuning and with
-// LoRA (rank 8), on identical batches, reporting each step's loss. It proves the engine
-// trains in the browser; the real experiments live in the runner.
+// The engine check (the Diagnostics tab): pretrains a tiny model from scratch on an English
+// passage with the one pretraining loop (pretrain/loop.ts, the recipe of every pretraining), then
+// fine-tunes copies of it on a code snippet side by side, with full fine-tuning and with LoRA
+// (rank 8), on identical batches, reporting each step's loss. It proves the engine trains in the
+// browser; the real experiments live in the runner.
 
-import { MODEL_SIZES, TARGET_GROUPS, TrainingRun, type KernelContext, type LlamaConfig } from '../engine/index';
-import type { DemoMethod, WorkerEvent } from './protocol';
+import { MODEL_SIZES, TARGET_GROUPS, TrainingRun, type KernelContext, type LlamaConfig } from '../../engine/index';
+import { pretrainLoop } from '../pretrain/loop';
+import { PRETRAIN_MIN_RATIO } from '../pretrain/settings';
+import type { DemoMethod, WorkerEvent } from '../protocol';
 
 const ENGLISH =
   'The quick brown fox jumps over the lazy dog. A small model learns the shape of this sentence, ' +
@@ -44,25 +47,41 @@ function createRun(ctx: KernelContext, m: DemoMethod, seed: number, baseParams?:
   });
 }
 
+type Info = DemoMethod & { trainableParams: number; dispatchesPerStep: number };
+const info = (m: DemoMethod, r: TrainingRun): Info => ({ ...m, trainableParams: r.memory().trainableParams, dispatchesPerStep: r.dispatchesPerStep });
+
+/** The tiny base: pretrained on the English passage by the pretraining loop; its weights and how the page describes it. */
+async function pretrainTiny(ctx: KernelContext, m: DemoMethod, opts: { pretrainSteps: number; seed: number }, emit: (e: WorkerEvent) => void) {
+  const recipe = { model: DEMO_CONFIG, steps: opts.pretrainSteps, batch: B, seq: T, lr: m.lr, warmup: 0, minRatio: PRETRAIN_MIN_RATIO, seed: opts.seed, evalEvery: opts.pretrainSteps };
+  let batch = 0;
+  let last = 0;
+  let described: Info | null = null;
+  const weights = await pretrainLoop<Float32Array>(ctx, null, recipe, {
+    async evaluate(run, step) {
+      if (step > 0) return;
+      described = info(m, run);
+      emit({ type: 'demo-start', methods: [described] });
+    },
+    step({ step, loss, seconds }) {
+      emit({ type: 'demo-step', method: m.id, step, loss, ms: seconds * 1000 - last });
+      last = seconds * 1000;
+    },
+    finish: (run) => run.readBaseFlat(),
+  }, { batches: () => demoBatch(ENGLISH, batch++) });
+  return { weights, described: described! };
+}
+
 export async function runDemo(
   ctx: KernelContext,
   opts: { pretrainSteps: number; steps: number; seed: number },
   emit: (e: WorkerEvent) => void,
 ): Promise<void> {
   const [baseMethod, ...tuners] = DEMO_METHODS;
-  const base = await createRun(ctx, baseMethod, opts.seed);
-  const info = (m: DemoMethod, r: TrainingRun) => ({ ...m, trainableParams: r.memory().trainableParams, dispatchesPerStep: r.dispatchesPerStep });
+  const base = await pretrainTiny(ctx, baseMethod, opts, emit);
   let runs: TrainingRun[] = [];
   try {
-    emit({ type: 'demo-start', methods: [info(baseMethod, base)] });
-    for (let s = 0; s < opts.pretrainSteps; s++) {
-      const t0 = performance.now();
-      const r = await base.step({ ...demoBatch(ENGLISH, s), lr: baseMethod.lr });
-      emit({ type: 'demo-step', method: baseMethod.id, step: r.step, loss: r.loss, ms: performance.now() - t0 });
-    }
-    const weights = await base.readBaseFlat();
-    runs = await Promise.all(tuners.map((m) => createRun(ctx, m, opts.seed, weights)));
-    emit({ type: 'demo-start', methods: [info(baseMethod, base), ...tuners.map((m, i) => info(m, runs[i]))] });
+    runs = await Promise.all(tuners.map((m) => createRun(ctx, m, opts.seed, base.weights)));
+    emit({ type: 'demo-start', methods: [base.described, ...tuners.map((m, i) => info(m, runs[i]))] });
     for (let s = 0; s < opts.steps; s++) {
       const batch = demoBatch(CODE, s);
       for (let i = 0; i < runs.length; i++) {
@@ -73,7 +92,6 @@ export async function runDemo(
     }
     emit({ type: 'demo-done' });
   } finally {
-    base.destroy();
     for (const r of runs) r.destroy();
   }
 }
