@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
-/** full + LoRA r=8 at the preset's batch 8 × sequence 64: about 22 MiB on the shipped model (memory-check.ts). */
+/** full + LoRA r=8 at the preset's batch 8 × sequence 64: about 22 MiB on the shipped model (run/memory-check.ts). */
 const LINK = '/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&warmup=0&evalBatches=1&div=0';
 const MiB = 2 ** 20;
 

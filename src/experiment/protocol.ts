@@ -98,7 +98,7 @@ export type RunnerEvent =
   | { type: 'run-start'; config: ExperimentConfig; methods: MethodInfo[] }
   | { type: 'step'; point: StepPoint }
   | { type: 'eval'; point: EvalPoint }
-  /** reason: why it counts as diverged (divergence.ts); loss: its training loss at that step. */
+  /** reason: why it counts as diverged (run/divergence.ts); loss: its training loss at that step. */
   | { type: 'diverged'; method: string; step: number; loss: number; reason?: DivergenceReason }
   | { type: 'state'; state: RunState; step: number };
 
@@ -199,7 +199,7 @@ export type WorkerCommand =
   | BenchCommand
   | PretrainCommand;
 
-/** Pretraining a base in the tab (worker-base-pretrain.ts) and the bases saved in this browser. */
+/** Pretraining a base in the tab (worker/pretrain-host.ts) and the bases saved in this browser. */
 export type PretrainCommand =
   | { type: 'pretrain-start'; settings: PretrainSettings; runId: string }
   | { type: 'pretrain-stop' }
@@ -217,7 +217,7 @@ export type PretrainWorkerEvent =
   /** runId: the start or pretraining that failed; absent when listing or deleting bases failed. */
   | { type: 'pretrain-error'; message: string; runId?: string };
 
-/** The benchmark suite (worker-bench.ts, src/experiment/bench/) on this page's adapter; quick: tiny shapes, seconds. */
+/** The benchmark suite (worker/bench-host.ts, src/experiment/bench/) on this page's adapter; quick: tiny shapes, seconds. */
 export type BenchCommand = { type: 'bench'; quick: boolean };
 
 export type BenchEvent =
@@ -225,7 +225,7 @@ export type BenchEvent =
   | { type: 'bench-result'; report: BenchReport }
   | { type: 'bench-error'; message: string };
 
-/** Sweeps (worker-sweep.ts). Only one of a run or a sweep trains at a time: starting one stops the other. */
+/** Sweeps (worker/sweep-host.ts). Only one of a run or a sweep trains at a time: starting one stops the other. */
 export type SweepCommand =
   | { type: 'sweep-start'; sweep: SweepConfig; preset: string; runId: string }
   | { type: 'sweep-pause' }
@@ -280,7 +280,7 @@ export type WorkerEvent =
   | BenchEvent;
 
 /**
- * What the Worker exports (worker-export.ts): a model as ONNX, a LoRA method as a PEFT adapter zip, a model's
+ * What the Worker exports (worker/export-host.ts): a model as ONNX, a LoRA method as a PEFT adapter zip, a model's
  * weights as a transformers folder zip (safetensors), results as JSON/CSV. (The page builds the recipe zip itself.)
  */
 export type ExportFormat = 'onnx' | 'peft' | 'safetensors' | 'run-json' | 'run-csv' | 'sweep-json' | 'sweep-csv';
@@ -304,7 +304,7 @@ export type ExportWorkerEvent =
   | { type: 'import-result'; ok: boolean; message: string; kind?: 'adapter' | 'run'; config?: ExperimentConfig; runId?: string };
 
 /**
- * Analysis of the run on screen (worker-analysis.ts), from its latest checkpoint plus the base model.
+ * Analysis of the run on screen (worker/analysis-host.ts), from its latest checkpoint plus the base model.
  * runId null = the run the Worker trains or trained last.
  */
 export type AnalysisCommand =

@@ -2,7 +2,7 @@
 // small (CUSTOM_LINK_MAX_CHARS after URL encoding: links pasted in chats and course pages break
 // well before browsers' own limits); otherwise it carries the name and SHA-256, and the page that
 // opens it asks the student to paste or drop the same text (matchCustomText). Decoding follows
-// share.ts: it never throws, applies what is valid and lists what it could not use.
+// links/experiment.ts: it never throws, applies what is valid and lists what it could not use.
 //
 // Keys: tgtName (file name or "pasted text"), tgtSha (64 hex digits), tgtText (the normalised
 // text, only when small).

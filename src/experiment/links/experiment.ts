@@ -17,7 +17,7 @@
 //   srcAnswerOnly tgtAnswerOnly  1 | 0; empty = unset
 //   srcLevel tgtLevel         math problem set: easy | hard; empty = unset
 //   tgt=custom tgtName tgtSha tgtBytes [tgtText]
-//                             the student's own target text (data/custom-share.ts): its name, SHA-256 and
+//                             the student's own target text (links/custom-text.ts): its name, SHA-256 and
 //                             size; the text itself only when it is small (CUSTOM_LINK_MAX_CHARS)
 //   div divLen divTemp        diversity.samples, .length, .temperature
 //   m=full,r8,r64             method ids in order (only when they differ from the preset's)
@@ -30,7 +30,7 @@
 // genre list and no genre list are the same, and so are an empty label and no label. Decoding
 // refuses labels with markup (< >), control or bidi characters or "javascript:", so such a label
 // does not survive a link. The page should call decodeShare only when the URL has a query: an
-// empty one is reported. The codecs, tables and reader are exported for sweep-share.ts, whose links
+// empty one is reported. The codecs, tables and reader are exported for links/sweep.ts, whose links
 // use the same keys for the shared settings.
 
 import { z } from 'zod';

@@ -1,17 +1,17 @@
 // Shareable sweep links: the grid (shared settings, families and their learning rates), never the
-// results, as URL query parameters. Same rules as share.ts, whose codecs it reuses: only values that
+// results, as URL query parameters. Same rules as links/experiment.ts, whose codecs it reuses: only values that
 // differ from the named sweep preset are written, plus the schema version; decoding never throws,
 // applies what is valid and reports the rest in short messages that are safe to show on the page.
 //
 // Scheme (v=1):
 //   view=sweep                 always written: the page opens the sweep view
 //   v=1  preset=lr-code        schema version and the sweep preset the link starts from
-//   base steps seed bs T ...   the shared settings, with the keys of share.ts
+//   base steps seed bs T ...   the shared settings, with the keys of links/experiment.ts
 //   f=full,r8                  family ids in order (only when they differ from the preset's)
 //   <id>.kind                  full | lora (only for a family the preset lacks, or whose kind differs;
 //                              such a family writes all its fields)
 //   <id>.lrs=3e-4,1e-3         the family's learning rates, in order
-//   <id>.label .wd .dropout    and for LoRA .rank .alpha .targets .scaling, as share.ts writes methods
+//   <id>.label .wd .dropout    and for LoRA .rank .alpha .targets .scaling, as links/experiment.ts writes methods
 // A link whose grid has more than LIMITS_SWEEP.cells runs keeps the first learning rates of each
 // family, dropping from the last families first.
 

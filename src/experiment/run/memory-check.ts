@@ -168,7 +168,7 @@ export function checkExperimentFits(config: ExperimentConfig, base: LlamaConfig,
 /**
  * A sweep trains its groups one after another (each freed before the next), so the group that
  * needs the most decides; a refusal speaks of the largest group that does not fit. The groups come
- * from sweep-fits.ts (checkSweepFits), which keeps the sweep's schema out of this module.
+ * from sweep/fits.ts (checkSweepFits), which keeps the sweep's schema out of this module.
  */
 export function checkGroupsFit(groups: ExperimentConfig[], base: LlamaConfig, limits: DeviceLimits, budgetBytes: number): FitResult {
   const checks = groups.map((group) => ({ group, got: check(group, base, limits, budgetBytes) }));
@@ -181,7 +181,7 @@ export function checkGroupsFit(groups: ExperimentConfig[], base: LlamaConfig, li
 }
 
 /**
- * The largest inference run the analysis panel creates beside the experiment (worker-analysis.ts
+ * The largest inference run the analysis panel creates beside the experiment (worker/analysis-host.ts
  * modelRun: up to `rows` rows at the longest sequence, the base model as a 'full' run, one at a time).
  */
 export function estimateAnalysisMemory(config: ExperimentConfig, base: LlamaConfig, rows = 8): number {

@@ -45,7 +45,7 @@ function toDomainSpec(d: ExperimentConfig['target'], seed: number, assets: Custo
   return { domain: d.domain, genres: d.genres, math: d.domain === 'math' ? { seed, answerOnly: d.answerOnly, level: d.level } : undefined };
 }
 
-/** The engine options of one method (everything but the base weights); memory-check.ts sizes the same runs from it. */
+/** The engine options of one method (everything but the base weights); run/memory-check.ts sizes the same runs from it. */
 export function methodRunOptions(m: MethodConfig, cfg: ExperimentConfig, base: LlamaConfig): RunOptions {
   return {
     config: { ...base, seqLen: Math.max(base.seqLen, cfg.seqLen) },

@@ -1,7 +1,7 @@
 // The browser Worker's kernel-autotune cache (issue 10, "kernels chosen per device"): the
 // engine's Autotuner stores the variant it timed fastest per adapter and shape class, and this
 // keeps those choices in IndexedDB so a reload does not time the kernels again. Its own
-// database, so the run history's schema version (history.ts) is untouched. Storage failures
+// database, so the run history's schema version (storage/history.ts) is untouched. Storage failures
 // (private mode, quota) fall back to memory: a lost choice only costs one more timing.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';

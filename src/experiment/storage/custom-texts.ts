@@ -1,9 +1,9 @@
 // Students' own target texts in IndexedDB, keyed by SHA-256, so a run that trained on one can be
 // reloaded, reopened or resumed after a reload, and a link that names a text by its hash can
 // restore it once the student has pasted it here before. A database of its own: the runs
-// database (history.ts) keeps its version, and a text used by several runs is stored once.
+// database (storage/history.ts) keeps its version, and a text used by several runs is stored once.
 // A text stays while any saved run refers to it: deleting the last such run deletes it too
-// (worker-run.ts), and the page stores it again whenever a run starts with it.
+// (worker/run-host.ts), and the page stores it again whenever a run starts with it.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { sha256Hex } from '../data/sha256';

@@ -6,7 +6,7 @@
 // runner's checkpoint). Runs in the Worker (IndexedDB is available there) and in tests with
 // fake-indexeddb. Every write waits for its transaction to commit and fails with the
 // transaction's own error (a full disk is a QuotaExceededError, not a request's AbortError), so
-// storage.ts can tell a full store from a bug. Another tab that upgrades or deletes the database
+// storage/safe-history.ts can tell a full store from a bug. Another tab that upgrades or deletes the database
 // gets it at once: this connection closes itself and says why (`closed`).
 
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
@@ -231,7 +231,7 @@ export class RunHistory {
   }
 }
 
-/** What the Worker's hosts use of saved runs and sweeps: RunHistory, or SafeHistory (storage.ts) that survives a full or missing IndexedDB. */
+/** What the Worker's hosts use of saved runs and sweeps: RunHistory, or SafeHistory (storage/safe-history.ts) that survives a full or missing IndexedDB. */
 export interface HistoryStore {
   save(run: SavedRun): Promise<unknown>;
   saveCheckpoint(id: string, checkpoint: ExperimentCheckpoint): Promise<unknown>;

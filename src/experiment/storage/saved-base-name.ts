@@ -1,4 +1,4 @@
-// The ids of bases pretrained in the tab ('u-' + a slug of the name), apart from saved-bases.ts
+// The ids of bases pretrained in the tab ('u-' + a slug of the name), apart from storage/saved-bases.ts
 // (which re-exports them) so the Worker's first download can tell a saved base from a shipped
 // one without the manifest schema's zod.
 

@@ -1,5 +1,5 @@
-// Whether a sweep fits the device, by memory-check.ts's rule for its largest group. Apart from
-// memory-check.ts so that the Worker's first download (the experiment's check) holds no sweep schema:
+// Whether a sweep fits the device, by run/memory-check.ts's rule for its largest group. Apart from
+// run/memory-check.ts so that the Worker's first download (the experiment's check) holds no sweep schema:
 // only the sweep host, imported on the first sweep command, needs this.
 import type { LlamaConfig } from '../../engine/index';
 import { checkGroupsFit, type DeviceLimits, type FitResult } from '../run/memory-check';

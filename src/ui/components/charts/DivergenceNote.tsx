@@ -1,6 +1,6 @@
 // A message above the charts for each method of the run on screen that diverged: where, with what
 // loss, that only it stopped, and what the paper says about learning-rate sensitivity (finding 7),
-// worded from which method it was (divergence.ts), so it never blames LoRA for full fine-tuning.
+// worded from which method it was (run/divergence.ts), so it never blames LoRA for full fine-tuning.
 import { useShallow } from 'zustand/react/shallow';
 import { useExperiment } from '../../store/experiment';
 import { divergenceMessage } from './divergence';

@@ -2,7 +2,7 @@
 // "methods: Full fine-tuning → Full fine-tuning, LoRA r=8"): the tour's button never overrides the
 // student's settings in silence, it lists these and asks first (nothing listed: it just starts).
 // Pure: the caller hands in the settings on screen (the experiment's form, the Sweep view's grid)
-// and the step's. Values are written as links write them (share.ts's codecs), so "1e-3" reads the
+// and the step's. Values are written as links write them (links/experiment.ts's codecs), so "1e-3" reads the
 // same here as in the address bar.
 import type { ExperimentConfig, MethodConfig } from '../../../experiment/config';
 import { differs, getAt, METHOD_FIELDS, TOP, type Field } from '../../../experiment/links/experiment';
