@@ -12,16 +12,8 @@ import { pretrainSchedule, type PretrainRecipe } from '../experiment/pretrain/se
 /** Where shipped base models live; a file there is only replaced with --overwrite. */
 export const SHIPPED_MODELS_DIR = 'public/models';
 
-export interface PretrainOptions {
-  steps: number;
-  batch: number;
-  seq: number;
-  lr: number;
-  warmup: number;
-  /** Cosine floor as a fraction of the peak learning rate. */
-  minRatio: number;
-  seed: number;
-  evalEvery: number;
+/** The pretraining recipe (experiment/pretrain/settings.ts) but the model, which --size and --seq pick, and the CLI's own options. */
+export interface PretrainOptions extends Omit<PretrainRecipe, 'model'> {
   evalBatches: number;
   /** Output prefix: writes PREFIX.bin and PREFIX.json. */
   out: string;
@@ -87,7 +79,8 @@ export function parsePretrainArgs(argv: string[]): PretrainOptions & { help: boo
 
 /** What the pretraining loop (experiment/pretrain/loop.ts) trains for these options. */
 export function cliRecipe(o: PretrainOptions): PretrainRecipe {
-  return { model: pretrainModelConfig(o), steps: o.steps, batch: o.batch, seq: o.seq, lr: o.lr, warmup: o.warmup, minRatio: o.minRatio, seed: o.seed, evalEvery: o.evalEvery };
+  const { steps, batch, seq, lr, warmup, minRatio, seed, evalEvery } = o;
+  return { model: pretrainModelConfig(o), steps, batch, seq, lr, warmup, minRatio, seed, evalEvery };
 }
 
 /** The chosen size (the shipped base's by default), with room for the training sequence length. */

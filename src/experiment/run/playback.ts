@@ -55,3 +55,25 @@ export class Playback {
     this.state = s;
   }
 }
+
+/** What a runner with a Playback offers its owner (the Worker's hosts, the CLI): written once for both runners. */
+export abstract class PlaybackControls {
+  protected abstract readonly playback: Playback;
+
+  get state(): RunState {
+    return this.playback.state;
+  }
+
+  pause(): void {
+    this.playback.pause();
+  }
+
+  /** A pause was asked for and the loop has not yet stopped for it. */
+  get pausing(): boolean {
+    return this.playback.pausing;
+  }
+
+  stop(): void {
+    this.playback.stop();
+  }
+}

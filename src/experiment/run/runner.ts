@@ -21,7 +21,7 @@ import { SplitMix32 } from '../data/rng';
 import { addEvalExtras, evalExtrasSetup, type EvalExtrasSetup } from './eval-extras';
 import { divergenceReason, recentSteps } from './divergence';
 import { greedyAccuracy, heldOutLoss } from './evaluate';
-import { Playback } from './playback';
+import { Playback, PlaybackControls } from './playback';
 import type { EvalPoint, MethodInfo, RunnerEvent, RunState, StepPoint } from '../protocol';
 import { methodStepFlops } from '../bench/flops';
 
@@ -86,12 +86,12 @@ export interface RunnerOptions {
 export const DEFAULT_LOOKAHEAD = 2;
 export const DEFAULT_MAX_QUEUED_MS = 1000;
 
-export class ExperimentRunner {
+export class ExperimentRunner extends PlaybackControls {
   readonly evals: EvalPoint[] = [];
   readonly stepLog: StepPoint[] = [];
   step = 0;
   /** Pause, stop and the run's state (shared with the sweep runner). */
-  private readonly playback = new Playback((state) => this.emit({ type: 'state', state, step: this.step }));
+  protected readonly playback = new Playback((state) => this.emit({ type: 'state', state, step: this.step }));
   private runs: TrainingRun[] = [];
   private diverged = new Set<string>();
   private batcher!: Batcher;
@@ -124,6 +124,7 @@ export class ExperimentRunner {
     private readonly emit: (e: RunnerEvent) => void = () => {},
     private readonly options: RunnerOptions = {},
   ) {
+    super();
     this.lookahead = options.lookahead ?? DEFAULT_LOOKAHEAD;
     this.schedule = { kind: config.schedule.kind, warmupSteps: config.schedule.warmupSteps, totalSteps: config.steps };
   }
@@ -305,10 +306,6 @@ export class ExperimentRunner {
     return Math.min(wanted, Math.floor(budget / Math.max(this.lastGroupMs, 1e-3)));
   }
 
-  get state(): RunState {
-    return this.playback.state;
-  }
-
   /** The loop failed (the Worker's run host reports it, with the run's id). */
   markFailed(): void {
     this.playback.setQuietly('error');
@@ -338,18 +335,6 @@ export class ExperimentRunner {
     });
   }
 
-  pause(): void {
-    this.playback.pause();
-  }
-
-  /** A pause was asked for and the loop has not yet stopped for it. */
-  get pausing(): boolean {
-    return this.playback.pausing;
-  }
-
-  stop(): void {
-    this.playback.stop();
-  }
 
   isDiverged(id: string): boolean {
     return this.diverged.has(id);

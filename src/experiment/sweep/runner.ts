@@ -8,7 +8,7 @@ import type { KernelContext } from '../../engine/index';
 import type { ExperimentConfig } from '../config';
 import type { DataAssets } from '../data/assets';
 import type { EvalPoint, MethodInfo, RunnerEvent, RunState, SweepEvent } from '../protocol';
-import { Playback } from '../run/playback';
+import { Playback, PlaybackControls } from '../run/playback';
 import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from '../run/runner';
 import { expandSweep, parseSweep, sweepGroups, type SweepCell, type SweepConfig } from './config';
 
@@ -25,7 +25,7 @@ export interface SweepCheckpoint {
   current: ExperimentCheckpoint | null;
 }
 
-export class SweepRunner {
+export class SweepRunner extends PlaybackControls {
   readonly sweep: SweepConfig;
   readonly cells: SweepCell[];
   readonly groups: ExperimentConfig[];
@@ -33,7 +33,7 @@ export class SweepRunner {
   readonly methods: MethodInfo[] = [];
   readonly diverged = new Set<string>();
   /** Pause, stop and the sweep's state: the experiment runner's state machine. */
-  private readonly playback = new Playback((state) => this.emit({ type: 'sweep-state', state, group: this.group }));
+  protected readonly playback = new Playback((state) => this.emit({ type: 'sweep-state', state, group: this.group }));
   /** Awaited after each evaluation, before training goes on (the Worker and the CLI save a checkpoint). */
   afterEval: (() => Promise<void>) | null = null;
   private group = 0;
@@ -49,6 +49,7 @@ export class SweepRunner {
     private readonly assets: DataAssets,
     private readonly emit: (e: SweepEvent) => void = () => {},
   ) {
+    super();
     // Normalised once, so group configs (and the checkpoints' copies of them) compare equal after a reload.
     this.sweep = parseSweep(sweep);
     this.cells = expandSweep(this.sweep);
@@ -120,10 +121,6 @@ export class SweepRunner {
     this.emitProgress();
   }
 
-  get state(): RunState {
-    return this.playback.state;
-  }
-
   /** Trains until done, paused (after the current step) or stopped; resolves when the loop exits. */
   async run(): Promise<RunState> {
     this.playback.forgetPause();
@@ -143,18 +140,6 @@ export class SweepRunner {
     return this.playback.end(true);
   }
 
-  pause(): void {
-    this.playback.pause();
-  }
-
-  /** A pause was asked for and the loop has not yet stopped for it. */
-  get pausing(): boolean {
-    return this.playback.pausing;
-  }
-
-  stop(): void {
-    this.playback.stop();
-  }
 
   async checkpoint(): Promise<SweepCheckpoint> {
     return {
