@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ExperimentConfig } from '../../experiment/config';
 import { estimateText, experimentWork, sweepWork, type Work } from '../../experiment/estimate/pace';
-import type { SweepConfig } from '../../experiment/sweep';
+import type { SweepConfig } from '../../experiment/sweep/config';
 import { useExperiment } from '../store/experiment';
 import { estimateWork, experimentSecondsLeft, installPace, usePace } from '../store/pace';
 import { timeLeftText, tookText } from './status-text';
