@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   cliRecipe, continuedTraining, outputRefusal, parsePretrainArgs, PRETRAIN_DEFAULTS, pretrainModelConfig, trainingSettings,
 } from './pretrain-options';
-import { pretrainSchedule } from '../experiment/pretrain/settings';
+import { pretrainSchedule } from '../experiment/pretrain/recipe';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const shipped = JSON.parse(readFileSync(join(ROOT, 'public/models/base.json'), 'utf8'));

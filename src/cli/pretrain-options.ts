@@ -7,7 +7,7 @@ import { relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MODEL_SIZES, type LlamaConfig } from '../engine/index';
 import type { CheckpointManifest } from '../experiment/checkpoint';
-import { pretrainSchedule, type PretrainRecipe } from '../experiment/pretrain/settings';
+import { pretrainSchedule, type PretrainRecipe } from '../experiment/pretrain/recipe';
 
 /** Where shipped base models live; a file there is only replaced with --overwrite. */
 export const SHIPPED_MODELS_DIR = 'public/models';

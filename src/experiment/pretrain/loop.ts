@@ -1,5 +1,5 @@
 // The one pretraining loop: full training of a model from random (or given) weights on the English
-// source with the pretraining recipe (pretrain/settings.ts: AdamW's constants, warmup then cosine),
+// source with the pretraining recipe (pretrain/recipe.ts: AdamW's constants, warmup then cosine),
 // used by `npm run pretrain` (cli/pretrain.ts), the Pretrain tab (pretrain/base.ts) and the engine
 // check (worker/engine-check.ts). Callers differ only in what they do around it: `evaluate` runs at
 // step 0, every evalEvery steps and after the last step trained; `step` sees each step's loss;
@@ -9,7 +9,7 @@ import { learningRate, TrainingRun, type KernelContext } from '../../engine/inde
 import type { DataAssets } from '../data/assets';
 import { Batcher, type Batch } from '../data/batching';
 import { domainSource } from '../data/domains';
-import { PRETRAIN_OPTIMIZER, pretrainSchedule, type PretrainRecipe } from './settings';
+import { PRETRAIN_OPTIMIZER, pretrainSchedule, type PretrainRecipe } from './recipe';
 
 export interface PretrainHooks<T> {
   evaluate?(run: TrainingRun, step: number): Promise<void>;

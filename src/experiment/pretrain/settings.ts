@@ -1,38 +1,12 @@
-// Pretraining's settings, pure (the UI imports them; no GPU here): the recipe every pretraining
-// follows (AdamW's constants, warmup then a cosine down to a floor, written once here), the sizes a
-// student can pretrain in the Pretrain tab with their schema and defaults, and how sizes and saved
-// bases are labelled. pretrain/loop.ts is the one loop that trains a recipe (the CLI's `npm run
+// The Pretrain tab's settings, pure (the UI imports them; no GPU here): the sizes a student can
+// pretrain, their schema and defaults, the recipe they train (pretrain/recipe.ts), and how sizes and
+// saved bases are labelled. pretrain/loop.ts is the one loop that trains a recipe (the CLI's `npm run
 // pretrain`, the Pretrain tab through pretrain/base.ts, and the Diagnostics tab's engine check).
 
 import { z } from '../zod';
-import { MODEL_SIZES, modelLayout, type LlamaConfig, type LrSchedule } from '../../engine/index';
+import { MODEL_SIZES, modelLayout, type LlamaConfig } from '../../engine/index';
+import { PRETRAIN_MIN_RATIO, type PretrainRecipe } from './recipe';
 import type { SavedBaseManifest } from '../storage/saved-bases';
-
-/** AdamW settings of every pretraining (the README's "β=(0.9, 0.95), weight decay 0.01, clipping 1"). */
-export const PRETRAIN_OPTIMIZER = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1 };
-
-/** The cosine's floor, as a share of the peak rate, unless the CLI is told otherwise (--min-ratio). */
-export const PRETRAIN_MIN_RATIO = 0.1;
-
-/** What one pretraining trains: the model, the data's shape and seed, and the rate's schedule. */
-export interface PretrainRecipe {
-  model: LlamaConfig;
-  steps: number;
-  batch: number;
-  seq: number;
-  /** Peak learning rate (pretrainSchedule gives its factor at each step). */
-  lr: number;
-  warmup: number;
-  minRatio: number;
-  seed: number;
-  /** Evaluate every this many steps (and at step 0 and the last step). */
-  evalEvery: number;
-}
-
-/** The schedule's shape (its factor of the peak rate at each step): linear warmup, then a cosine down to minRatio. */
-export function pretrainSchedule(r: Pick<PretrainRecipe, 'steps' | 'warmup' | 'minRatio'>): LrSchedule {
-  return { kind: 'cosine', warmupSteps: r.warmup, totalSteps: r.steps, minRatio: r.minRatio };
-}
 
 export const PRETRAIN_SIZES = ['tiny', 'base', 'small', 'medium'] as const;
 

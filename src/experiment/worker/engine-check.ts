@@ -6,7 +6,7 @@
 
 import { MODEL_SIZES, TARGET_GROUPS, TrainingRun, type KernelContext, type LlamaConfig } from '../../engine/index';
 import { pretrainLoop } from '../pretrain/loop';
-import { PRETRAIN_MIN_RATIO } from '../pretrain/settings';
+import { PRETRAIN_MIN_RATIO } from '../pretrain/recipe';
 import type { DemoMethod, WorkerEvent } from '../protocol';
 
 const ENGLISH =
