@@ -6,7 +6,6 @@
 
 import { MODEL_SIZES, TARGET_GROUPS, TrainingRun, type KernelContext, type LlamaConfig } from '../../engine/index';
 import { pretrainLoop } from '../pretrain/loop';
-import { PRETRAIN_MIN_RATIO } from '../pretrain/recipe';
 import type { DemoMethod, WorkerEvent } from '../protocol';
 
 const ENGLISH =
@@ -52,7 +51,8 @@ const info = (m: DemoMethod, r: TrainingRun): Info => ({ ...m, trainableParams: 
 
 /** The tiny base: pretrained on the English passage by the pretraining loop; its weights and how the page describes it. */
 async function pretrainTiny(ctx: KernelContext, m: DemoMethod, opts: { pretrainSteps: number; seed: number }, emit: (e: WorkerEvent) => void) {
-  const recipe = { model: DEMO_CONFIG, steps: opts.pretrainSteps, batch: B, seq: T, lr: m.lr, warmup: 0, minRatio: PRETRAIN_MIN_RATIO, seed: opts.seed, evalEvery: opts.pretrainSteps };
+  // The recipe at a constant rate (its cosine's floor at 1): 15 steps are too few to decay over.
+  const recipe = { model: DEMO_CONFIG, steps: opts.pretrainSteps, batch: B, seq: T, lr: m.lr, warmup: 0, minRatio: 1, seed: opts.seed, evalEvery: opts.pretrainSteps };
   let batch = 0;
   let last = 0;
   let described: Info | null = null;
