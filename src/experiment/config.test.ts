@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   ConfigError, experimentSchema, fullMethodSchema, LIMITS, loraMethodSchema, METHOD_SETTINGS, METHOD_SETTINGS_OF, parseExperiment, PRESETS, SETTINGS,
 } from './config';
-import { METHOD_FIELDS, TOP } from './share';
+import { METHOD_FIELDS, TOP } from './links/experiment';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests write invalid values on purpose
 type Loose = any;
