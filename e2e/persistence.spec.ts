@@ -27,12 +27,20 @@ test('saved runs can be overlaid to compare, and Reset clears the charts', async
   test.setTimeout(300_000);
   const panel = page.getByRole('region', { name: /Experiment/ });
   const status = panel.getByRole('status');
-  for (const lr of ['1e-3', '3e-3']) {
+  const rows = page.locator('tr[data-run]');
+  for (const [i, lr] of ['1e-3', '3e-3'].entries()) {
     await page.goto(`/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&full.lr=${lr}`);
+    if (i > 0) {
+      // A link with other settings than the newest saved run's opens those settings: the finished run
+      // stays in the list, and is not reopened over the link (its settings would replace the link's).
+      await expect(rows).toHaveCount(i);
+      await page.waitForTimeout(1500);
+      await expect(status).toHaveAttribute('data-state', 'idle');
+      expect(new URL(page.url()).searchParams.get('full.lr')).toBe(lr);
+    }
     await panel.getByRole('button', { name: 'Start', exact: true }).click();
     await expect(status).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
   }
-  const rows = page.locator('tr[data-run]');
   await expect(rows).toHaveCount(2);
   await rows.nth(1).getByRole('button', { name: 'Compare' }).click();
   await expect(rows.nth(1).getByRole('button', { name: 'Compare' })).toHaveAttribute('aria-pressed', 'true');

@@ -1,13 +1,15 @@
 // Saved runs (IndexedDB, written by the Worker as runs train): reopen one into the charts,
 // overlay others on it to compare (dashed), resume an interrupted one from its last
 // checkpoint, or delete it (or all of them, after a confirm step in the page, to free space:
-// each run shows what it takes). After a reload the newest run is reopened automatically, so
+// each run shows what it takes). After a reload the newest run is reopened automatically (unless the
+// page was opened by a link to other settings and that run had finished), so
 // an in-progress run is back on screen with its curves. Storage problems are announced above.
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatBytes } from '../../experiment/storage/safe-history';
 import { runActions } from '../store/client';
-import { useExperiment } from '../store/experiment';
+import { encodeShare } from '../../experiment/links/experiment';
+import { OPENED_WITH_EXPERIMENT, useExperiment } from '../store/experiment';
 import { describeBase, usePretrain } from '../store/pretrain';
 
 const when = (t: number) => new Date(t).toLocaleString();
@@ -38,7 +40,13 @@ export function RunHistory() {
     }
     if (runs.length === 0) return;
     reopened.current = true;
-    runActions.openRun(runs[0].id);
+    // A link that sets up other settings than the newest run's opens those settings; a finished or stopped
+    // run stays one click away in this list. A run interrupted mid-training (a reload) is always reopened.
+    const newest = runs[0];
+    const form = useExperiment.getState().form;
+    const finished = newest.state === 'done' || newest.state === 'stopped';
+    if (finished && OPENED_WITH_EXPERIMENT && encodeShare(newest.config, newest.preset).toString() !== encodeShare(form.config, form.preset).toString()) return;
+    runActions.openRun(newest.id);
   }, [runs, activeRunId, state]);
 
   if (runs.length === 0) return null;

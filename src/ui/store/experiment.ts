@@ -68,11 +68,21 @@ export function isOtherViewQuery(q: string): boolean {
   return OTHER_VIEWS.has(new URLSearchParams(q).get('view') ?? '');
 }
 
+/**
+ * Whether a query sets up an experiment: a link with only the page's own parameters (a tour step, embed
+ * mode) carries none, and a link to another view carries that view's settings.
+ */
+export function carriesExperiment(q: string): boolean {
+  return !([...new URLSearchParams(q).keys()].every((k) => PAGE_PARAMS.has(k)) || isOtherViewQuery(q));
+}
+
+/** The page was opened with a link that sets up an experiment (read once, at load). */
+export const OPENED_WITH_EXPERIMENT = typeof window !== 'undefined' && carriesExperiment(window.location.search);
+
 /** The experiment in the page's URL (or the default preset), with any problems in the link. */
 export function formFromUrl(q: string = typeof window === 'undefined' ? '' : window.location.search): FormState {
-  // A link with only the page's own parameters (a tour step, embed mode) carries no experiment, and a link to
-  // another view carries that view's settings: read as an experiment, they would be false "link problems".
-  if ([...new URLSearchParams(q).keys()].every((k) => PAGE_PARAMS.has(k)) || isOtherViewQuery(q)) {
+  // Read as an experiment, a query that carries none would give false "link problems".
+  if (!carriesExperiment(q)) {
     return { preset: DEFAULT_PRESET, config: PRESETS[DEFAULT_PRESET].config, linkProblems: [] };
   }
   const { preset, config, problems } = decodeShare(q);
