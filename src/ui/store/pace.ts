@@ -59,6 +59,8 @@ const adapterNow = () => useExperiment.getState().adapter.replace(/ \(CPU emulat
 let timed: { id: string; kind: Live['kind']; tracker: PaceTracker } | null = null;
 /** Evaluations seen since the last save (saving at every one would write storage per method). */
 let unsaved = 0;
+/** When the live pace was last published (performance.now()). */
+let lastPublished = -Infinity;
 
 function snapshotRecord(now: number): SpeedRecord | null {
   if (!timed) return null;
@@ -66,7 +68,9 @@ function snapshotRecord(now: number): SpeedRecord | null {
 }
 
 function publish(now: number): void {
-  if (timed) usePace.setState({ live: { id: timed.id, kind: timed.kind, record: snapshotRecord(now), activeMs: timed.tracker.snapshot(now).activeMs } });
+  if (!timed) return;
+  const snap = timed.tracker.snapshot(now);
+  usePace.setState({ live: { id: timed.id, kind: timed.kind, record: recordOf(timed.tracker.shape, snap, new Date().toISOString(), adapterNow()), activeMs: snap.activeMs } });
 }
 
 type Fed =
@@ -103,6 +107,10 @@ export function feedPace(id: string, kind: Live['kind'], e: Fed, now = performan
     t.halt(now);
     save(snapshotRecord(now));
   }
+  // A tiny config streams hundreds of steps a second: the time left is re-published at most twice a
+  // second for steps (every other event at once), so the page does not re-render per step for it.
+  if (e.type === 'step' && now - lastPublished < 500) return;
+  lastPublished = now;
   publish(now);
 }
 
