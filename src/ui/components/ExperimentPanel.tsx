@@ -4,7 +4,7 @@
 // that validate, and the URL always mirrors `config` relative to the preset.
 // The charts (recharts), the analysis panels and the export panel arrive after the first paint
 // (layout/Lazy.tsx): the settings and the Start button do not wait for them.
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { parseExperiment, PRESETS, type ExperimentConfig } from '../../experiment/config';
 import { encodeShare } from '../../experiment/links/experiment';
@@ -42,9 +42,33 @@ function parseExperimentSafe(input: unknown): ExperimentConfig | null {
   }
 }
 
+/** The run's status line: it alone re-renders with every step (a few times a second at most, see applyEvent). */
+function RunStatusLine({ form }: { form: ExperimentConfig }) {
+  const s = useExperiment(useShallow((x) => ({ state: x.state, step: x.step, error: x.error, config: x.config, pending: x.pending })));
+  return (
+    <p className="ll-status" id="exp-status" role="status" aria-live="polite" data-state={s.state} data-pending={s.pending ?? undefined}>
+      {runStatusText(s.state, s.step, s.config?.steps ?? null, s.pending)}
+      {s.error ? ` ${s.error}` : ''}
+      <ExperimentTime form={form} />
+    </p>
+  );
+}
+
+/** Each method's last losses and speed: the other part of the panel that follows every step. */
+function LiveStatusTable() {
+  const s = useExperiment(useShallow((x) => ({ methods: x.methods, lastStep: x.lastStep, diverged: x.diverged, config: x.config, evals: x.evals, devicePeak: x.devicePeak })));
+  return <StatusTable methods={s.methods} lastStep={s.lastStep} diverged={s.diverged} config={s.config} evals={s.evals} devicePeak={s.devicePeak} />;
+}
+
 export function ExperimentPanel() {
   const { preset, config, linkProblems } = useExperiment((x) => x.form);
-  const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, lastStep: x.lastStep, diverged: x.diverged, state: x.state, step: x.step, error: x.error, config: x.config, resumable: x.resumable, compare: x.compare, devicePeak: x.devicePeak, pending: x.pending })));
+  // Not the step counter nor the last step's losses: those change many times a second while a small config
+  // trains, and the panel (charts included) must not re-render with them. RunStatusLine and LiveStatusTable do.
+  const s = useExperiment(useShallow((x) => ({ methods: x.methods, evals: x.evals, state: x.state, config: x.config, resumable: x.resumable, compare: x.compare, pending: x.pending })));
+  const overlays = useMemo(
+    () => s.compare.map((r) => ({ key: r.id.slice(0, 8), label: `${r.preset}, ${new Date(r.createdAt).toLocaleTimeString()}`, methods: r.methods, evals: r.evals })),
+    [s.compare],
+  );
 
   // The student's own target text, when the page holds it: a small one goes into the link, and Start sends it.
   const ownText = useCustomTexts((x) => (config.target.domain === 'custom' ? x.texts[config.target.sha256] : undefined));
@@ -99,11 +123,7 @@ export function ExperimentPanel() {
           <button type="button" onClick={runActions.stop} disabled={(!running && s.state !== 'paused') || s.pending === 'stopping'}>Stop</button>
           <button type="button" onClick={runActions.reset} disabled={s.state === 'idle'}>Reset</button>
         </div>
-        <p className="ll-status" id="exp-status" role="status" aria-live="polite" data-state={s.state} data-pending={s.pending ?? undefined}>
-          {runStatusText(s.state, s.step, s.config?.steps ?? null, s.pending)}
-          {s.error ? ` ${s.error}` : ''}
-          <ExperimentTime form={config} />
-        </p>
+        <RunStatusLine form={config} />
       </div>
       <div className="ll-controls" role="group" aria-label="Settings">
         <p className="ll-hint" data-testid="setup-description"><GlossaryText text={setupDescription(preset, config)} /></p>
@@ -133,14 +153,14 @@ export function ExperimentPanel() {
             <MetricCharts
               methods={s.methods}
               evals={s.evals}
-              overlays={s.compare.map((r) => ({ key: r.id.slice(0, 8), label: `${r.preset}, ${new Date(r.createdAt).toLocaleTimeString()}`, methods: r.methods, evals: r.evals }))}
+              overlays={overlays}
               domains={{ source: domainName(shown.source), target: domainName(shown.target) }}
               showAccuracy={shown.target.domain === 'math'}
             />
             <TrainingCharts methods={s.methods} evals={s.evals} diversityOn={shown.diversity.samples > 0} />
           </Suspense>
         </div>
-        {s.methods.length > 0 && <StatusTable methods={s.methods} lastStep={s.lastStep} diverged={s.diverged} config={s.config} evals={s.evals} devicePeak={s.devicePeak} />}
+        {s.methods.length > 0 && <LiveStatusTable />}
         <Suspense fallback={<Loading what="generations and spectra" className="ll-loading-panel" />}>
           <GenerationPanel />
           <SpectraPanel />

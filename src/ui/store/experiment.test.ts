@@ -2,17 +2,51 @@
 // or state, or its error) are dropped, so a cleared or new chart is not refilled; a lost device
 // or a replaced Worker leaves the run paused with a resume offer only when a checkpoint exists; a
 // link to another view (pretrain, sweep) is not read as an experiment link with false problems.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { PRESETS } from '../../experiment/config';
 import type { EvalPoint } from '../../experiment/protocol';
-import { applyEvent, clearExperiment, formFromUrl, resetExperiment, useExperiment, workerLost } from './experiment';
+import { applyEvent, clearExperiment, formFromUrl, resetExperiment, STEP_PUBLISH_MS, useExperiment, workerLost } from './experiment';
 
 const config = PRESETS['english-code'].config;
 const point = (method: string, step: number): EvalPoint => ({ step, method, targetLoss: 3, sourceLoss: 2 });
 
 beforeEach(() => clearExperiment());
 
+const stepPoint = (method: string, step: number, loss: number) => ({ step, method, loss, gradNorm: 1, ms: 1, tokensPerSecond: 1 });
+
 describe('experiment store', () => {
+  it('publishes step events at most every STEP_PUBLISH_MS, the latest of each method, and flushes them before any other event', () => {
+    vi.useFakeTimers();
+    try {
+      resetExperiment(config, 'r');
+      let renders = 0;
+      const unsubscribe = useExperiment.subscribe(() => renders++);
+      for (let i = 1; i <= 100; i++) {
+        applyEvent({ type: 'step', point: stepPoint('full', i, 5 - i / 100), runId: 'r' });
+        applyEvent({ type: 'step', point: stepPoint('lora', i, 4 - i / 100), runId: 'r' });
+      }
+      expect(renders).toBe(0);
+      vi.advanceTimersByTime(STEP_PUBLISH_MS);
+      expect(renders).toBe(1);
+      expect(useExperiment.getState().step).toBe(100);
+      expect(useExperiment.getState().lastStep.full.loss).toBeCloseTo(4);
+      expect(useExperiment.getState().lastStep.lora.loss).toBeCloseTo(3);
+      // A state event after steps: the held step lands first, so the state's own step is what stays.
+      applyEvent({ type: 'step', point: stepPoint('full', 101, 3.9), runId: 'r' });
+      applyEvent({ type: 'state', state: 'stopped', step: 101, runId: 'r' });
+      expect(useExperiment.getState()).toMatchObject({ state: 'stopped', step: 101 });
+      expect(useExperiment.getState().lastStep.full.step).toBe(101);
+      // Steps held when the run leaves the screen never reach the next one.
+      applyEvent({ type: 'step', point: stepPoint('full', 102, 3.8), runId: 'r' });
+      resetExperiment(config, 'next');
+      vi.advanceTimersByTime(STEP_PUBLISH_MS * 2);
+      expect(useExperiment.getState()).toMatchObject({ step: 0, lastStep: {}, activeRunId: 'next' });
+      unsubscribe();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('drops the events of a run that is not on screen', () => {
     resetExperiment(config, 'old');
     applyEvent({ type: 'eval', point: point('full', 0), runId: 'old' });

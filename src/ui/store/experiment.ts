@@ -108,12 +108,14 @@ export function markPending(pending: Exclude<Pending, null>): void {
 
 /** A new run on screen, about to start: only events tagged with `runId` are shown from now on. */
 export function resetExperiment(config: ExperimentConfig, runId: string): void {
+  dropHeldSteps();
   const { adapter, devicePeak, runs, compare } = useExperiment.getState();
   useExperiment.setState({ ...initial, config, adapter, devicePeak, runs, compare, state: 'running', activeRunId: runId });
 }
 
 /** Back to an empty page (the current run is stopped by the caller). */
 export function clearExperiment(): void {
+  dropHeldSteps();
   const { adapter, devicePeak, runs, compare } = useExperiment.getState();
   useExperiment.setState({ ...initial, adapter, devicePeak, runs, compare });
 }
@@ -146,10 +148,43 @@ function interruption(s: ExperimentState, why: string): Partial<ExperimentState>
 /** Events that belong to one run; the page shows only the run on screen. */
 const RUN_EVENTS = new Set<string>(['run-start', 'step', 'eval', 'diverged', 'state', 'checkpoint-saved']);
 
+/** How often, at most, step events reach the store: a tiny config streams hundreds of steps a second, and a
+ * store update per step kept the page's main thread busy enough that a click waited seconds for it. */
+export const STEP_PUBLISH_MS = 200;
+let heldSteps: Record<string, StepPoint> = {};
+let heldStep: number | null = null;
+let stepTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Forgets the held step points: the run they belong to left the screen. */
+function dropHeldSteps(): void {
+  if (stepTimer !== null) clearTimeout(stepTimer);
+  stepTimer = null;
+  heldSteps = {};
+  heldStep = null;
+}
+
+/** Puts the held step points in the store now (before any other event, so the order of events is kept). */
+export function flushSteps(): void {
+  if (stepTimer !== null) clearTimeout(stepTimer);
+  stepTimer = null;
+  if (heldStep === null) return;
+  const points = heldSteps, step = heldStep;
+  heldSteps = {};
+  heldStep = null;
+  useExperiment.setState((s) => ({ lastStep: { ...s.lastStep, ...points }, step }));
+}
+
 export function applyEvent(e: WorkerEvent): void {
   const set = useExperiment.setState;
   const shown = useExperiment.getState().activeRunId;
   if (RUN_EVENTS.has(e.type) && (e as { runId: string }).runId !== shown) return;
+  if (e.type === 'step') {
+    heldSteps[e.point.method] = e.point;
+    heldStep = e.point.step;
+    stepTimer ??= setTimeout(flushSteps, STEP_PUBLISH_MS);
+    return;
+  }
+  flushSteps();
   switch (e.type) {
     case 'ready':
       // A new device (first use, or after a loss): its peak is measured again.
@@ -163,9 +198,6 @@ export function applyEvent(e: WorkerEvent): void {
       break;
     case 'eval':
       set((s) => ({ evals: [...s.evals, e.point] }));
-      break;
-    case 'step':
-      set((s) => ({ lastStep: { ...s.lastStep, [e.point.method]: e.point }, step: e.point.step }));
       break;
     case 'diverged':
       set((s) => ({ diverged: { ...s.diverged, [e.method]: e.step } }));
