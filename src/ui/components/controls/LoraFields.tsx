@@ -2,7 +2,7 @@
 // an "α = 2r" link, scaling (standard α/r or rsLoRA α/√r, with the resulting scale shown),
 // target modules (attention / MLP / all, or one checkbox per projection) and dropout.
 import { useId, useState } from 'react';
-import { loraMethodSchema, loraScale, RANK_LIMITS, type LoraMethodConfig } from '../../../experiment/config';
+import { loraMethodSchema, loraScale, METHOD_SETTINGS, RANK_LIMITS, settingField, type LoraMethodConfig } from '../../../experiment/config';
 import { LogNumberField, NumberField, SelectField } from './NumberField';
 import { Term } from '../../glossary/Term';
 
@@ -26,7 +26,7 @@ function Targets({ m, edit }: { m: LoraMethodConfig; edit: EditLora }) {
   const setTargets = (targets: Projection[]) => edit((x) => ({ ...x, targets: PROJECTIONS.filter((p) => targets.includes(p)) }));
   return (
     <fieldset>
-      <legend>Target modules</legend>
+      <legend>{METHOD_SETTINGS.targets.label}</legend>
       <div className="ll-quick">
         {GROUPS.map(([name, list]) => (
           <button key={name} type="button" aria-pressed={sameSet(m.targets, list)} onClick={() => setTargets([...list])}>
@@ -69,7 +69,7 @@ export function LoraFields({ m, edit }: { m: LoraMethodConfig; edit: EditLora })
   return (
     <>
       <LogNumberField
-        label="Rank r"
+        label={METHOD_SETTINGS.rank.label}
         value={m.rank}
         onCommit={setRank}
         base={2}
@@ -80,7 +80,7 @@ export function LoraFields({ m, edit }: { m: LoraMethodConfig; edit: EditLora })
         step={1}
         scaleLabel={`rank: ${RANK_LIMITS.min} … ${RANK_LIMITS.max} (powers of 2)`}
       />
-      <NumberField label="Alpha α" value={m.alpha} onCommit={(alpha) => edit((x) => ({ ...x, alpha }))} min={0} max={4096} step="any" disabled={linked} />
+      <NumberField {...settingField(METHOD_SETTINGS.alpha)} value={m.alpha} onCommit={(alpha) => edit((x) => ({ ...x, alpha }))} step="any" disabled={linked} />
       <div className="ll-row">
         <span />
         <label htmlFor={linkId}>
@@ -97,7 +97,7 @@ export function LoraFields({ m, edit }: { m: LoraMethodConfig; edit: EditLora })
         </label>
       </div>
       <SelectField
-        label="Scaling"
+        label={METHOD_SETTINGS.scaling.label}
         value={m.scaling}
         options={[['standard', 'standard: α / r'], ['rslora', 'rsLoRA: α / √r']]}
         onChange={(scaling) => edit((x) => ({ ...x, scaling }))}
@@ -108,7 +108,7 @@ export function LoraFields({ m, edit }: { m: LoraMethodConfig; edit: EditLora })
         = {fmt(m.alpha)} / {m.scaling === 'rslora' ? `√${m.rank}` : m.rank} = <b>{fmt(scale)}</b>
       </p>
       <Targets m={m} edit={edit} />
-      <NumberField label="Dropout" value={m.dropout} onCommit={(dropout) => edit((x) => ({ ...x, dropout }))} min={0} max={0.9} step={0.05} />
+      <NumberField {...settingField(METHOD_SETTINGS.dropout)} value={m.dropout} onCommit={(dropout) => edit((x) => ({ ...x, dropout }))} step={0.05} />
     </>
   );
 }

@@ -1,7 +1,7 @@
 // One method's card, edged in the method's chart colour: label, kind (full fine-tuning or
 // LoRA), learning rate on a log scale, weight decay, and for LoRA its own fields.
 import { useId, type CSSProperties } from 'react';
-import { autoLabel, loraMethod, methodDefaults, type LoraMethodConfig, type MethodConfig } from '../../../experiment/config';
+import { autoLabel, loraMethod, methodDefaults, METHOD_SETTINGS, settingField, type LoraMethodConfig, type MethodConfig } from '../../../experiment/config';
 import { LoraFields } from './LoraFields';
 import { Hint, LogNumberField, NumberField, SelectField } from './NumberField';
 
@@ -65,28 +65,24 @@ export function MethodCard({ m, index, color, edit, remove }: Props) {
         onChange={(kind) => edit((x) => switchKind(x, kind))}
       />
       <LogNumberField
-        label="Learning rate"
+        {...settingField(METHOD_SETTINGS.lr)}
         value={m.lr}
         onCommit={(lr) => edit((x) => ({ ...x, lr }))}
         base={10}
         minExp={-5}
         maxExp={-1}
-        min={0}
-        max={1}
         step="any"
         scaleLabel="log scale: 10⁻⁵ … 10⁻¹"
       />
-      <NumberField label="Weight decay" value={m.weightDecay} onCommit={(weightDecay) => edit((x) => ({ ...x, weightDecay }))} min={0} max={1} step={0.01} />
+      <NumberField {...settingField(METHOD_SETTINGS.weightDecay)} value={m.weightDecay} onCommit={(weightDecay) => edit((x) => ({ ...x, weightDecay }))} step={0.01} />
       {m.kind === 'lora' ? (
         <LoraFields m={m} edit={(change) => edit((x) => (x.kind === 'lora' ? change(x) : x))} />
       ) : (
         <>
           <NumberField
-            label="Dropout"
+            {...settingField(METHOD_SETTINGS.dropout)}
             value={m.dropout}
             onCommit={(dropout) => edit((x) => (x.kind === 'full' ? { ...x, dropout } : x))}
-            min={0}
-            max={0.9}
             step={0.05}
           />
           <Hint>Updates all weights of the model. Dropout zeroes a share of each projection’s inputs while training, a regularizer to compare with LoRA.</Hint>

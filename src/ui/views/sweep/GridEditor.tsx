@@ -5,7 +5,7 @@
 import { useId, useState, type CSSProperties } from 'react';
 import { defaultFamilyLabel, type SweepConfig, type SweepFamily } from '../../../experiment/sweep/config';
 import { familyDefaults } from '../../../experiment/sweep/presets';
-import { RANK_LIMITS } from '../../../experiment/config';
+import { METHOD_SETTINGS, settingField, SETTINGS } from '../../../experiment/config';
 import { Hint, NumberField, SelectField } from '../../components/controls/NumberField';
 import { fmtLr, parseLrList, TARGET_SETS, targetSet } from './model';
 
@@ -63,7 +63,7 @@ function FamilyCard({ f, index, color, edit, remove }: { f: Family; index: numbe
         }} />
       {f.kind === 'lora' && (
         <>
-          <NumberField label="Rank r" value={f.rank} min={RANK_LIMITS.min} max={RANK_LIMITS.max} onCommit={(rank) => edit((x) => ({ ...x, rank, alpha: 2 * rank }) as Family)} suffix={`α = ${f.alpha}`} />
+          <NumberField {...settingField(METHOD_SETTINGS.rank)} value={f.rank} onCommit={(rank) => edit((x) => ({ ...x, rank, alpha: 2 * rank }) as Family)} suffix={`α = ${f.alpha}`} />
           <SelectField
             label="Target modules" value={targets ?? 'custom'}
             options={[['attention', 'Attention (q, k, v, o)'], ['mlp', 'MLP (gate, up, down)'], ['all', 'All seven'], ...(targets ? [] : [['custom', f.targets.join(', ')] as const])]}
@@ -71,9 +71,9 @@ function FamilyCard({ f, index, color, edit, remove }: { f: Family; index: numbe
           />
         </>
       )}
-      <NumberField label="Weight decay" value={f.weightDecay} min={0} max={1} step={0.01} onCommit={(weightDecay) => set({ weightDecay })} />
-      <NumberField label="Dropout" value={f.dropout} min={0} max={0.9} step={0.05} onCommit={(dropout) => set({ dropout })} />
-      <DraftField label="Label" value={f.label ?? ''} placeholder={defaultFamilyLabel(f)} commit={(t) => set({ label: t.trim() === '' ? undefined : t })} />
+      <NumberField {...settingField(METHOD_SETTINGS.weightDecay)} value={f.weightDecay} step={0.01} onCommit={(weightDecay) => set({ weightDecay })} />
+      <NumberField {...settingField(METHOD_SETTINGS.dropout)} value={f.dropout} step={0.05} onCommit={(dropout) => set({ dropout })} />
+      <DraftField label={METHOD_SETTINGS.label.label} value={f.label ?? ''} placeholder={defaultFamilyLabel(f)} commit={(t) => set({ label: t.trim() === '' ? undefined : t })} />
       {remove && <div className="ll-card-foot"><button type="button" onClick={remove}>Remove family {index + 1}</button></div>}
     </fieldset>
   );
@@ -101,12 +101,12 @@ export function GridEditor({ sweep, update, colors }: { sweep: SweepConfig; upda
           label="Target (learn)" value={targetKey(sweep.target)} options={TARGETS}
           onChange={(k) => update((s) => ({ ...s, target: k === 'learned' ? { domain: 'english', genres: ['learned'] } : { domain: k as 'code' | 'math' } }))}
         />
-        <NumberField label="Steps" value={sweep.steps} onCommit={num('steps')} min={1} max={5000} />
-        <NumberField label="Batch size" value={sweep.batchSize} onCommit={num('batchSize')} min={1} max={32} />
-        <NumberField label="Sequence length" value={sweep.seqLen} onCommit={num('seqLen')} min={8} max={256} suffix="bytes" />
-        <NumberField label="Seed" value={sweep.seed} onCommit={num('seed')} min={0} max={0xffffffff} />
-        <NumberField label="Evaluate every" value={sweep.evalInterval} onCommit={num('evalInterval')} min={1} max={5000} suffix="steps" />
-        <NumberField label="Evaluation batches" value={sweep.evalBatches} onCommit={num('evalBatches')} min={1} max={32} />
+        <NumberField {...settingField(SETTINGS.steps)} value={sweep.steps} onCommit={num('steps')} />
+        <NumberField {...settingField(SETTINGS.batchSize)} value={sweep.batchSize} onCommit={num('batchSize')} />
+        <NumberField {...settingField(SETTINGS.seqLen)} value={sweep.seqLen} onCommit={num('seqLen')} suffix="bytes" />
+        <NumberField {...settingField(SETTINGS.seed)} value={sweep.seed} onCommit={num('seed')} />
+        <NumberField {...settingField(SETTINGS.evalInterval)} value={sweep.evalInterval} onCommit={num('evalInterval')} suffix="steps" />
+        <NumberField {...settingField(SETTINGS.evalBatches)} value={sweep.evalBatches} onCommit={num('evalBatches')} />
       </fieldset>
       {sweep.families.map((f, i) => (
         <FamilyCard
