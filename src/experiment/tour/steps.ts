@@ -72,6 +72,16 @@ export const TOUR_RUNS: Readonly<Record<string, TourRun>> = {
     id: 'english-code-small', kind: 'experiment', title: 'English → code on the 820k small base', preset: 'english-code',
     config: parseExperiment({ ...PRESETS['english-code'].config, base: 'small' }), measured: false,
   },
+  // Finding 6 at a second width: full fine-tuning and LoRA r=8 only, no samples, evaluated at steps 100 and 200 (rank@90%
+  // is computed at every evaluation): the lean version of english-code-small, so three seeds fit a night on a CPU.
+  'rank-width-small': {
+    id: 'rank-width-small', kind: 'experiment', title: 'Weight-change rank on the 128-wide small base: full fine-tuning and LoRA r=8', preset: 'english-code',
+    config: parseExperiment({
+      ...PRESETS['english-code'].config, base: 'small', evalInterval: 100, evalBatches: 2, diversity: { samples: 0, length: 24, temperature: 1 },
+      methods: PRESETS['english-code'].config.methods.filter((m) => m.id === 'full' || m.id === 'r8'),
+    }),
+    measured: false,
+  },
   'regularizers-code-small': {
     id: 'regularizers-code-small', kind: 'sweep', title: 'Regularizers, English → code, on the 820k small base', preset: 'regularizers-code',
     sweep: parseSweep({ ...SWEEP_PRESETS['regularizers-code'].sweep, base: 'small' }), measured: false,
