@@ -53,7 +53,7 @@ function runHost(history: Promise<RunHistory>) {
   const events: WorkerEvent[] = [];
   const host = new RunHost({
     post: (e) => void events.push(structuredClone(e)), context: async () => ctx, assets: async () => assets, baseModel,
-    history: () => history, haltSweep: async () => undefined, checkFits: () => undefined, lockRun: async () => () => undefined,
+    history: () => history, haltSweep: async () => undefined, memoryBudget: () => Infinity, lockRun: async () => () => undefined,
     customTexts: () => CustomTextStore.open(),
   });
   const until = async (runId: string, state: string) => {
@@ -72,7 +72,7 @@ function sweepHost(history: Promise<RunHistory>) {
   const events: WorkerEvent[] = [];
   const host = new SweepHost({
     post: (e) => void events.push(e), context: async () => ctx, assets: async () => assets, baseModel, history: () => history,
-    haltRun: async () => undefined, checkFits: () => undefined,
+    haltRun: async () => undefined, memoryBudget: () => Infinity,
   });
   return { host, events };
 }

@@ -43,7 +43,7 @@ async function setup() {
   const events: WorkerEvent[] = [];
   const host = new RunHost({
     post: (e) => void events.push(structuredClone(e)), context: async () => ctx, assets: async () => assets, baseModel: async () => base,
-    history: async () => h, haltSweep: async () => undefined, checkFits: () => undefined, lockRun: async () => () => undefined,
+    history: async () => h, haltSweep: async () => undefined, memoryBudget: () => Infinity, lockRun: async () => () => undefined,
     customTexts: async () => store,
   });
   const queue = new CommandQueue();

@@ -40,7 +40,7 @@ async function setup(hook?: (e: WorkerEvent, host: RunHost) => void) {
       events.push(structuredClone(e));
       hook?.(e, host);
     }, context: async () => ctx, assets: async () => assets, baseModel: async () => base,
-    history: async () => h, haltSweep: async () => undefined, checkFits: () => undefined, lockRun: async () => () => undefined,
+    history: async () => h, haltSweep: async () => undefined, memoryBudget: () => Infinity, lockRun: async () => () => undefined,
   });
   const queue = new CommandQueue();
   // As worker.ts does: flags at once, then the command in order.

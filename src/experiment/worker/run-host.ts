@@ -16,6 +16,7 @@ import { customTextsInUse, withCustomText, type CustomTextStore } from '../stora
 import type { HistoryStore } from '../storage/history';
 import type { RunnerEvent, SavedRun, WorkerCommand, WorkerEvent } from '../protocol';
 import { ExperimentRunner, type BaseModel, type ExperimentCheckpoint } from '../run/runner';
+import { checkExperimentFits } from '../run/memory-check';
 
 export interface RunHostDeps {
   post(e: WorkerEvent): void;
@@ -25,8 +26,8 @@ export interface RunHostDeps {
   history(): Promise<HistoryStore>;
   /** Stops a sweep that trains or is paused (one thing trains at a time); resolves once its loop has exited. */
   haltSweep(): Promise<void>;
-  /** Throws, before anything is allocated, when the experiment does not fit the device. */
-  checkFits(config: ExperimentConfig, base: BaseModel, ctx: KernelContext): void;
+  /** The GPU memory a run may take, in bytes (memory-check.ts DEFAULT_MEMORY_BUDGET unless the page set one). */
+  memoryBudget(): number;
   /** Holds the run for this tab (null: another tab holds it); the returned function lets go. */
   lockRun(id: string): Promise<(() => void) | null>;
   /** Students' own target texts (null or absent: no storage, so only a text sent with Start is known). */
@@ -256,7 +257,8 @@ export class RunHost {
     this.runnerCtx = ctx;
     try {
       // Before anything is allocated: a config the device cannot hold is refused with what to lower.
-      this.deps.checkFits(config, base, ctx);
+      const fit = checkExperimentFits(config, base.config, ctx.device.limits, this.deps.memoryBudget());
+      if (!fit.ok) throw new Error(fit.message);
       await r.init();
       if (checkpoint) r.restore(checkpoint);
     } catch (e) {

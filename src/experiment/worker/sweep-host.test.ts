@@ -43,7 +43,7 @@ function host(history: Promise<RunHistory>, onPost: (e: WorkerEvent, h: SweepHos
       onPost(e, h);
     },
     context: async () => ctx, assets: async () => assets, baseModel: async () => base, history: () => history,
-    haltRun: async () => void halts++, checkFits: () => undefined,
+    haltRun: async () => void halts++, memoryBudget: () => Infinity,
   });
   return { h, posted, halts: () => halts };
 }

@@ -11,7 +11,7 @@ import type { HistoryStore } from '../storage/history';
 import type { SavedSweep, SweepCommand, SweepEvent, WorkerCommand, WorkerEvent } from '../protocol';
 import type { BaseModel } from '../run/runner';
 import { SweepRunner, type SweepCheckpoint } from '../sweep/runner';
-import type { SweepConfig } from '../sweep/config';
+import { checkSweepFits } from '../sweep/fits';
 
 /** What the sweep host borrows from worker.ts. */
 export interface SweepHostDeps {
@@ -23,7 +23,7 @@ export interface SweepHostDeps {
   /** Stops the experiment run if one is training or paused, and resolves once its loop has exited. */
   haltRun(): Promise<void>;
   /** Throws, before anything is allocated, when the sweep's largest group does not fit the device. */
-  checkFits(sweep: SweepConfig, base: BaseModel, ctx: KernelContext): void;
+  memoryBudget(): number;
 }
 
 export class SweepHost {
@@ -110,7 +110,8 @@ export class SweepHost {
     const [ctx, assets, base, h] = await Promise.all([
       this.deps.context(), this.deps.assets(), this.deps.baseModel(saved.sweep.base), this.deps.history(),
     ]);
-    this.deps.checkFits(saved.sweep, base, ctx);
+    const fit = checkSweepFits(saved.sweep, base.config, ctx.device.limits, this.deps.memoryBudget());
+    if (!fit.ok) throw new Error(fit.message);
     // Bound to its own saved sweep: a stopped runner's last events must not land on the next sweep.
     // A runner dropped with a lost device speaks for nobody.
     const r: SweepRunner = new SweepRunner(ctx, saved.sweep, base, assets, (e) => {

@@ -11,7 +11,7 @@ import { loadCheckpoint } from '../checkpoint';
 import { CommandQueue } from './command-queue';
 import { fetchAssetSource, loadAssets, type DataAssets } from '../data/assets';
 import { runDemo } from './engine-check';
-import { checkExperimentFits, DEFAULT_MEMORY_BUDGET, type FitResult } from '../run/memory-check';
+import { DEFAULT_MEMORY_BUDGET } from '../run/memory-check';
 import { SafeHistory } from '../storage/safe-history';
 import { CustomTextStore } from '../storage/custom-texts';
 import { lockRun } from './run-lock';
@@ -101,11 +101,6 @@ async function lockRunPatiently(id: string): Promise<(() => void) | null> {
   }
 }
 
-/** A config the device cannot hold is refused before anything is allocated, with what to lower. */
-function refuseUnlessFits(fit: FitResult): void {
-  if (!fit.ok) throw new Error(fit.message);
-}
-
 function assets(): Promise<DataAssets> {
   assetsPromise ??= loadAssets(fetchAssetSource(`${baseUrl}data/`));
   return assetsPromise;
@@ -114,18 +109,18 @@ function assets(): Promise<DataAssets> {
 const runs: RunHost = new RunHost({
   post, context, assets, baseModel, history,
   haltSweep: async () => sweeps.loaded?.halt(),
-  checkFits: (config, base, ctx) => refuseUnlessFits(checkExperimentFits(config, base.config, ctx.device.limits, memoryBudget ?? DEFAULT_MEMORY_BUDGET)),
+  memoryBudget: () => memoryBudget ?? DEFAULT_MEMORY_BUDGET,
   lockRun: lockRunPatiently,
   customTexts,
 });
 // Every host but the run's is imported on its first command (lazy-host.ts): the Worker's first download stays small.
 const sweeps = new LazyHost(async () => {
-  const [{ SweepHost }, { checkSweepFits }] = await Promise.all([import('./sweep-host'), import('../sweep/fits')]);
+  const { SweepHost } = await import('./sweep-host');
   return new SweepHost({
     post, context, assets, baseModel, history,
     // The run is freed, not only stopped: the sweep gets its GPU memory (analysis then reads the saved checkpoint).
     haltRun: () => runs.dispose(),
-    checkFits: (sweep, base, ctx) => refuseUnlessFits(checkSweepFits(sweep, base.config, ctx.device.limits, memoryBudget ?? DEFAULT_MEMORY_BUDGET)),
+    memoryBudget: () => memoryBudget ?? DEFAULT_MEMORY_BUDGET,
   });
 });
 const exportHost = new LazyHost(() => import('./export-host').then(({ ExportHost }) => new ExportHost({
