@@ -37,7 +37,7 @@ async function shoot(page: Page, name: string) {
 
 const text = async (d: Download) => readFileSync((await d.path())!, 'utf8');
 
-test('a sweep step says its time and its classroom version’s; predict first hides the reference until a pick; the class kit downloads', async ({ page }) => {
+test('a sweep step says its time and its classroom version’s; predict first hides the reference until a pick; the class kit downloads', async ({ page, browser }) => {
   await page.goto('/?tour=one-curve');
   const tour = page.getByTestId('tour');
   // Nothing measured in this browser: unknown, with what the reference machine took per seed.
@@ -95,7 +95,7 @@ test('a sweep step says its time and its classroom version’s; predict first hi
   await tour.getByText('Class kit').click();
   const md = await text(await Promise.all([page.waitForEvent('download'), tour.getByRole('button', { name: 'Worksheet (Markdown)' }).click()]).then(([d]) => d));
   for (const id of ['setup', 'learns-less', 'forgets-less', 'one-curve', 'regularizer', 'diversity', 'high-rank', 'lr-sensitivity', 'best-practices']) {
-    expect(md).toContain(`/?tour=${id}>`);
+    expect(md).toContain(`/?tour=${id}&predict=1>`);
   }
   expect(md).toContain('`npm run tour-results -- --only lr-code`');
   const key = md.split('# Teacher’s answer key')[1];
@@ -109,10 +109,18 @@ test('a sweep step says its time and its classroom version’s; predict first hi
   const png = await Promise.all([page.waitForEvent('download'), tour.getByRole('button', { name: 'Paper vs here (PNG)' }).click()]).then(([d]) => d);
   expect(png.suggestedFilename()).toBe('lora-lab-paper-vs-here.png');
   expect([...readFileSync((await png.path())!).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+
+  // A worksheet link turns predict first on in a browser that never had it, and is not a link with problems.
+  const fresh = await browser.newPage();
+  await fresh.goto(new URL('/?tour=forgets-less&predict=1', page.url()).toString());
+  await expect(fresh.getByTestId('tour-hidden')).toBeVisible();
+  await expect(fresh.getByTestId('predict-mode')).toBeChecked();
+  await expect(fresh.getByTestId('link-problems')).toHaveCount(0);
+  await fresh.close();
 });
 
 test('a short run measures this device: time left while it trains, what it took, and Start’s estimate from it', async ({ page }) => {
-  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=6&evalEvery=3&evalBatches=1');
+  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=6&evalEvery=3&evalBatches=1&div=0');
   const status = page.locator('#exp-status');
   await expect(status).toContainText('Expected: unknown on this device until a first step runs.');
   await page.getByRole('region', { name: /Experiment/ }).getByRole('button', { name: 'Start', exact: true }).click();

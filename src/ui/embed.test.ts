@@ -35,4 +35,7 @@ describe('withEmbedParams', () => {
   it('keeps the tour step, so a copied address opens the same step', () => {
     expect(withEmbedParams(new URLSearchParams('v=1'), '?v=1&steps=3&tour=one-curve').toString()).toBe('v=1&tour=one-curve');
   });
+  it('keeps a link\'s predict=1 until the student changes the switch (the tour may load after the view rewrites the address)', () => {
+    expect(withEmbedParams(new URLSearchParams('v=1'), '?tour=one-curve&predict=1').toString()).toBe('v=1&tour=one-curve&predict=1');
+  });
 });

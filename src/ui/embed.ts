@@ -37,12 +37,12 @@ export function embedCode(href: string, hide: readonly EmbedPart[], size = { wid
 }
 
 /**
- * A view's own query plus the page's parameters from `search` (embed mode's, and the tour step), so
- * rewriting the URL keeps the page embedded and a copied address still opens the same tour step.
+ * A view's own query plus the page's parameters from `search` (embed mode's, the tour step and a link's
+ * predict-first), so rewriting the URL keeps the page embedded and a copied address still opens the same tour step.
  */
 export function withEmbedParams(query: URLSearchParams, search: string): URLSearchParams {
   const from = new URLSearchParams(search);
-  for (const k of ['embed', 'hide', 'tour']) {
+  for (const k of ['embed', 'hide', 'tour', 'predict']) {
     const v = from.get(k);
     if (v !== null && !query.has(k)) query.set(k, v);
   }

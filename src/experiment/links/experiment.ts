@@ -423,7 +423,7 @@ function readMethod(r: Reader, id: string, preset: ExperimentConfig, report: Rep
 }
 
 /** Parameters of the page, not of the experiment (embed mode: src/ui/embed.ts): read elsewhere, never reported. */
-export const PAGE_PARAMS: ReadonlySet<string> = new Set(['embed', 'hide', 'tour']);
+export const PAGE_PARAMS: ReadonlySet<string> = new Set(['embed', 'hide', 'tour', 'predict']);
 
 function reportUnread(r: Reader, methods: readonly MethodConfig[], report: Report): void {
   for (const key of r.unread()) {

@@ -71,13 +71,13 @@ describe('predict first', () => {
 
 describe('worksheet', () => {
   it('builds step links like the tour’s, without the page’s own query', () => {
-    expect(stepUrl(PAGE, 'one-curve')).toBe('https://lab.example/lora/?tour=one-curve');
+    expect(stepUrl(PAGE, 'one-curve')).toBe('https://lab.example/lora/?tour=one-curve&predict=1');
   });
 
   it('lists every step’s prediction, link and command, then a key generated from the data', () => {
     const md = worksheetMarkdown(fixture({ 1: 'agrees', 2: 'mixed', 3: 'disagrees' }), { pageUrl: PAGE });
     for (const s of TOUR_STEPS) {
-      expect(md).toContain(`<https://lab.example/lora/?tour=${s.id}>`);
+      expect(md).toContain(`<https://lab.example/lora/?tour=${s.id}&predict=1>`);
       expect(md).toContain(`npm run tour-results -- --only ${s.run}\``);
       expect(md).toContain(PREDICTIONS[s.id].question);
     }
@@ -109,7 +109,7 @@ describe('worksheet', () => {
     expect(html).toContain('Loss &lt;2 &amp; &quot;rising&quot;.');
     expect(html).not.toContain('<2 &');
     expect(html).toContain('<h1 class="key">Teacher’s answer key</h1>');
-    expect(html).toContain('<a href="https://lab.example/lora/?tour=setup">');
+    expect(html).toContain('<a href="https://lab.example/lora/?tour=setup&amp;predict=1">');
     expect(html).toContain('<li class="pick">☐ Full fine-tuning</li>');
     expect(html).not.toMatch(/<script/i);
   });

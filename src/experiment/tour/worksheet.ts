@@ -18,12 +18,16 @@ export interface WorksheetOptions {
   pageUrl: string;
 }
 
-/** The step's link, as the tour's "Copy a link to this step" builds it. */
+/**
+ * The step's link, as the tour's "Copy a link to this step" builds it with "predict first" on: the page opens
+ * with the step's reference hidden until the student has picked an answer, as the worksheet asks.
+ */
 export function stepUrl(pageUrl: string, id: string): string {
   const u = new URL(pageUrl);
   u.search = '';
   u.hash = '';
   u.searchParams.set('tour', id);
+  u.searchParams.set('predict', '1');
   return u.toString();
 }
 
@@ -115,7 +119,7 @@ function inline(t: string): string {
   return esc(t)
     .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>')
     .replace(/`([^`]+)`/g, '<code>$1</code>')
-    .replace(/&lt;(https?:[^&\s]+)&gt;/g, '<a href="$1">$1</a>');
+    .replace(/&lt;(https?:(?:(?!&gt;)\S)+)&gt;/g, '<a href="$1">$1</a>');
 }
 
 /** The worksheet as a printable HTML page (self-contained: no script, its own styles). */

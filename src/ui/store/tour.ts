@@ -92,11 +92,12 @@ export function closeTour(): void {
   remember();
 }
 
-/** The address of one step's link (the page's address with only `tour` set). */
-export function stepLink(id: string): string {
+/** The address of one step's link (the page's address with only `tour` set, and `predict=1` when asked). */
+export function stepLink(id: string, predict = false): string {
   const url = new URL(window.location.href);
   url.search = '';
   url.searchParams.set('tour', id);
+  if (predict) url.searchParams.set('predict', '1');
   return url.toString();
 }
 

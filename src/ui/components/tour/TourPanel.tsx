@@ -101,6 +101,7 @@ export function TourPanel({ view, onView, onRun, onLoad, busy }: Props) {
   }, [i]);
   // Predict first: the step's reference stays off the charts until the student picks (or skips); then it comes back.
   const hidden = usePredict((s) => open && awaitsPrediction(s, step.id));
+  const predictOn = usePredict((s) => s.on);
   const wasHidden = useRef(false);
   useEffect(() => {
     if (hidden) setShowReference(false);
@@ -108,8 +109,10 @@ export function TourPanel({ view, onView, onRun, onLoad, busy }: Props) {
     wasHidden.current = hidden;
   }, [hidden]);
   if (!open) return <ClosedBar />;
+  // With "predict first" on, the copied link turns it on for whoever opens it.
   const copy = () => {
-    navigator.clipboard?.writeText(stepLink(step.id)).then(() => setCopied('Link copied'), () => setCopied(stepLink(step.id)));
+    const link = stepLink(step.id, predictOn);
+    navigator.clipboard?.writeText(link).then(() => setCopied('Link copied'), () => setCopied(link));
   };
   return (
     <section className="ll-tour ll-tour-card" aria-labelledby="ll-tour-title" data-testid="tour" data-step={step.id}>

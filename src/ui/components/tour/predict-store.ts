@@ -1,9 +1,10 @@
 // The student's predictions in the tour (issue 20, item 9), kept in localStorage so a class can come
-// back to them: whether "predict first" is on, and each step's pick (or that it was skipped). While a
+// back to them: whether "predict first" is on (a link's `predict=1` turns it on), and each step's pick (or that it was skipped). While a
 // step waits for a pick, the tour hides its reference (the charts' recorded run and the measured
 // numbers); a pick or "skip" reveals it. Off (the default), nothing is hidden.
 import { create } from 'zustand';
 import type { PredictPick } from '../../../experiment/tour/predict';
+import { replaceQuery } from '../../url';
 
 export const PREDICT_STORAGE_KEY = 'lora-lab:predictions';
 
@@ -35,7 +36,24 @@ function stored(): string | null {
   }
 }
 
-export const usePredict = create<PredictState>(() => readPredictions(typeof window === 'undefined' ? null : stored()));
+/**
+ * `predict=1` (or `0`) in the page's link turns "predict first" on (or off), as a teacher's worksheet links do;
+ * null when the link says nothing (then the stored choice holds).
+ */
+export function predictFromLink(search: string): boolean | null {
+  const v = new URLSearchParams(search).get('predict');
+  if (v === null) return null;
+  return !['0', 'off', 'false', 'no'].includes(v.toLowerCase());
+}
+
+function initialPredictions(): PredictState {
+  if (typeof window === 'undefined') return { on: false, picks: {} };
+  const s = readPredictions(stored());
+  const link = predictFromLink(window.location.search);
+  return link === null ? s : { ...s, on: link };
+}
+
+export const usePredict = create<PredictState>(initialPredictions);
 
 function keep(): void {
   try {
@@ -45,9 +63,14 @@ function keep(): void {
   }
 }
 
+/** The switch: the student's choice is stored and outranks the link's from now on, so `predict=` leaves the address. */
 export function setPredictFirst(on: boolean): void {
   usePredict.setState({ on });
   keep();
+  const url = new URL(window.location.href);
+  if (!url.searchParams.has('predict')) return;
+  url.searchParams.delete('predict');
+  replaceQuery(url.search, { keepHash: true });
 }
 
 export function pickPrediction(step: string, pick: StepPick): void {
