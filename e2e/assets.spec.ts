@@ -4,7 +4,7 @@
 import type { Page, Route } from '@playwright/test';
 import { expect, test } from './fixtures';
 
-const TINY = 'v=1&preset=english-code&m=full&steps=2&evalEvery=2&warmup=0&evalBatches=1';
+const TINY = 'v=1&preset=english-code&m=full&steps=2&evalEvery=2&warmup=0&evalBatches=1&div=0';
 
 async function startAndReadStatus(page: Page) {
   const panel = page.getByRole('region', { name: /Experiment/ });

@@ -28,7 +28,7 @@ test('an english→code experiment runs in the browser, pauses, resumes and fill
 
 test('training pauses while the tab is hidden and resumes when it returns', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=500&evalEvery=100&evalBatches=1');
+  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=500&evalEvery=100&evalBatches=1&div=0');
   const panel = page.getByRole('region', { name: /Experiment/ });
   const status = panel.getByRole('status');
   await panel.getByRole('button', { name: 'Start', exact: true }).click();

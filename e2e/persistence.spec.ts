@@ -4,7 +4,7 @@ import { expect, test } from './fixtures';
 
 test('a reload mid-run restores the run, which resumes from its checkpoint', async ({ page }) => {
   test.setTimeout(480_000);
-  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=6&evalEvery=2&evalBatches=1');
+  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=6&evalEvery=2&evalBatches=1&div=0');
   const panel = page.getByRole('region', { name: /Experiment/ });
   const status = panel.getByRole('status');
   await panel.getByRole('button', { name: 'Start', exact: true }).click();
@@ -29,7 +29,7 @@ test('saved runs can be overlaid to compare, and Reset clears the charts', async
   const status = panel.getByRole('status');
   const rows = page.locator('tr[data-run]');
   for (const [i, lr] of ['1e-3', '3e-3'].entries()) {
-    await page.goto(`/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&full.lr=${lr}`);
+    await page.goto(`/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&div=0&full.lr=${lr}`);
     if (i > 0) {
       // A link with other settings than the newest saved run's opens those settings: the finished run
       // stays in the list, and is not reopened over the link (its settings would replace the link's).

@@ -41,7 +41,7 @@ function storedRuns(page: Page): Promise<Array<{ id: string; state: string; eval
   });
 }
 
-const SHORT = '/?v=1&preset=english-code&m=r8&steps=2&evalEvery=2&evalBatches=1';
+const SHORT = '/?v=1&preset=english-code&m=r8&steps=2&evalEvery=2&evalBatches=1&div=0';
 
 test('with storage unavailable a run trains to the end, the page says results will not be kept, and nothing is kept', async ({ page }) => {
   test.setTimeout(300_000);
@@ -68,7 +68,7 @@ test('with storage unavailable a run trains to the end, the page says results wi
 
 test('storage filling up mid-run: training goes on, the page says storage is full, and what was saved before stays', async ({ page }) => {
   test.setTimeout(480_000);
-  await page.goto('/?v=1&preset=english-code&m=r8&steps=4&evalEvery=2&evalBatches=1');
+  await page.goto('/?v=1&preset=english-code&m=r8&steps=4&evalEvery=2&evalBatches=1&div=0');
   const panel = page.getByRole('region', { name: /Experiment/ });
   const status = panel.getByRole('status');
   await panel.getByRole('button', { name: 'Start', exact: true }).click();

@@ -153,7 +153,7 @@ test('the view tabs switch between experiment and sweep, each keeping its own li
 
 test('one thing trains at a time: starting a run stops the sweep, and starting a sweep stops the run', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=500&bs=2&T=16&evalEvery=100&evalBatches=1');
+  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=500&bs=2&T=16&evalEvery=100&evalBatches=1&div=0');
   const experiment = page.getByRole('region', { name: /Experiment/ });
   const sweep = panel(page);
   await page.getByRole('tab', { name: 'Sweep' }).click();

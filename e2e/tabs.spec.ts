@@ -50,7 +50,7 @@ async function secondTab(page: Page, errors: string[]): Promise<Page> {
 
 const panelOf = (p: Page) => p.getByRole('region', { name: /Experiment/ });
 const statusOf = (p: Page) => panelOf(p).getByRole('status');
-const LINK = (lr: string) => `/?v=1&preset=english-code&m=r8&steps=2&evalEvery=2&evalBatches=1&r8.lr=${lr}`;
+const LINK = (lr: string) => `/?v=1&preset=english-code&m=r8&steps=2&evalEvery=2&evalBatches=1&div=0&r8.lr=${lr}`;
 
 test('two tabs training at the same time each save their own run intact', async ({ page, pageErrors }) => {
   test.setTimeout(480_000);
@@ -84,7 +84,7 @@ test('two tabs training at the same time each save their own run intact', async 
 test('a run held by one tab cannot be resumed in another until that tab closes', async ({ page, pageErrors }) => {
   test.setTimeout(480_000);
   // Long enough to pause mid-run (a step takes well under a second here); step 5 follows the step-4 checkpoint.
-  await page.goto('/?v=1&preset=english-code&m=r8&steps=20&evalEvery=4&evalBatches=1');
+  await page.goto('/?v=1&preset=english-code&m=r8&steps=20&evalEvery=4&evalBatches=1&div=0');
   await panelOf(page).getByRole('button', { name: 'Start', exact: true }).click();
   await expect(statusOf(page)).toContainText(/running at step ([5-9]|1\d)/, { timeout: 240_000 });
   await panelOf(page).getByRole('button', { name: 'Pause', exact: true }).click();
