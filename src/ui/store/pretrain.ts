@@ -1,7 +1,7 @@
 // zustand store of the Pretrain tab: the settings in its form, the pretraining on screen (state,
 // the training and held-out loss curves, the latest samples, speed) and the bases saved in this
 // browser, which the experiment's "Base model" select lists too. Worker events reach it through
-// applyPretrainEvent (routed by client.ts).
+// applyPretrainEvent (routed by client.ts), steps at most every PRETRAIN_STEP_PUBLISH_MS.
 import { create } from 'zustand';
 import type { PretrainWorkerEvent } from '../../experiment/protocol';
 import type { SavedBaseManifest } from '../../experiment/storage/saved-bases';
@@ -52,19 +52,47 @@ export function markPretrainPending(pending: Exclude<Pending, null>): void {
 
 /** A new pretraining on screen, about to start: only events tagged with `runId` are shown from now on. */
 export function resetPretrain(runId: string): void {
+  dropHeldSteps();
   usePretrain.setState({ ...run, state: 'running', activeRunId: runId });
+}
+
+/** How often, at most, step events reach the store (as in store/experiment.ts: a tiny base streams many steps a second). */
+export const PRETRAIN_STEP_PUBLISH_MS = 200;
+let held: { points: PretrainPoint[]; step: number; tokensPerSecond: number; seconds: number } | null = null;
+let heldTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** Puts the held steps' points in the store now (before any other event, so the curve keeps its order). */
+export function flushPretrainSteps(): void {
+  if (heldTimer !== null) clearTimeout(heldTimer);
+  heldTimer = null;
+  if (!held) return;
+  const h = held;
+  held = null;
+  usePretrain.setState((s) => ({ step: h.step, tokensPerSecond: h.tokensPerSecond, seconds: h.seconds, points: [...s.points, ...h.points] }));
+}
+
+function dropHeldSteps(): void {
+  if (heldTimer !== null) clearTimeout(heldTimer);
+  heldTimer = null;
+  held = null;
 }
 
 export function applyPretrainEvent(e: PretrainWorkerEvent): void {
   const set = usePretrain.setState;
   if ('runId' in e && e.runId !== undefined && e.runId !== usePretrain.getState().activeRunId) return;
+  if (e.type === 'pretrain-event' && e.event.type === 'step') {
+    const ev = e.event;
+    held = { points: [...(held?.points ?? []), { step: ev.step, train: ev.loss }], step: ev.step, tokensPerSecond: ev.tokensPerSecond, seconds: ev.seconds };
+    heldTimer ??= setTimeout(flushPretrainSteps, PRETRAIN_STEP_PUBLISH_MS);
+    return;
+  }
+  flushPretrainSteps();
   switch (e.type) {
     case 'pretrain-event': {
       const ev = e.event;
+      // Steps were held above.
       if (ev.type === 'start') set({ params: ev.params });
-      else if (ev.type === 'step') {
-        set((s) => ({ step: ev.step, tokensPerSecond: ev.tokensPerSecond, seconds: ev.seconds, points: [...s.points, { step: ev.step, train: ev.loss }] }));
-      } else {
+      else if (ev.type !== 'step') {
         set((s) => ({ points: [...s.points, { step: ev.step, heldOut: ev.heldOut }], samples: [{ step: ev.step, text: ev.sample }, ...s.samples].slice(0, 6) }));
       }
       break;
