@@ -8,7 +8,7 @@ const SWEEP_STEPS = [
   ['one-curve', 'lr-code'],
   ['regularizer', 'regularizers-code'],
   ['lr-sensitivity', 'lr-code'],
-  ['best-practices', 'modules-code'],
+  ['best-practices', 'modules-ranks-code'],
 ] as const;
 
 for (const [step, preset] of SWEEP_STEPS) {

@@ -226,6 +226,17 @@ describe('sweepClaims over seeds', () => {
     expect(cs[1].measured).toContain('At equal learning');
   });
 
+  it('a grid with one rate for every family says so instead of "its best learning rate"', () => {
+    const grid = [
+      cell('all8', 'LoRA r=8 all', 'lora', 1e-2, 2.4, 0.5, { rank: 8, targets: ALL }),
+      cell('mlp8', 'LoRA r=8 MLP', 'lora', 1e-2, 2.6, 0.4, { rank: 8, targets: ['gate', 'up', 'down'] }),
+      cell('all64', 'LoRA r=64 all', 'lora', 1e-2, 2.5, 0.6, { rank: 64, targets: ALL }),
+    ];
+    const f8 = sweepClaims(seeded(grid))[7];
+    expect(f8.measured).toMatch(/^At the grid's one learning rate, 1e-2, for every family \(not each family's own best\)\. At rank 8/);
+    expect(f8.measured).not.toContain('best learning rate');
+  });
+
   it('finding 7 agrees: LoRA wants a 10× higher learning rate in every seed and is more sensitive beyond the noise', () => {
     // Full: neighbours of 3e-4 are +0.2 over 0.477 decades and +0.1 over 0.523: 0.305/decade in every seed.
     // LoRA: +0.4 over 0.477 and +0.3 over 0.523: 0.706/decade.

@@ -111,8 +111,15 @@ export function sweepClaims(cells: readonly SweepCellResult[], judge: Judge = NO
   const bestSeries = series.filter((s) => best.has(s.key));
   const st = stats(bestSeries, series);
   const plainFamilies = new Set(cells.filter((c) => c.kind === 'full' && !(c.weightDecay ?? 0) && !(c.dropout ?? 0)).map((c) => c.family));
-  const atBest = (c: Claim) => (c.verdict === 'not-measured' ? c : { ...c, measured: `Each family at its best learning rate. ${c.measured}` });
-  const bestWords = "At each family's best learning rate";
+  // A grid with one rate per family has no best rate to pick: say which rate it is, not "its best".
+  const rates = new Map<string, Set<number>>();
+  for (const c of cells) rates.set(c.family, (rates.get(c.family) ?? new Set()).add(c.lr));
+  const single = [...rates.values()].every((r) => r.size === 1);
+  const shared = new Set(cells.map((c) => c.lr));
+  const bestWords = !single ? "At each family's best learning rate"
+    : shared.size === 1 ? `At the grid's one learning rate, ${fmtLr([...shared][0])}, for every family (not each family's own best)`
+      : "At each family's one learning rate in this grid (not necessarily its best)";
+  const atBest = (c: Claim) => (c.verdict === 'not-measured' ? c : { ...c, measured: `${single ? bestWords : 'Each family at its best learning rate'}. ${c.measured}` });
   const claims = [
     atBest(learnsLess(st, note, judge)),
     forgetsLess(st, bestSeries, note, judge, bestWords),

@@ -47,9 +47,9 @@ export const TOUR_RUNS: Readonly<Record<string, TourRun>> = {
   'english-code': presetRun('english-code'),
   'lr-code': sweepRun('lr-code'),
   'regularizers-code': sweepRun('regularizers-code'),
-  'modules-code': sweepRun('modules-code'),
-  // Finding 8 as stated (modules against rank); measured once its seed runs are shipped.
-  'modules-ranks-code': sweepRun('modules-ranks-code', false),
+  // Finding 8 as stated: modules against rank, three seeds. The modules sweep at three rates each (one seed) is its probe.
+  'modules-code': sweepRun('modules-code', false),
+  'modules-ranks-code': sweepRun('modules-ranks-code'),
   'rank-code': sweepRun('rank-code', false),
   'long-code': {
     id: 'long-code', kind: 'experiment', title: 'English → code, 1000 steps', preset: 'english-code',
@@ -109,9 +109,9 @@ const LRS: TourProbe = {
   run: 'lr-code', label: 'Compare at each method’s best learning rate',
   why: 'One learning rate per method can favour either side; the sweep compares each at its own best rate.',
 };
-const MODULES_RANKS: TourProbe = {
-  run: 'modules-ranks-code', label: 'Modules against rank: attention, MLP and all at ranks 1, 8 and 64',
-  why: 'Does the choice of modules matter more than the rank? Nine runs at 1e-2 (LoRA r=8’s best rate) answer both questions with the same runs.',
+const MODULES_LRS: TourProbe = {
+  run: 'modules-code', label: 'Each module set at three learning rates (r=8)',
+  why: 'One rate for every cell can favour some modules over others; this sweep gives attention, MLP and all three rates each and compares them at their own best.',
 };
 const RANKS: TourProbe = {
   run: 'rank-code', label: 'Try ranks 1 to 64',
@@ -214,12 +214,12 @@ export const TOUR_STEPS: readonly TourStep[] = [
     id: 'best-practices', finding: 8, title: 'Finding 8: best practices — target every module',
     text: [
       'The paper’s advice: apply LoRA to every module (All > MLP > Attention), and the choice of modules matters more than the rank. ' +
-        'This sweep puts LoRA r=8 on the attention projections, on the MLP, or on all seven, each at three learning rates; the ' +
-        'modules × rank grid below asks whether the modules matter more than the rank.',
+        'This sweep puts LoRA on the attention projections, on the MLP, or on all seven, each at ranks 1, 8 and 64, all at 1e-2 ' +
+        '(LoRA r=8’s best rate in the learning-rate sweep): nine runs that answer both questions.',
     ],
-    run: 'modules-code',
-    look: { charts: ['modules-target', 'modules-source'], what: 'Which modules learn most at equal rank, and what does each cost in forgetting?' },
-    probes: [MODULES_RANKS, RANKS],
+    run: 'modules-ranks-code',
+    look: { charts: ['rank-target', 'rank-source'], what: 'Follow each module set’s line from rank 1 to 64: do the lines sit apart (modules matter) or does each line fall steeply (rank matters)?' },
+    probes: [MODULES_LRS, RANKS],
   },
 ];
 
