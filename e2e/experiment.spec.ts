@@ -9,6 +9,8 @@ test('an english→code experiment runs in the browser, pauses, resumes and fill
   await page.getByLabel('Preset').selectOption('english-code');
   await page.getByLabel('Steps', { exact: true }).fill('4');
   await page.getByLabel('Evaluate every').fill('2');
+  // Sampling completions is the analysis spec's (it costs a forward pass per sampled byte): not this run's.
+  await page.getByLabel('Diversity samples').fill('0');
   await page.getByRole('button', { name: 'Start' }).click();
   const status = page.getByRole('region', { name: /Experiment/ }).getByRole('status');
   await expect(status).toHaveAttribute('data-state', 'running', { timeout: 60_000 });

@@ -98,6 +98,9 @@ test('sweep steps draw the recorded sweep: learning-rate curves and the learn–
   await expect(refPoints(page, 'plane')).toHaveCount(checkpoints);
   await expect(chart(page, 'plane').locator('.ll-ref-front path.recharts-curve')).toHaveCount(1);
   await expect(page.getByTestId('reference-bar')).toContainText('Learning rates, English → code');
+  // A grid with one rate per family (the modules × ranks step) says so in the rank charts' hint, not "its best".
+  await page.goto('/?tour=best-practices');
+  await expect(chart(page, 'rank-target')).toContainText("at the grid's one learning rate for it (not a best among several)");
 });
 
 test('a missing or stale curves file leaves a quiet note and no reference', async ({ page }) => {

@@ -55,7 +55,12 @@ interface Props {
   best: SweepCellResult[];
   colors: Record<string, string>;
   baseSource: number | null;
+  /** Every family has one learning rate in the grid: its "best" is that rate, not a choice among several. */
+  oneRate?: boolean;
 }
+
+/** How a chart's hint names the rate each method is shown at. */
+const atRate = (oneRate?: boolean) => (oneRate ? "at the grid's one learning rate for it (not a best among several)" : 'at its best learning rate');
 
 function LrChart({ curves, colors, metric, reference, drawn }: {
   curves: LrCurve[]; colors: Record<string, string>; metric: 'bestTarget' | 'sourceAtBest'; reference: SweepReference | null; drawn: ReadonlySet<string>;
@@ -123,7 +128,7 @@ export function LrCharts({ cells, colors }: Props) {
   );
 }
 
-export function RankCharts({ cells, best, colors }: Props) {
+export function RankCharts({ cells, best, colors, oneRate }: Props) {
   const { ref } = useSweepReference();
   const drawn = drawnFamilies(cells);
   const points = rankPoints(best);
@@ -153,7 +158,7 @@ export function RankCharts({ cells, best, colors }: Props) {
     </ScatterChart>
   );
   const empty = ranks.length === 0;
-  const note = 'Each LoRA method at its best learning rate, at its last evaluation; grey lines join methods on the same modules; dashed: full fine-tuning at its best rate.';
+  const note = `Each LoRA method ${atRate(oneRate)}, at its last evaluation; grey lines join methods on the same modules; dashed: full fine-tuning at its best rate.`;
   return (
     <>
       <ChartPanel chart="rank-target" title="Rank: learning" empty={empty} hint={`${note} Lower = learned more.`}>{chart('targetLoss')}</ChartPanel>
@@ -162,7 +167,7 @@ export function RankCharts({ cells, best, colors }: Props) {
   );
 }
 
-export function ModuleCharts({ cells, best, colors, baseSource }: Props) {
+export function ModuleCharts({ cells, best, colors, baseSource, oneRate }: Props) {
   const { ref } = useSweepReference();
   const drawn = drawnFamilies(cells);
   const bars = moduleBars(best, baseSource);
@@ -182,7 +187,7 @@ export function ModuleCharts({ cells, best, colors, baseSource }: Props) {
     </ScatterChart>
   );
   const empty = names.length === 0;
-  const note = 'LoRA on attention, MLP or all projections at the same rank, each at its best learning rate, at its point of best target loss.';
+  const note = `LoRA on attention, MLP or all projections at the same rank, each ${atRate(oneRate)}, at its point of best target loss.`;
   return (
     <>
       <ChartPanel chart="modules-target" title="Target modules at equal rank: learning" empty={empty} hint={`${note} Lower = learned more.`}>{chart('bestTarget')}</ChartPanel>

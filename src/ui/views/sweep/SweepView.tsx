@@ -118,7 +118,8 @@ export function SweepView() {
   const runs = expandSweep(sweep).length;
   const groups = sweepGroups(sweep).length;
   const running = s.state === 'running';
-  const props = { cells, best, colors: shownColors, baseSource: base?.source ?? null };
+  const oneRate = (shown ?? sweep).families.every((f) => f.lrs.length === 1);
+  const props = { cells, best, colors: shownColors, baseSource: base?.source ?? null, oneRate };
   const info = SWEEP_PRESETS[preset];
 
   return (
