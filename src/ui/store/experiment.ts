@@ -12,6 +12,7 @@ import { isSavedBaseName } from '../../experiment/storage/saved-bases';
 import { decodeShare, PAGE_PARAMS } from '../../experiment/links/experiment';
 import type { EvalPoint, MethodInfo, RunState, StepPoint, WorkerEvent } from '../../experiment/protocol';
 import type { DevicePeak } from '../../experiment/bench/device-peak';
+import { heldPublisher } from './held';
 
 /** The settings in the form: what Start trains and what the URL (and Copy link) holds. */
 export interface FormState {
@@ -148,40 +149,30 @@ function interruption(s: ExperimentState, why: string): Partial<ExperimentState>
 /** Events that belong to one run; the page shows only the run on screen. */
 const RUN_EVENTS = new Set<string>(['run-start', 'step', 'eval', 'diverged', 'state', 'checkpoint-saved']);
 
-/** How often, at most, step events reach the store: a tiny config streams hundreds of steps a second, and a
- * store update per step kept the page's main thread busy enough that a click waited seconds for it. */
+/** How often, at most, step events reach the store (see held.ts). */
 export const STEP_PUBLISH_MS = 200;
-let heldSteps: Record<string, StepPoint> = {};
-let heldStep: number | null = null;
-let stepTimer: ReturnType<typeof setTimeout> | null = null;
-
-/** Forgets the held step points: the run they belong to left the screen. */
-function dropHeldSteps(): void {
-  if (stepTimer !== null) clearTimeout(stepTimer);
-  stepTimer = null;
-  heldSteps = {};
-  heldStep = null;
-}
-
+/** The latest step point of each method, and the step, since the last publish. */
+const heldSteps = heldPublisher<StepPoint, { points: Record<string, StepPoint>; step: number }>(
+  STEP_PUBLISH_MS,
+  (h, p) => {
+    const held = h ?? { points: {}, step: p.step };
+    held.points[p.method] = p;
+    held.step = p.step;
+    return held;
+  },
+  (h) => useExperiment.setState((s) => ({ lastStep: { ...s.lastStep, ...h.points }, step: h.step })),
+);
 /** Puts the held step points in the store now (before any other event, so the order of events is kept). */
-export function flushSteps(): void {
-  if (stepTimer !== null) clearTimeout(stepTimer);
-  stepTimer = null;
-  if (heldStep === null) return;
-  const points = heldSteps, step = heldStep;
-  heldSteps = {};
-  heldStep = null;
-  useExperiment.setState((s) => ({ lastStep: { ...s.lastStep, ...points }, step }));
-}
+export const flushSteps = heldSteps.flush;
+/** Forgets the held step points: the run they belong to left the screen. */
+const dropHeldSteps = heldSteps.drop;
 
 export function applyEvent(e: WorkerEvent): void {
   const set = useExperiment.setState;
   const shown = useExperiment.getState().activeRunId;
   if (RUN_EVENTS.has(e.type) && (e as { runId: string }).runId !== shown) return;
   if (e.type === 'step') {
-    heldSteps[e.point.method] = e.point;
-    heldStep = e.point.step;
-    stepTimer ??= setTimeout(flushSteps, STEP_PUBLISH_MS);
+    heldSteps.hold(e.point);
     return;
   }
   flushSteps();

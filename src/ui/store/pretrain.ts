@@ -9,6 +9,7 @@ import { baseLabel } from '../../experiment/bases';
 import { isSavedBaseName } from '../../experiment/storage/saved-bases';
 import { PRETRAIN_TAB_DEFAULTS, savedBaseLabel, type PretrainSettings } from '../../experiment/pretrain/settings';
 import type { Pending } from './experiment';
+import { heldPublisher } from './held';
 
 export interface PretrainPoint {
   step: number;
@@ -56,34 +57,29 @@ export function resetPretrain(runId: string): void {
   usePretrain.setState({ ...run, state: 'running', activeRunId: runId });
 }
 
-/** How often, at most, step events reach the store (as in store/experiment.ts: a tiny base streams many steps a second). */
+/** How often, at most, step events reach the store (see held.ts: a tiny base streams many steps a second). */
 export const PRETRAIN_STEP_PUBLISH_MS = 200;
-let held: { points: PretrainPoint[]; step: number; tokensPerSecond: number; seconds: number } | null = null;
-let heldTimer: ReturnType<typeof setTimeout> | null = null;
-
+type HeldSteps = { points: PretrainPoint[]; step: number; tokensPerSecond: number; seconds: number };
+type StepEvent = { step: number; loss: number; tokensPerSecond: number; seconds: number };
+const heldSteps = heldPublisher<StepEvent, HeldSteps>(
+  PRETRAIN_STEP_PUBLISH_MS,
+  (h, ev) => {
+    const held = h ?? { points: [], step: ev.step, tokensPerSecond: 0, seconds: 0 };
+    held.points.push({ step: ev.step, train: ev.loss });
+    Object.assign(held, { step: ev.step, tokensPerSecond: ev.tokensPerSecond, seconds: ev.seconds });
+    return held;
+  },
+  (h) => usePretrain.setState((s) => ({ step: h.step, tokensPerSecond: h.tokensPerSecond, seconds: h.seconds, points: [...s.points, ...h.points] })),
+);
 /** Puts the held steps' points in the store now (before any other event, so the curve keeps its order). */
-export function flushPretrainSteps(): void {
-  if (heldTimer !== null) clearTimeout(heldTimer);
-  heldTimer = null;
-  if (!held) return;
-  const h = held;
-  held = null;
-  usePretrain.setState((s) => ({ step: h.step, tokensPerSecond: h.tokensPerSecond, seconds: h.seconds, points: [...s.points, ...h.points] }));
-}
-
-function dropHeldSteps(): void {
-  if (heldTimer !== null) clearTimeout(heldTimer);
-  heldTimer = null;
-  held = null;
-}
+export const flushPretrainSteps = heldSteps.flush;
+const dropHeldSteps = heldSteps.drop;
 
 export function applyPretrainEvent(e: PretrainWorkerEvent): void {
   const set = usePretrain.setState;
   if ('runId' in e && e.runId !== undefined && e.runId !== usePretrain.getState().activeRunId) return;
   if (e.type === 'pretrain-event' && e.event.type === 'step') {
-    const ev = e.event;
-    held = { points: [...(held?.points ?? []), { step: ev.step, train: ev.loss }], step: ev.step, tokensPerSecond: ev.tokensPerSecond, seconds: ev.seconds };
-    heldTimer ??= setTimeout(flushPretrainSteps, PRETRAIN_STEP_PUBLISH_MS);
+    heldSteps.hold(e.event);
     return;
   }
   flushPretrainSteps();
