@@ -22,8 +22,10 @@ export default defineConfig({
   // SwiftShader runs WebGPU on the CPU: slow, and a 2-core CI machine is slower still.
   timeout: 180_000,
   expect: { timeout: 30_000 },
+  // Two workers, the files split between them (a file's tests run in order, in one worker): one
+  // worker left a 2-core machine a fifth idle (page loads, IndexedDB, waits on the Worker).
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
   retries: 0,
   forbidOnly: CI,
   reporter: CI ? [['list'], ['html', { open: 'never' }]] : 'list',
