@@ -58,6 +58,19 @@ function saturated(m: Measure, series: readonly Series[]): boolean {
 
 interface View { words: string; lines: string[]; decisions: Decision[]; numbers: ClaimNumber[] }
 
+const REL_WORDS: Record<Decision, string> = { more: 'more diverse', less: 'less diverse', 'within-noise': 'within noise' };
+
+/**
+ * How each LoRA compared with the reference, each relation said once: "against Full fine-tuning: LoRA r=1
+ * and LoRA r=8 more diverse, LoRA r=64 within noise", or "every LoRA within noise" when they all agree.
+ */
+export function relationsText(ref: string, labels: readonly string[], rels: readonly Decision[]): string {
+  const order: Decision[] = ['more', 'less', 'within-noise'];
+  const groups = order.map((rel) => ({ rel, who: labels.filter((_, i) => rels[i] === rel) })).filter((g) => g.who.length > 0);
+  if (groups.length === 1 && labels.length > 1) return `against ${ref}: every LoRA ${REL_WORDS[groups[0].rel]}`;
+  return `against ${ref}: ${groups.map((g) => `${list(g.who)} ${REL_WORDS[g.rel]}`).join(', ')}`;
+}
+
 function view(ref: Series, loras: readonly Series[], all: readonly Series[], pick: Pick, measures: readonly Measure[], judge: Judge, words: string): View | null {
   const lines: string[] = [];
   const decisions: Decision[] = [];
@@ -68,15 +81,15 @@ function view(ref: Series, loras: readonly Series[], all: readonly Series[], pic
     if (!r || ls.some((x) => !x.v)) return null;
     const base = baseValues(all, m.key);
     const ctx = ctxOf(judge, m.noise, m.floor);
-    const verdicts = ls.map((x) => {
+    const rels = ls.map((x) => {
       const c = compare(x.v!, r, { shipped: ctx.shipped, floor: m.floor });
       const rel: Decision = c.rel === 'within-noise' ? c.rel : (c.rel === 'more') === (m.sign === 1) ? 'more' : 'less';
       decisions.push(rel);
-      return `${x.l.label} ${rel === 'more' ? 'more diverse' : rel === 'less' ? 'less diverse' : 'within noise'}`;
+      return rel;
     });
     const vals = [...(base ? [`base ${spreadText(base, m.show)}`] : []), `${ref.label} ${spreadText(r, m.show)}`, ...ls.map((x) => `${x.l.label} ${spreadText(x.v!, m.show)}`)];
     numbers.push(numberOf(`${ref.label} ${m.key} ${words}`, r, m.noise), ...ls.map((x) => numberOf(`${x.l.label} ${m.key} ${words}`, x.v!, m.noise)));
-    lines.push(`${m.name}: ${vals.join(', ')} (${list(verdicts)})`);
+    lines.push(`${m.name}: ${vals.join(', ')} (${relationsText(ref.label, ls.map((x) => x.l.label), rels)})`);
   }
   return { words, lines, decisions, numbers };
 }

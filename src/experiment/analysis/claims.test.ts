@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { EvalPoint } from '../protocol';
 import { runClaims, sweepClaims, type Claim, type ClaimMethod, type SeedRun } from './claims';
 import type { Judge } from './claims-findings';
+import { relationsText } from './claims-measures';
 import { mergeSeedCells, type SweepCellResult } from './front';
 
 const e = (method: string, step: number, targetLoss: number, sourceLoss: number, extra: Partial<EvalPoint> = {}): EvalPoint =>
@@ -160,10 +161,10 @@ describe('runClaims: diversity (finding 5)', () => {
     const c = byFinding(runClaims([full, r4], tight(evals(div(1, 0.6, 0.25, 1.2), div(1, 0.65, 0.22, 1.3)))), 5);
     expect(c.measured).toContain('Left out: distinct completions, at its upper bound for every model and seed, so it cannot move here.');
     // Diversity is not moved by the seeds' loss shifts here, so every range is 0 and the floors decide.
-    expect(c.measured).toContain("At each method's last evaluation: distinct-1 (words): base 0.70 [0.70–0.70], Full fine-tuning 0.40 [0.40–0.40], LoRA r=4 0.60 [0.60–0.60] (LoRA r=4 more diverse); distinct-2 (word bigrams): base 0.70");
+    expect(c.measured).toContain("At each method's last evaluation: distinct-1 (words): base 0.70 [0.70–0.70], Full fine-tuning 0.40 [0.40–0.40], LoRA r=4 0.60 [0.60–0.60] (against Full fine-tuning: LoRA r=4 more diverse); distinct-2 (word bigrams): base 0.70");
     // Equal learning: level 2.487; full's first evaluation at or below it is step 100 (2.0), LoRA's step 200.
     expect(c.measured).toContain("At equal learning (each method's first evaluation at or below held-out target loss 2.49): distinct-1 (words): base 0.70 [0.70–0.70], Full fine-tuning 0.50");
-    expect(c.measured).toContain('mean per-byte entropy (nats): base 1.50 [1.50–1.50], Full fine-tuning 1.00 [1.00–1.00], LoRA r=4 1.20 [1.20–1.20] (LoRA r=4 more diverse)');
+    expect(c.measured).toContain('mean per-byte entropy (nats): base 1.50 [1.50–1.50], Full fine-tuning 1.00 [1.00–1.00], LoRA r=4 1.20 [1.20–1.20] (against Full fine-tuning: LoRA r=4 more diverse)');
     expect(c.verdict).toBe('agrees');
   });
 
@@ -171,6 +172,16 @@ describe('runClaims: diversity (finding 5)', () => {
     // Full at step 100 (its first at or below 2.49): distinct-2 0.5, sim 0.3, entropy 1.0; LoRA at 200: 0.45, 0.35, 0.9.
     const c = byFinding(runClaims([full, r4], tight(evals(div(1, 0.45, 0.35, 0.9), div(1, 0.65, 0.22, 1.3)))), 5);
     expect(c.verdict).toBe('mixed');
+  });
+});
+
+describe('relationsText', () => {
+  const L = ['LoRA r=1', 'LoRA r=8', 'LoRA r=64'];
+  it('says each relation once, naming the reference, and "every LoRA" when all agree', () => {
+    expect(relationsText('Full fine-tuning', L, ['within-noise', 'within-noise', 'within-noise'])).toBe('against Full fine-tuning: every LoRA within noise');
+    expect(relationsText('Full fine-tuning', L, ['more', 'within-noise', 'more'])).toBe('against Full fine-tuning: LoRA r=1 and LoRA r=64 more diverse, LoRA r=8 within noise');
+    expect(relationsText('Full fine-tuning', L, ['less', 'more', 'within-noise'])).toBe('against Full fine-tuning: LoRA r=8 more diverse, LoRA r=1 less diverse, LoRA r=64 within noise');
+    expect(relationsText('Full fine-tuning', ['LoRA r=8'], ['less'])).toBe('against Full fine-tuning: LoRA r=8 less diverse');
   });
 });
 
