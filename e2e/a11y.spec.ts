@@ -42,7 +42,7 @@ for (const scheme of ['light', 'dark'] as const) {
 
 test('a finished run (charts, legend, status table) has no serious violations in either theme', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&divLen=8');
+  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&divLen=8&bs=2&T=16');
   await page.getByRole('region', { name: /Experiment/ }).getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.locator('p.ll-status')).toHaveAttribute('data-state', 'done', { timeout: 240_000 });
   await expect(page.locator('[data-chart="targetLoss"] .recharts-line')).toHaveCount(2);

@@ -4,7 +4,7 @@
 // link and seed give the same first losses on a new page.
 import { expect, test } from './fixtures';
 
-const LINK = '/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&div=0';
+const LINK = '/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&div=0&bs=2&T=16';
 
 test('changed rank and learning rate are used by the next run and land in the URL', async ({ page }) => {
   test.setTimeout(300_000);

@@ -61,7 +61,7 @@ test('a term opens its definition by keyboard, and the glossary panel at that te
 });
 
 test('the top bar opens the glossary; the status table states units and trainable parameters as a ratio', async ({ page }) => {
-  await page.goto('/?v=1&preset=english-code&m=full,r64&steps=2&evalEvery=2&evalBatches=1&div=0');
+  await page.goto('/?v=1&preset=english-code&m=full,r64&steps=2&evalEvery=2&evalBatches=1&div=0&bs=2&T=16');
   await page.getByRole('banner').getByRole('button', { name: 'Glossary' }).click();
   const panel = page.getByRole('dialog', { name: 'Glossary' });
   await expect(panel).toBeVisible();

@@ -34,7 +34,7 @@ async function shoot(page: Page, view: string, ready: (p: Page) => Promise<void>
 
 test('screenshots of the experiment after a short run', async ({ page }) => {
   test.setTimeout(400_000);
-  await page.goto('/?v=1&preset=english-code&steps=4&evalEvery=2&evalBatches=1&divLen=8');
+  await page.goto('/?v=1&preset=english-code&steps=4&evalEvery=2&evalBatches=1&divLen=8&bs=2&T=16');
   await page.getByRole('region', { name: /Experiment/ }).getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.locator('p.ll-status')).toHaveAttribute('data-state', 'done', { timeout: 300_000 });
   // A reload reopens the newest saved run: the same charts, drawn at each size.
