@@ -145,3 +145,29 @@ test("a student's run draws on top of the reference, in the same colours", async
   await expect(legend).toContainText('reference: 200 steps, base “base”, 2 seeds');
   await expect(legend).not.toContainText('(reference)');
 });
+
+test('every tour step, opened by its link, draws the shipped reference in each chart it outlines, with nothing trained', async ({ page }) => {
+  test.setTimeout(240_000);
+  // The real files in public/tour (no fixtures): every step's run is shipped with its curves.
+  await page.goto('/?tour=setup');
+  const tour = page.getByTestId('tour');
+  const ids: string[] = [];
+  for (;;) {
+    ids.push((await tour.getAttribute('data-step'))!);
+    const next = tour.getByRole('button', { name: 'Next →' });
+    if (await next.isDisabled()) break;
+    await next.click();
+    await expect(tour).not.toHaveAttribute('data-step', ids[ids.length - 1]);
+  }
+  expect(ids).toHaveLength(9);
+  for (const id of ids) {
+    await page.goto(`/?tour=${id}`);
+    await expect(page.locator('html')).toHaveAttribute('data-tour-look', /\S/);
+    for (const name of (await page.locator('html').getAttribute('data-tour-look'))!.split(' ')) {
+      const first = page.locator(`.ll-chart[data-chart="${name}"] circle.ll-ref-point`).first();
+      await expect(first, `${id}: ${name}`).toBeAttached();
+      expect(Number.isFinite(Number(await first.getAttribute('data-value'))), `${id}: ${name} draws a number`).toBe(true);
+    }
+  }
+  await expect(page.locator('tr[data-run]')).toHaveCount(0);
+});
