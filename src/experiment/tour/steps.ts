@@ -66,7 +66,7 @@ export const TOUR_RUNS: Readonly<Record<string, TourRun>> = {
   // near the experiment's.
   'diversity-code': {
     id: 'diversity-code', kind: 'experiment', title: 'English → code, 16 samples × 64 bytes at every evaluation', preset: 'english-code',
-    config: parseExperiment({ ...PRESETS['english-code'].config, evalInterval: 40, diversity: { samples: 16, length: 64, temperature: 1 } }), measured: false,
+    config: parseExperiment({ ...PRESETS['english-code'].config, evalInterval: 40, diversity: { samples: 16, length: 64, temperature: 1 } }), measured: true,
   },
   'english-code-small': {
     id: 'english-code-small', kind: 'experiment', title: 'English → code on the 820k small base', preset: 'english-code',
@@ -183,7 +183,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
       'A measure only counts if it can move: at temperature 1 a toy model’s short samples are all distinct, so those measures are left out ' +
         'when every model sits at their bound. Entropy mostly says how little a method learned, so the methods are also compared at equal learning.',
     ],
-    run: 'english-code',
+    run: 'diversity-code',
     look: { charts: ['diversity', 'entropy'], what: 'Do full fine-tuning’s samples become less varied (fewer distinct, lower entropy) than LoRA’s? The Generations panel shows the text.' },
     probes: [LONG, SIZE_RUN],
   },
