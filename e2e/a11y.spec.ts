@@ -4,8 +4,8 @@
 // menu open on the experiment view, with a finished run's charts and status table on screen, and with
 // the guided tour open.
 // Keyboard: the view tabs move with the arrow keys and every control shows a focus ring.
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { expect, test } from './fixtures';
 
 const VIEWS = [
@@ -15,14 +15,6 @@ const VIEWS = [
   { name: 'benchmark', url: '/?view=bench', ready: (p: Page) => p.getByRole('button', { name: 'Run benchmark' }) },
   { name: 'diagnostics', url: '/?view=diagnostics', ready: (p: Page) => p.getByRole('region', { name: /Engine check/ }) },
 ] as const;
-
-/** Serious and critical violations, each with the rule, the first few offending elements and axe's summary. */
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`) }));
-}
 
 for (const scheme of ['light', 'dark'] as const) {
   for (const view of VIEWS) {

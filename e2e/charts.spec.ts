@@ -10,8 +10,8 @@
 // The experiment step's curves come from e2e/fixtures/tour-curves/english-code.json (as in
 // reference.spec.ts); the sweep step's are the shipped public/tour/curves/lr-code.json.
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { expect, test } from './fixtures';
 
 const DIR = 'test-results/screenshots';
@@ -19,15 +19,6 @@ const DIR = 'test-results/screenshots';
 async function serveExperimentCurves(page: Page) {
   const body = readFileSync(new URL('./fixtures/tour-curves/english-code.json', import.meta.url), 'utf8');
   await page.route('**/tour/curves/english-code.json', (r) => r.fulfill({ status: 200, contentType: 'application/json', body }));
-}
-
-async function seriousViolations(page: Page, parts: string[]) {
-  let axe = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']);
-  for (const p of parts) axe = axe.include(p);
-  const result = await axe.analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ rule: v.id, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`) }));
 }
 
 interface Measured {

@@ -7,8 +7,8 @@
 // worksheet (Markdown, HTML), and the paper-vs-here table (SVG, PNG) download with the data's answers.
 // Screenshots at 1280×800 in both themes; axe finds no serious or critical violation in the new parts.
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import type { Download, Page } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { expect, test } from './fixtures';
 
 const DIR = process.env.SHOTS_DIR ?? 'test-results/screenshots';
@@ -20,17 +20,12 @@ const SWEEP_SPEED = [{
   msPerMethodStep: 100, msPerMethodEval: 500, methodSteps: 600, methodEvals: 60, measuredAt: '2026-12-05T10:00:00Z', adapter: '',
 }];
 
-async function axeOn(page: Page, selector: string) {
-  const r = await new AxeBuilder({ page }).include(selector).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 async function shoot(page: Page, name: string) {
   await page.getByTestId('tour').evaluate((el) => el.scrollIntoView({ block: 'start' }));
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await page.screenshot({ path: `${DIR}/class-kit-${name}-1280x800-${scheme}.png` });
-    expect(await axeOn(page, '[data-testid="tour"]'), `${name}, ${scheme}`).toEqual([]);
+    expect(await seriousViolations(page, ['[data-testid="tour"]']), `${name}, ${scheme}`).toEqual([]);
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }

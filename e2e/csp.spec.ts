@@ -36,7 +36,7 @@ test('the built page, its Worker, onnxruntime-web and the chart export run witho
     workers.push(w);
     void w.evaluate(recordViolations).catch(() => undefined);
   });
-  const response = await page.goto('/?v=1&preset=english-code&m=full&steps=2&evalEvery=2&warmup=0&evalBatches=1&div=0');
+  const response = await page.goto('/?v=1&preset=english-code&m=full&steps=2&evalEvery=2&warmup=0&evalBatches=1&div=0&bs=2&T=16');
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
   await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', /default-src 'self'/);
 

@@ -9,7 +9,7 @@ import { expect, test } from './fixtures';
 
 const APP = 'http://127.0.0.1:4173';
 const COURSE = 'http://127.0.0.1:4174/course.html';
-const QUERY = 'v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&div=0';
+const QUERY = 'v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&div=0&bs=2&T=16';
 
 test('a course page on another origin embeds the playground, which hides the chosen parts and trains', async ({ page }) => {
   test.setTimeout(300_000);

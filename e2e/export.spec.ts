@@ -24,7 +24,7 @@ const csvRows = (b: Uint8Array) => new TextDecoder().decode(b).trim().split('\n'
 
 test('downloads, imports and onnxruntime-web generation', async ({ page }) => {
   test.setTimeout(600_000);
-  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&div=0');
+  await page.goto('/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&div=0&bs=2&T=16');
   const panel = page.getByRole('region', { name: /Experiment/ });
   const status = page.locator('p.ll-status');
   await panel.getByRole('button', { name: 'Start', exact: true }).click();

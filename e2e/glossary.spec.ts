@@ -3,18 +3,10 @@
 // bar opens the panel too, and neither has a serious or critical axe violation in either theme.
 // Screenshots at 1280×800, light and dark, into test-results/screenshots/ for a person to look at.
 // The status table says a method's trainable parameters as a multiple of full fine-tuning's.
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { seriousViolations } from './axe';
 import { expect, test } from './fixtures';
 
 const DIR = 'test-results/screenshots';
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`) }));
-}
 
 test('a term opens its definition by keyboard, and the glossary panel at that term', async ({ page }) => {
   await page.goto('/?tour=setup');

@@ -109,10 +109,10 @@ for (const kind of ['crash', 'hang'] as const) {
 
 test('Copy link after opening a saved run shares that run, and the engine check uses the page\'s Worker', async ({ page }) => {
   test.setTimeout(300_000);
-  const { status, button } = await withFaults(page, '/?v=1&preset=english-code&m=full&steps=2&evalEvery=2&evalBatches=1&div=0&full.lr=0.002');
+  const { status, button } = await withFaults(page, '/?v=1&preset=english-code&m=full&steps=2&evalEvery=2&evalBatches=1&div=0&bs=2&T=16&full.lr=0.002');
   await button('Start').click();
   await expect(status).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
-  await page.goto('/?v=1&preset=english-code&m=full&steps=3&evalBatches=1&div=0');
+  await page.goto('/?v=1&preset=english-code&m=full&steps=3&evalBatches=1&div=0&bs=2&T=16');
   expect(new URL(page.url()).searchParams.get('full.lr')).toBeNull();
   await page.locator('tr[data-run]').first().getByRole('button', { name: 'Open' }).click();
   await expect.poll(() => Number(new URL(page.url()).searchParams.get('full.lr'))).toBe(0.002);

@@ -29,7 +29,7 @@ test('saved runs can be overlaid to compare, and Reset clears the charts', async
   const status = panel.getByRole('status');
   const rows = page.locator('tr[data-run]');
   for (const [i, lr] of ['1e-3', '3e-3'].entries()) {
-    await page.goto(`/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&div=0&full.lr=${lr}`);
+    await page.goto(`/?v=1&preset=english-code&m=full,r8&steps=2&evalEvery=2&evalBatches=1&div=0&bs=2&T=16&full.lr=${lr}`);
     if (i > 0) {
       // A link with other settings than the newest saved run's opens those settings: the finished run
       // stays in the list, and is not reopened over the link (its settings would replace the link's).

@@ -41,7 +41,7 @@ function storedRuns(page: Page): Promise<Array<{ id: string; state: string; eval
   });
 }
 
-const SHORT = '/?v=1&preset=english-code&m=r8&steps=2&evalEvery=2&evalBatches=1&div=0';
+const SHORT = '/?v=1&preset=english-code&m=r8&steps=2&evalEvery=2&evalBatches=1&div=0&bs=2&T=16';
 
 test('with storage unavailable a run trains to the end, the page says results will not be kept, and nothing is kept', async ({ page }) => {
   test.setTimeout(300_000);

@@ -50,7 +50,7 @@ async function secondTab(page: Page, errors: string[]): Promise<Page> {
 
 const panelOf = (p: Page) => p.getByRole('region', { name: /Experiment/ });
 const statusOf = (p: Page) => panelOf(p).getByRole('status');
-const LINK = (lr: string) => `/?v=1&preset=english-code&m=r8&steps=2&evalEvery=2&evalBatches=1&div=0&r8.lr=${lr}`;
+const LINK = (lr: string) => `/?v=1&preset=english-code&m=r8&steps=2&evalEvery=2&evalBatches=1&div=0&bs=2&T=16&r8.lr=${lr}`;
 
 test('two tabs training at the same time each save their own run intact', async ({ page, pageErrors }) => {
   test.setTimeout(480_000);

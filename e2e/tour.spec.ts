@@ -42,6 +42,12 @@ test("a step's link opens it with the paper's figure and the results file's numb
   await expect(page.getByLabel('Sweep preset')).toHaveValue('regularizers-code');
   await expect(page.getByTestId('sweep-size')).toBeVisible();
   await expect(page.getByTestId('link-problems')).toHaveCount(0);
+  // Finding 6 shows the second width's comparison under its own claim, with its own verdict.
+  await page.goto('/?tour=high-rank');
+  await expect(tour.getByTestId('tour-claim')).toContainText(results.runs['english-code'].claims[5].measured);
+  const wide = results.runs['rank-width-small'].claims[5];
+  await expect(tour.getByTestId('tour-also-claim')).toContainText(wide.measured);
+  await expect(tour.getByTestId('tour-also-claim').getByTestId('tour-verdict')).toHaveText(LABEL[wide.verdict]);
 });
 
 test('the tour outlines the charts of its step and remembers where the student stopped', async ({ page }) => {
