@@ -14,7 +14,7 @@ import type { EvalPoint } from '../experiment/protocol';
 import { cliArgs } from './args';
 import { compactEval, parseTourCurves, tourCurvesJson, tourCurvesPath, TOUR_CURVES_VERSION, type SeedCurves, type TourCurves } from '../experiment/tour/curves';
 import {
-  configHash, experimentSummary, hashConfig, parseTourResults, sweepSummary, TOUR_RESULTS_PATH, TOUR_RESULTS_VERSION,
+  configHash, experimentSummary, hashConfig, parseTourResults, sweepSummary, TOUR_RESULTS_PATH, TOUR_RESULTS_VERSION, withWidthClaim,
   type MeasuredRun, type TourResults,
 } from '../experiment/tour/results';
 import { withFindingsTable } from '../experiment/tour/readme-table';
@@ -103,12 +103,19 @@ function seedCurves(r: TourRun, seed: number, out: RunOutput): SeedCurves {
   return { seed, configHash: configHash(seededRun(r, seed)), evals: out.evals.map(compactEval), diverged };
 }
 
-/** The summary of a run, computed from its curves file exactly as shipped (read back after writing). */
+const readCurves = (id: string) => parseTourCurves(JSON.parse(readFileSync(join(publicDir(), tourCurvesPath(id)), 'utf8')));
+const seedRuns = (curves: TourCurves) => curves.seeds.map((s) => ({ evals: s.evals, diverged: s.diverged }));
+
+/** The summary of a run, computed from its curves file exactly as shipped (read back after writing); finding 6 at a second width also from the narrower run's. */
 export function summarize(r: TourRun, curves: TourCurves, seconds: number | null): MeasuredRun {
   const seeds = curves.seeds.map((s) => s.seed);
-  const summary = r.kind === 'experiment'
-    ? experimentSummary(r.id, r.config, curves.seeds.map((s) => ({ evals: s.evals, diverged: s.diverged })), seeds)
+  let summary = r.kind === 'experiment'
+    ? experimentSummary(r.id, r.config, seedRuns(curves), seeds)
     : sweepSummary(r.id, r.sweep, curves.seeds.map((s) => ({ evals: s.evals, diverged: Object.keys(s.diverged) })), seeds);
+  const narrow = r.kind === 'experiment' && r.widthOf ? TOUR_RUNS[r.widthOf] : null;
+  if (r.kind === 'experiment' && narrow?.kind === 'experiment') {
+    summary = withWidthClaim(summary, { config: r.config, runs: seedRuns(curves) }, { config: narrow.config, runs: seedRuns(readCurves(narrow.id)) });
+  }
   const command = `npm run tour-results -- --only ${r.id} --seeds ${seeds.join(',')}`;
   return { ...summary, configHash: configHash(r), baseSha256: baseSha256(summary.base), command, seconds, measuredAt: new Date().toISOString() };
 }

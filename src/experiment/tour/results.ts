@@ -11,6 +11,7 @@ import type { NoiseKey, NoiseTable } from '../analysis/claims-findings';
 import { basePoint, mergeSeedCells } from '../analysis/front';
 import { fmtLr, list, num, spreadText } from '../analysis/claims-text';
 import { spreadOf } from '../analysis/noise';
+import { widthClaim } from '../analysis/claims-width';
 import { BASE_FACTS } from '../bases';
 import { parseExperiment, type ExperimentConfig } from '../config';
 import { sha256Hex } from '../data/sha256';
@@ -230,6 +231,37 @@ export function sweepSummary(
   };
 }
 
+/** A run's config and each seed's evaluations, as its curves file holds them. */
+export interface SeededExperiment {
+  config: ExperimentConfig;
+  runs: readonly SeedRun[];
+}
+
+/**
+ * Finding 6 at a second width: the wide run's summary with its finding-6 claim replaced by the
+ * comparison with the narrow run (the same setup on a narrower base): full fine-tuning against the
+ * wide run's LoRA, whose rank and modules the narrow run must also train. Seeds pair by position.
+ */
+export function withWidthClaim(summary: RunSummary, wide: SeededExperiment, narrow: SeededExperiment): RunSummary {
+  const fullOf = (c: ExperimentConfig) => c.methods.find((m) => m.kind === 'full' && !m.weightDecay && !m.dropout);
+  const loras = (c: ExperimentConfig) => c.methods.flatMap((m) => (m.kind === 'lora' ? [m] : []));
+  const lora = loras(wide.config)[0];
+  const modules = (t: readonly string[]) => [...t].sort().join();
+  const narrowLora = lora && loras(narrow.config).find((m) => m.rank === lora.rank && modules(m.targets) === modules(lora.targets));
+  const wf = fullOf(wide.config);
+  const nf = fullOf(narrow.config);
+  const width = (c: ExperimentConfig) => BASE_FACTS[c.base]?.dModel;
+  if (!lora || !narrowLora || !wf || !nf || !width(wide.config) || !width(narrow.config)) {
+    throw new Error(`${summary.run}: a width comparison needs full fine-tuning and one LoRA, of the same rank and modules, in both runs, on bases of known width`);
+  }
+  const side = (x: SeededExperiment, full: string, l: string) => ({
+    width: width(x.config)!, layers: BASE_FACTS[x.config.base].nLayers, base: `“${x.config.base}”`, full, lora: l, seeds: x.runs.map((r) => r.evals),
+  });
+  const c = widthClaim(side(narrow, nf.id, narrowLora.id), side(wide, wf.id, lora.id), lora.label ?? `LoRA r=${lora.rank}`);
+  const claims = summary.claims.map((x) => (x.finding === 6 ? c : x));
+  return { ...summary, claims, noise: noiseOf(claims) };
+}
+
 /**
  * What a student's one-seed run or sweep is judged against: the noise estimate of the shipped run of
  * the same setup (same kind, base, and domains), else the largest estimate of any shipped run, saying which.
@@ -275,6 +307,16 @@ export function stepMeasured(step: TourStep, s: RunSummary): { text: string; ver
   return c ? { text: c.measured, verdict: c.verdict } : { text: 'Not measured.', verdict: 'not-measured' };
 }
 
+/** The step's further runs (TourStep.also) that the file holds: each run's id, title, seeds and its claim for the step's finding. */
+export function stepAlso(step: TourStep, results: TourResults | null): { run: string; title: string; seeds: number; legacy: boolean; text: string; verdict: Claim['verdict'] | null }[] {
+  return (step.also ?? []).flatMap((id) => {
+    const s = results?.runs[id];
+    if (!s) return [];
+    const m = stepMeasured(step, s);
+    return [{ run: id, title: TOUR_RUNS[id].title, seeds: s.seeds.length, legacy: s.legacy === true, ...m }];
+  });
+}
+
 /** Whether the step's probes should be offered: the toy scale disagrees with the paper, or agrees only in part. */
 export function offersProbes(verdict: Claim['verdict'] | null): boolean {
   return verdict === 'disagrees' || verdict === 'mixed' || verdict === 'within-noise' || verdict === 'inconclusive';
@@ -298,7 +340,7 @@ export function tourProblems(): string[] {
   const out: string[] = [];
   const used = new Set<string>();
   for (const s of TOUR_STEPS) {
-    for (const id of [s.run, ...s.probes.map((p) => p.run)]) {
+    for (const id of [s.run, ...s.probes.map((p) => p.run), ...(s.also ?? [])]) {
       if (!TOUR_RUNS[id]) out.push(`step ${s.id} names unknown run ${id}`);
       used.add(id);
     }

@@ -10,7 +10,11 @@ import { SWEEP_PRESETS } from '../sweep/presets';
 
 /** What a tour button trains: an experiment (several methods in lockstep) or a sweep (a grid of runs). */
 export type TourRun =
-  | { id: string; kind: 'experiment'; title: string; preset: string; config: ExperimentConfig; measured: boolean; classroomOf?: string }
+  | {
+    id: string; kind: 'experiment'; title: string; preset: string; config: ExperimentConfig; measured: boolean; classroomOf?: string;
+    /** Finding 6 at a second width: the narrower run (a TOUR_RUNS key) this one's weight-change rank is compared with. */
+    widthOf?: string;
+  }
   | { id: string; kind: 'sweep'; title: string; preset: string; sweep: SweepConfig; measured: boolean; classroomOf?: string };
 
 /** An experiment that asks why the toy scale disagrees with the paper. */
@@ -33,6 +37,8 @@ export interface TourStep {
   look: { charts: string[]; what: string };
   /** Offered when what was measured disagrees with the paper, or agrees only in part. */
   probes: TourProbe[];
+  /** Further measured runs whose claim for this finding is always shown under the step's own (finding 6's second width). */
+  also?: string[];
 }
 
 const presetRun = (id: string, measured = true): TourRun => ({
@@ -73,14 +79,15 @@ export const TOUR_RUNS: Readonly<Record<string, TourRun>> = {
     config: parseExperiment({ ...PRESETS['english-code'].config, base: 'small' }), measured: false,
   },
   // Finding 6 at a second width: full fine-tuning and LoRA r=8 only, no samples, evaluated at steps 100 and 200 (rank@90%
-  // is computed at every evaluation): the lean version of english-code-small, so three seeds fit a night on a CPU.
+  // is computed at every evaluation): the lean version of english-code-small, so three seeds fit a night on a CPU. Its
+  // finding-6 claim compares it with english-code (the 64-wide tiny base), shown under the high-rank step's own.
   'rank-width-small': {
     id: 'rank-width-small', kind: 'experiment', title: 'Weight-change rank on the 128-wide small base: full fine-tuning and LoRA r=8', preset: 'english-code',
     config: parseExperiment({
       ...PRESETS['english-code'].config, base: 'small', evalInterval: 100, evalBatches: 2, diversity: { samples: 0, length: 24, temperature: 1 },
       methods: PRESETS['english-code'].config.methods.filter((m) => m.id === 'full' || m.id === 'r8'),
     }),
-    measured: false,
+    measured: true, widthOf: 'english-code',
   },
   'regularizers-code-small': {
     id: 'regularizers-code-small', kind: 'sweep', title: 'Regularizers, English → code, on the 820k small base', preset: 'regularizers-code',
@@ -193,12 +200,13 @@ export const TOUR_STEPS: readonly TourStep[] = [
       'Why can’t LoRA simply match full fine-tuning? Take the weight change ΔW of full fine-tuning and ask how many singular directions ' +
         'it needs for 90% of its energy. The paper found ranks 10–100× larger than the ranks LoRA is used with, growing during training.',
       'At this scale the model is 64 wide: no matrix has a rank above 64, so against LoRA r=8 no ratio above 8× is possible, and LoRA ' +
-        'r=64 is already full rank. The page therefore also gives rank@90% as a share of each matrix’s full rank; the same run on the ' +
-        '128-wide small base shows whether the gap grows with width.',
+        'r=64 is already full rank. The page therefore also gives rank@90% as a share of each matrix’s full rank, and a second run, ' +
+        'full fine-tuning and LoRA r=8 on the 128-wide small base, shows whether full fine-tuning’s lead over LoRA grows with the width.',
     ],
     run: 'english-code',
     look: { charts: ['rank90'], what: 'How many directions does full fine-tuning’s ΔW need, and does it grow over training? Open the spectra panel for each matrix.' },
     probes: [SIZE_RUN, RANKS],
+    also: ['rank-width-small'],
   },
   {
     id: 'lr-sensitivity', finding: 7, title: 'Finding 7: LoRA wants a higher learning rate and is more sensitive to it',

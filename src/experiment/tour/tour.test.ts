@@ -10,7 +10,7 @@ import { parseSweep } from '../sweep/config';
 import { SWEEP_PRESETS } from '../sweep/presets';
 import {
   canonicalJson, configHash, experimentSummary, hashConfig, offersProbes, parseTourResults, setupSentence, staleRuns,
-  stepMeasured, sweepSummary, tourProblems, type TourResults,
+  stepAlso, stepMeasured, sweepSummary, tourProblems, withWidthClaim, type TourResults,
 } from './results';
 import { findingsTable, withFindingsTable } from './readme-table';
 import { measuredRuns, TOUR_RUNS, TOUR_STEPS, tourStep } from './steps';
@@ -160,6 +160,31 @@ describe('summaries', () => {
     expect(stepMeasured(tourStep('setup')!, s).verdict).toBeNull();
     expect(['agrees', 'disagrees', 'mixed', 'within-noise', 'inconclusive', 'not-measured'].map((v) => offersProbes(v as never))).toEqual([false, true, true, true, true, false]);
   });
+
+  it("of the second width: finding 6 compares the wide run with the narrow one, the other findings stay the wide run's own", () => {
+    const wide = TOUR_RUNS['rank-width-small'];
+    const narrow = TOUR_RUNS[wide.kind === 'experiment' ? wide.widthOf! : ''];
+    if (wide.kind !== 'experiment' || narrow.kind !== 'experiment') throw new Error('experiments expected');
+    const rank = (x: EvalPoint, all: number, width: number): EvalPoint => ({ ...x, rank90: { attention: all, mlp: all, all, share: all / width } });
+    const at = (width: number, full: number, r8: number) => [0, 0.1, -0.1].map((d) => ({
+      evals: evals.map((x) => rank(x, x.step === 0 ? 0 : x.method === 'full' ? full + d : r8 + d / 10, width)), diverged: {},
+    }));
+    const own = experimentSummary('rank-width-small', wide.config, at(128, 21.7, 4.6), [1, 2, 3]);
+    const s = withWidthClaim(own, { config: wide.config, runs: at(128, 21.7, 4.6) }, { config: narrow.config, runs: at(64, 19.2, 5) });
+    expect(s.claims[5].measured).toMatch(/^Full fine-tuning's weight change at two widths, against LoRA r=8 .*width 64 \(“base”, step 200\).*width 128 \(“small”, step 200\)/);
+    expect(s.claims[5].verdict).toBe('agrees');
+    expect(s.claims.filter((c) => c.finding !== 6)).toEqual(own.claims.filter((c) => c.finding !== 6));
+    expect(s.noise.rank90).toBeCloseTo(0.2, 9);
+    // A narrow run without the wide run's LoRA cannot be compared.
+    const noR8 = { ...narrow.config, methods: narrow.config.methods.filter((m) => m.id !== 'r8') };
+    expect(() => withWidthClaim(own, { config: wide.config, runs: at(128, 21.7, 4.6) }, { config: noR8, runs: at(64, 19.2, 5) })).toThrow(/same rank and modules/);
+    // The high-rank step shows it under its own claim.
+    const results = { runs: { 'rank-width-small': { ...s, configHash: '', baseSha256: '', command: '', seconds: null } } } as unknown as TourResults;
+    expect(stepAlso(tourStep('high-rank')!, results)).toEqual([
+      { run: 'rank-width-small', title: wide.title, seeds: 3, legacy: false, text: s.claims[5].measured, verdict: 'agrees' },
+    ]);
+    expect(stepAlso(tourStep('learns-less')!, results)).toEqual([]);
+  });
 });
 
 describe('the results file', () => {
@@ -205,7 +230,7 @@ describe('the results file', () => {
     const r = file();
     const id = measuredRuns()[0].id;
     expect(staleRuns({ ...r, runs: { ...r.runs, [id]: { ...r.runs[id], configHash: '0'.repeat(64) } } }, BASES)).toEqual([id]);
-    expect(staleRuns(r, { ...BASES, small: '1'.repeat(64) })).toEqual(['lr-code-small']);
+    expect(staleRuns(r, { ...BASES, small: '1'.repeat(64) })).toEqual(['lr-code-small', 'rank-width-small']);
   });
 });
 

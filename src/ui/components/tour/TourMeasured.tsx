@@ -7,7 +7,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Verdict } from '../../../experiment/analysis/claims';
 import { baseLabel } from '../../../experiment/bases';
 import {
-  configHash, experimentSummary, hashConfig, judgeFor, offersProbes, stepMeasured, sweepSummary, type RunSummary,
+  configHash, experimentSummary, hashConfig, judgeFor, offersProbes, stepAlso, stepMeasured, sweepSummary, type RunSummary,
 } from '../../../experiment/tour/results';
 import { classroomRun, TOUR_RUNS, type TourProbe, type TourRun, type TourStep } from '../../../experiment/tour/steps';
 import { useExperiment } from '../../store/experiment';
@@ -114,6 +114,8 @@ export function TourMeasured({ step, onRun, busy, hidden = false }: Props) {
   const stored = results?.runs[step.run] ?? null;
   const mine = yours && 'summary' in yours ? yours : null;
   const ref = stored ? stepMeasured(step, stored) : null;
+  // Further shipped runs that measure this finding another way (finding 6 at a second width), always shown under the reference.
+  const also = stored ? stepAlso(step, results) : [];
   const own = mine ? stepMeasured(step, mine.summary) : null;
   // The probes follow the reference's verdict (the student's own run when there is no reference).
   const m = ref ?? own;
@@ -144,6 +146,11 @@ export function TourMeasured({ step, onRun, busy, hidden = false }: Props) {
           <div className="ll-tour-reference" data-testid="tour-reference">
             <p className="ll-hint">{source}</p>
             {ref && <p data-testid="tour-claim"><Verdict verdict={ref.verdict} legacy={stored?.legacy} /> {ref.text}</p>}
+            {also.map((a) => (
+              <p key={a.run} data-testid="tour-also-claim">
+                <Verdict verdict={a.verdict} legacy={a.legacy} /> <b>{a.title}</b> ({a.seeds} seed{a.seeds > 1 ? 's' : ''}): {a.text}
+              </p>
+            ))}
           </div>
         )}
         {mine && own && (
