@@ -13,7 +13,7 @@ const seed = (full: number, lora: number, width: number): EvalPoint[] => [
   { step: 200, method: 'r8', targetLoss: 2.4, sourceLoss: 2.5, rank90: { attention: lora, mlp: lora, all: lora, share: lora / width } },
 ];
 const run = (width: number, pairs: Array<[number, number]>): WidthRun => ({
-  width, layers: width === 64 ? 2 : 4, base: width === 64 ? '“tiny”' : '“small”', full: 'full', lora: 'r8', seeds: pairs.map(([f, l]) => seed(f, l, width)),
+  width, layers: width === 64 ? 2 : 4, base: width === 64 ? '“base”' : '“small”', full: 'full', lora: 'r8', seeds: pairs.map(([f, l]) => seed(f, l, width)),
 });
 
 describe('finding 6 across widths', () => {
@@ -23,7 +23,7 @@ describe('finding 6 across widths', () => {
     const c = widthClaim(narrow, wide, 'LoRA r=8');
     expect(c.finding).toBe(6);
     expect(c.verdict).toBe('agrees');
-    expect(c.measured).toContain('width 64 (“tiny”, step 200): rank 19.2 [19.1–19.3], 30% [30%–30%] of each matrix\'s full rank');
+    expect(c.measured).toContain('width 64 (“base”, step 200): rank 19.2 [19.1–19.3], 30% [30%–30%] of each matrix\'s full rank');
     expect(c.measured).toContain('width 128 (“small”, step 200): rank 21.7 [21.5–21.9], 17% [17%–17%]');
     expect(c.measured).toMatch(/From width 64 to 128 \(a model size, not the width alone: the 128-wide base has 4 layers instead of 2 and its own pretraining\), its rank grew \(19\.2 → 21\.7\), its share of the full rank fell \(30% → 17%\), and its lead over LoRA r=8 grew beyond the noise: the direction/);
     expect(c.measured).toContain('(3.8× → 4.7×)');

@@ -240,7 +240,8 @@ export interface SeededExperiment {
 /**
  * Finding 6 at a second width: the wide run's summary with its finding-6 claim replaced by the
  * comparison with the narrow run (the same setup on a narrower base): full fine-tuning against the
- * wide run's LoRA, whose rank and modules the narrow run must also train. Seeds pair by position.
+ * wide run's LoRA, whose rank and modules the narrow run must also train. Each run's seeds give its
+ * own spread (the two runs' seeds are independent, not paired).
  */
 export function withWidthClaim(summary: RunSummary, wide: SeededExperiment, narrow: SeededExperiment): RunSummary {
   const fullOf = (c: ExperimentConfig) => c.methods.find((m) => m.kind === 'full' && !m.weightDecay && !m.dropout);

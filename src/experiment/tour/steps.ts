@@ -80,7 +80,7 @@ export const TOUR_RUNS: Readonly<Record<string, TourRun>> = {
   },
   // Finding 6 at a second width: full fine-tuning and LoRA r=8 only, no samples, evaluated at steps 100 and 200 (rank@90%
   // is computed at every evaluation): the lean version of english-code-small, so three seeds fit a night on a CPU. Its
-  // finding-6 claim compares it with english-code (the 64-wide tiny base), shown under the high-rank step's own.
+  // finding-6 claim compares it with english-code (on the 64-wide “base” base), shown under the high-rank step's own.
   'rank-width-small': {
     id: 'rank-width-small', kind: 'experiment', title: 'Weight-change rank on the 128-wide small base: full fine-tuning and LoRA r=8', preset: 'english-code',
     config: parseExperiment({
