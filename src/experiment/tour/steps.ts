@@ -201,7 +201,8 @@ export const TOUR_STEPS: readonly TourStep[] = [
         'it needs for 90% of its energy. The paper found ranks 10–100× larger than the ranks LoRA is used with, growing during training.',
       'At this scale the model is 64 wide: no matrix has a rank above 64, so against LoRA r=8 no ratio above 8× is possible, and LoRA ' +
         'r=64 is already full rank. The page therefore also gives rank@90% as a share of each matrix’s full rank, and a second run, ' +
-        'full fine-tuning and LoRA r=8 on the 128-wide small base, shows whether full fine-tuning’s lead over LoRA grows with the width.',
+        'full fine-tuning and LoRA r=8 on the 128-wide small base (which is also deeper: 4 layers), shows whether full fine-tuning’s ' +
+        'lead over LoRA grows as the model grows.',
     ],
     run: 'english-code',
     look: { charts: ['rank90'], what: 'How many directions does full fine-tuning’s ΔW need, and does it grow over training? Open the spectra panel for each matrix.' },
