@@ -11,29 +11,33 @@ const SWEEP_STEPS = [
   ['best-practices', 'modules-ranks-code'],
 ] as const;
 
-for (const [step, preset] of SWEEP_STEPS) {
-  test(`the copied link of sweep step ${step} opens its grid in a fresh browser`, async ({ page, browser, context }) => {
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+// One page copies each step's link and one fresh browser opens them in turn (a context and a page
+// each cost seconds on this machine). What that browser remembers from the link before (tour
+// position, grid) must not leak into the next one: the presets alternate, so a leak would show.
+test('the copied link of every sweep step opens its grid in a fresh browser', async ({ page, browser, context }) => {
+  test.setTimeout(240_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  for (const [step, preset] of SWEEP_STEPS) {
     await page.goto(`/?tour=${step}`);
     const tour = page.getByTestId('tour');
     await expect(tour).toHaveAttribute('data-step', step);
     await tour.getByRole('button', { name: 'Copy a link to this step' }).click();
     await expect(tour.getByText('Link copied')).toBeVisible();
     const link = await page.evaluate(() => navigator.clipboard.readText());
-    expect(new URL(link).search).toBe(`?tour=${step}`);
+    expect(new URL(link).search, step).toBe(`?tour=${step}`);
 
-    const fresh = await browser.newContext();
-    const other = await fresh.newPage();
     await other.goto(link);
-    await expect(other.getByTestId('tour')).toHaveAttribute('data-step', step);
+    await expect(other.getByTestId('tour'), step).toHaveAttribute('data-step', step);
     await expect(other.getByRole('tab', { name: 'Sweep' })).toHaveAttribute('aria-selected', 'true');
-    await expect(other.getByLabel('Sweep preset')).toHaveValue(preset);
+    await expect(other.getByLabel('Sweep preset'), step).toHaveValue(preset);
     await expect(other.getByTestId('sweep-size')).toBeVisible();
-    await expect(other.getByTestId('link-problems')).toHaveCount(0);
-    expect(new URL(other.url()).searchParams.get('preset')).toBe(preset);
-    await fresh.close();
-  });
-}
+    await expect(other.getByTestId('link-problems'), step).toHaveCount(0);
+    expect(new URL(other.url()).searchParams.get('preset'), step).toBe(preset);
+  }
+  await fresh.close();
+});
 
 test('switching from another view to the Experiment tab reports no link problems', async ({ page }) => {
   await page.goto('/?view=pretrain');
