@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  ConfigError, experimentSchema, fullMethodSchema, LIMITS, loraMethodSchema, METHOD_SETTINGS, METHOD_SETTINGS_OF, parseExperiment, PRESETS, SETTINGS,
+  ConfigError, DOMAIN_SETTINGS, experimentSchema, fullMethodSchema, LIMITS, loraMethodSchema, METHOD_SETTINGS, METHOD_SETTINGS_OF, parseExperiment, PRESETS, SETTINGS,
 } from './config';
 import { METHOD_FIELDS, TOP } from './links/experiment';
 
@@ -84,11 +84,21 @@ describe('the settings table', () => {
     for (const [kind, schema] of [['full', fullMethodSchema], ['lora', loraMethodSchema]] as const) {
       for (const k of METHOD_SETTINGS_OF[kind]) expect(at(schema, METHOD_SETTINGS[k].path), `${kind}.${k}`).toBe(METHOD_SETTINGS[k].schema);
     }
+    // A built-in domain's rows, in the source and in the target's built-in option alike.
+    const targetBuiltIn = (experimentSchema.shape.target as z.ZodDiscriminatedUnion).options[0] as z.ZodType;
+    for (const r of Object.values(DOMAIN_SETTINGS)) {
+      expect(at(experimentSchema.shape.source, r.path), `source ${r.path}`).toBe(r.schema);
+      expect(at(targetBuiltIn, r.path), `target ${r.path}`).toBe(r.schema);
+    }
   });
 
   it('the link fields are the rows, in order, with their keys and paths', () => {
     const rows = Object.values(SETTINGS);
     expect(TOP.slice(0, rows.length).map((f) => [f.key, f.path])).toEqual(rows.map((r) => [r.key, r.path]));
+    // Then the domain rows, once for the source (src…) and once for the target (tgt…).
+    const domainRows = Object.values(DOMAIN_SETTINGS);
+    expect(TOP.slice(rows.length).map((f) => [f.key, f.path])).toEqual(['src', 'tgt'].flatMap((prefix) =>
+      domainRows.map((r) => [`${prefix}${r.key}`, [prefix === 'src' ? 'source' : 'target', ...r.path]])));
     for (const kind of ['full', 'lora'] as const) {
       expect(METHOD_FIELDS[kind].map((f) => [f.key, f.path])).toEqual(METHOD_SETTINGS_OF[kind].map((k) => [METHOD_SETTINGS[k].key, METHOD_SETTINGS[k].path]));
     }

@@ -14,15 +14,37 @@ import { LIMITS } from './limits';
 
 export { LIMITS };
 
-const domain = z.object({
-  domain: z.enum(['english', 'code', 'math']),
+// ---- the settings table ------------------------------------------------------------------
+// Every scalar setting is one row: its key in a shared link, where it sits in the config, its
+// schema (type, limits, default) and its label. The zod schemas below are assembled from the
+// rows, links/experiment.ts derives its link codecs from them (a number row reads and clamps by the row's
+// limits, a choice row by its options), and the form reads limits from them (numberLimits).
+// A built-in domain's settings are rows too (DOMAIN_SETTINGS), written once for the source and the
+// target; a student's own text (customDomainSchema) is an object of its own, named by its hash.
+
+/** One setting: link key, path in the config (or in a method), schema, label. */
+export interface SettingRow<S extends z.ZodType = z.ZodType> {
+  key: string;
+  path: readonly string[];
+  schema: S;
+  label: string;
+}
+
+const row = <S extends z.ZodType>(key: string, path: readonly string[], schema: S, label: string): SettingRow<S> => ({ key, path, schema, label });
+
+/** A built-in domain's settings, the source's and the target's alike; links write them as `src<key>` and `tgt<key>`. */
+export const DOMAIN_SETTINGS = {
+  domain: row('', ['domain'], z.enum(['english', 'code', 'math']), 'Domain'),
   /** english only: Brown genre ids or groups (e.g. fiction, learned). */
-  genres: z.array(z.string().max(32)).max(15).optional(),
+  genres: row('Genres', ['genres'], z.array(z.string().max(32)).max(15).optional(), 'English genres'),
   /** math only: score only the answer bytes. */
-  answerOnly: z.boolean().optional(),
+  answerOnly: row('AnswerOnly', ['answerOnly'], z.boolean().optional(), 'Answer-only'),
   /** math only: which problem set (see data/math.ts); absent = 'easy'. */
-  level: z.enum(['easy', 'hard']).optional(),
-});
+  level: row('Level', ['level'], z.enum(['easy', 'hard']).optional(), 'Problems'),
+} as const;
+
+const DS = DOMAIN_SETTINGS;
+const domain = z.object({ domain: DS.domain.schema, genres: DS.genres.schema, answerOnly: DS.answerOnly.schema, level: DS.level.schema });
 
 /**
  * A student's own target text (data/custom-text.ts), named by its SHA-256: the text itself is
@@ -39,23 +61,6 @@ export const customDomainSchema = z.object({
 
 /** The target: one of the built-in domains, or the student's own text (the source stays a built-in domain). */
 const targetDomain = z.discriminatedUnion('domain', [domain, customDomainSchema]);
-
-// ---- the settings table ------------------------------------------------------------------
-// Every scalar setting is one row: its key in a shared link, where it sits in the config, its
-// schema (type, limits, default) and its label. The zod schemas below are assembled from the
-// rows, share.ts derives its link codecs from them (a number row reads and clamps by the row's
-// limits, a choice row by its options), and the form reads limits from them (numberLimits).
-// The domains (source, target, a custom text) are objects of their own, kept as schemas below.
-
-/** One setting: link key, path in the config (or in a method), schema, label. */
-export interface SettingRow<S extends z.ZodType = z.ZodType> {
-  key: string;
-  path: readonly string[];
-  schema: S;
-  label: string;
-}
-
-const row = <S extends z.ZodType>(key: string, path: readonly string[], schema: S, label: string): SettingRow<S> => ({ key, path, schema, label });
 
 /** The experiment's shared settings, in the order a link writes them. */
 export const SETTINGS = {

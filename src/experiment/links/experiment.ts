@@ -35,8 +35,8 @@
 
 import { z } from 'zod';
 import {
-  DEFAULT_PRESET, experimentSchema, fullMethodSchema, METHOD_SETTINGS, METHOD_SETTINGS_OF, methodDefaults, parseExperiment, PRESETS, LIMITS,
-  SETTINGS, ConfigError, type ExperimentConfig, type MethodConfig, type SettingRow,
+  DEFAULT_PRESET, fullMethodSchema, METHOD_SETTINGS, METHOD_SETTINGS_OF, methodDefaults, parseExperiment, PRESETS, LIMITS,
+  SETTINGS, DOMAIN_SETTINGS, ConfigError, type ExperimentConfig, type MethodConfig, type SettingRow,
 } from '../config';
 import { isShippedBase, SHIPPED_BASES } from '../bases';
 import { isSavedBaseName } from '../storage/saved-base-name';
@@ -248,15 +248,18 @@ export const field = (key: string, path: readonly string[], schema: z.ZodType, c
 });
 export const num = (key: string, path: readonly string[], schema: z.ZodType) => field(key, path, schema, numberCodec(schema));
 
-const S = experimentSchema.shape;
-const D = S.source.shape;
 const GENRES = [...new Set([...BROWN_GENRES.map((g) => g.id), ...Object.keys(BROWN_GENRE_GROUPS)])]; // 'fiction' is both
-const domainFields = (prefix: string, path: string, extra: readonly string[] = []): Field[] => [
-  field(prefix, [path, 'domain'], D.domain, choiceCodec([...D.domain.options, ...extra])),
-  field(`${prefix}Genres`, [path, 'genres'], D.genres, listCodec(inner(D.genres), GENRES, 'genre', true)),
-  field(`${prefix}AnswerOnly`, [path, 'answerOnly'], D.answerOnly, flagCodec),
-  field(`${prefix}Level`, [path, 'level'], D.level, choiceCodec(D.level.unwrap().options)),
-];
+const DS = DOMAIN_SETTINGS;
+/** A built-in domain's link fields, from the table's domain rows: `src`, `srcGenres`, … (the target also takes `custom`). */
+const domainFields = (prefix: string, path: string, extra: readonly string[] = []): Field[] => {
+  const at = (r: SettingRow, codec: Codec) => field(`${prefix}${r.key}`, [path, ...r.path], r.schema, codec);
+  return [
+    at(DS.domain, choiceCodec([...DS.domain.schema.options, ...extra])),
+    at(DS.genres, listCodec(inner(DS.genres.schema), GENRES, 'genre', true)),
+    at(DS.answerOnly, flagCodec),
+    at(DS.level, choiceCodec(DS.level.schema.unwrap().options)),
+  ];
+};
 
 /**
  * A setting's link field, from its row in config.ts's table: numbers by the row's limits, choices by

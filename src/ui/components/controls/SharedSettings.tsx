@@ -4,7 +4,7 @@
 // whole experiment still validates. The target may also be the student's own text (CustomText.tsx).
 import { useEffect, useId, useState } from 'react';
 import { baseLabel, SHIPPED_BASES } from '../../../experiment/bases';
-import { settingField, SETTINGS, type ExperimentConfig } from '../../../experiment/config';
+import { DOMAIN_SETTINGS, settingField, SETTINGS, type ExperimentConfig } from '../../../experiment/config';
 import { Term } from '../../glossary/Term';
 import { Hint, NumberField, SelectField } from './NumberField';
 import { CustomText } from './CustomText';
@@ -94,7 +94,7 @@ function DomainField({ label, which, config, update }: { label: string; which: '
       {own && <CustomText config={config} update={update} />}
       {!own && d.domain === 'math' && (
         <SelectField
-          label={`Problems (${which})`}
+          label={`${DOMAIN_SETTINGS.level.label} (${which})`}
           value={d.level ?? 'easy'}
           options={[['easy', 'Easy: one-digit sums and differences in 3 wordings; held out: one new wording of each trained fact'], ['hard', 'Hard: word problems up to 99; held out: unseen operand combinations']]}
           onChange={(level) => update((c) => ({ ...c, [which]: { ...c[which], level } }))}
@@ -110,7 +110,7 @@ function DomainField({ label, which, config, update }: { label: string; which: '
               checked={d.answerOnly ?? false}
               onChange={(e) => update((c) => ({ ...c, [which]: { ...c[which], answerOnly: e.target.checked } }))}
             />
-            Answer-only ({which}): score only the answer digits
+            {DOMAIN_SETTINGS.answerOnly.label} ({which}): score only the answer digits
           </label>
         </div>
       )}
