@@ -15,10 +15,10 @@ import { LIMITS } from './limits';
 export { LIMITS };
 
 // ---- the settings table ------------------------------------------------------------------
-// Every scalar setting is one row: its key in a shared link, where it sits in the config, its
-// schema (type, limits, default) and its label. The zod schemas below are assembled from the
-// rows, links/experiment.ts derives its link codecs from them (a number row reads and clamps by the row's
-// limits, a choice row by its options), and the form reads limits from them (numberLimits).
+// Every setting is one row: its key in a shared link, where it sits in the config, its schema
+// (type, limits, default) and its label. The zod schemas below are assembled from the rows,
+// links/experiment.ts derives its link codecs from them (a number row reads and clamps by the
+// row's limits, a choice row by its options), and the form reads limits from them (numberLimits).
 // A built-in domain's settings are rows too (DOMAIN_SETTINGS), written once for the source and the
 // target; a student's own text (customDomainSchema) is an object of its own, named by its hash.
 
