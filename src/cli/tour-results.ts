@@ -4,6 +4,9 @@
 // exactly those curves over the seeds. A seed whose output already exists under --runs with the same
 // config (compared by SHA-256 of the validated config) is reused, so an interrupted regeneration picks
 // up where it stopped and seeds can be added one at a time; nothing in the files is typed by hand.
+// A seed trained with --train-only is banked in the run's curves file as soon as it finishes: results/
+// is not committed and a session's machine may not outlive it, while a seed in public/tour/curves/ is
+// reused by every later regeneration on a fresh clone.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,10 +16,8 @@ import { acquireDevice } from '../engine/index';
 import type { EvalPoint } from '../experiment/protocol';
 import { cliArgs } from './args';
 import { compactEval, parseTourCurves, tourCurvesJson, tourCurvesPath, TOUR_CURVES_VERSION, type SeedCurves, type TourCurves } from '../experiment/tour/curves';
-import {
-  configHash, experimentSummary, hashConfig, parseTourResults, sweepSummary, TOUR_RESULTS_PATH, TOUR_RESULTS_VERSION, withWidthClaim,
-  type MeasuredRun, type TourResults,
-} from '../experiment/tour/results';
+import { configHash, hashConfig, parseTourResults, TOUR_RESULTS_PATH, TOUR_RESULTS_VERSION, type MeasuredRun, type TourResults } from '../experiment/tour/results';
+import { curvesSummary } from '../experiment/tour/summarize';
 import { withFindingsTable } from '../experiment/tour/readme-table';
 import { measuredRuns, seededRun, TOUR_RUNS, type TourRun } from '../experiment/tour/steps';
 
@@ -30,7 +31,8 @@ the curves files and the results file.
                   findings table); curves go to its folder's curves/
   --only id,id    train only these runs (the file keeps the others' stored numbers)
   --no-train      use only outputs that exist; a run missing a seed keeps its stored numbers
-  --train-only    train the missing seeds of the --only runs (measured or not) and write nothing else
+  --train-only    train the missing seeds of the --only runs (measured or not) and add each finished seed to
+                  the run's curves file (so a fresh clone keeps it); the results file and README stay as they are
   --help          this text
 Runs: ${measuredRuns().map((r) => r.id).join(', ')}
 Runs for --train-only: ${Object.keys(TOUR_RUNS).join(', ')}`;
@@ -97,26 +99,19 @@ function baseSha256(name: string): string {
   return (JSON.parse(readFileSync(`public/models/${name}.json`, 'utf8')) as { sha256: string }).sha256;
 }
 
-function seedCurves(r: TourRun, seed: number, out: RunOutput): SeedCurves {
+function seedCurves(r: TourRun, seed: number, out: RunOutput, seconds: number | null): SeedCurves {
   const steps = r.kind === 'experiment' ? r.config.steps : r.sweep.steps;
   const diverged = r.kind === 'experiment' ? out.diverged ?? inferDiverged(out.evals, steps) : out.divergedAt ?? {};
-  return { seed, configHash: configHash(seededRun(r, seed)), evals: out.evals.map(compactEval), diverged };
+  return { seed, configHash: configHash(seededRun(r, seed)), evals: out.evals.map(compactEval), diverged, ...(seconds === null ? {} : { seconds }) };
 }
 
 const readCurves = (id: string) => parseTourCurves(JSON.parse(readFileSync(join(publicDir(), tourCurvesPath(id)), 'utf8')));
-const seedRuns = (curves: TourCurves) => curves.seeds.map((s) => ({ evals: s.evals, diverged: s.diverged }));
 
 /** The summary of a run, computed from its curves file exactly as shipped (read back after writing); finding 6 at a second width also from the narrower run's. */
 export function summarize(r: TourRun, curves: TourCurves, seconds: number | null): MeasuredRun {
-  const seeds = curves.seeds.map((s) => s.seed);
-  let summary = r.kind === 'experiment'
-    ? experimentSummary(r.id, r.config, seedRuns(curves), seeds)
-    : sweepSummary(r.id, r.sweep, curves.seeds.map((s) => ({ evals: s.evals, diverged: Object.keys(s.diverged) })), seeds);
-  const narrow = r.kind === 'experiment' && r.widthOf ? TOUR_RUNS[r.widthOf] : null;
-  if (r.kind === 'experiment' && narrow?.kind === 'experiment') {
-    summary = withWidthClaim(summary, { config: r.config, runs: seedRuns(curves) }, { config: narrow.config, runs: seedRuns(readCurves(narrow.id)) });
-  }
-  const command = `npm run tour-results -- --only ${r.id} --seeds ${seeds.join(',')}`;
+  const narrow = r.kind === 'experiment' && r.widthOf ? { run: TOUR_RUNS[r.widthOf], curves: readCurves(r.widthOf) } : null;
+  const summary = curvesSummary(r, curves, narrow);
+  const command = `npm run tour-results -- --only ${r.id} --seeds ${summary.seeds.join(',')}`;
   return { ...summary, configHash: configHash(r), baseSha256: baseSha256(summary.base), command, seconds, measuredAt: new Date().toISOString() };
 }
 
@@ -146,13 +141,29 @@ async function deviceName(): Promise<string> {
  * A seed already shipped in the run's curves file with the same config: its evaluations, so a fresh
  * clone (without results/, which git ignores) does not retrain what public/tour/curves/ holds.
  */
-function shippedOutput(r: TourRun, seed: number): RunOutput | null {
+function shippedOutput(r: TourRun, seed: number): { out: RunOutput; seconds: number | null } | null {
   const path = join(publicDir(), tourCurvesPath(r.id));
   if (!existsSync(path)) return null;
   const hit = parseTourCurves(JSON.parse(readFileSync(path, 'utf8'))).seeds
     .find((x) => x.seed === seed && x.configHash === configHash(seededRun(r, seed)));
   if (!hit) return null;
-  return r.kind === 'experiment' ? { evals: hit.evals, diverged: hit.diverged } : { evals: hit.evals, divergedAt: hit.diverged };
+  const out = r.kind === 'experiment' ? { evals: hit.evals, diverged: hit.diverged } : { evals: hit.evals, divergedAt: hit.diverged };
+  return { out, seconds: hit.seconds ?? null };
+}
+
+/**
+ * Adds one finished seed to the run's curves file (replacing a stale copy of that seed and dropping seeds
+ * of other settings), so it survives on a fresh clone; returns the file's path. The results file is not
+ * touched: a run's numbers change only when all its seeds are in.
+ */
+function bank(r: TourRun, seed: number, out: RunOutput): string {
+  const path = join(publicDir(), tourCurvesPath(r.id));
+  const old = existsSync(path) ? parseTourCurves(JSON.parse(readFileSync(path, 'utf8'))).seeds : [];
+  const kept = old.filter((s) => s.seed !== seed && s.configHash === configHash(seededRun(r, s.seed)));
+  const seeds = [...kept, seedCurves(r, seed, out, storedSeconds(r, seed))].sort((x, y) => x.seed - y.seed);
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, tourCurvesJson({ version: TOUR_CURVES_VERSION, run: r.id, kind: r.kind, seeds }));
+  return path;
 }
 
 /** The seconds the results file records for a run already shipped (all its seeds together). */
@@ -164,16 +175,19 @@ function shippedSeconds(r: TourRun): number | null {
   }
 }
 
-function outputs(r: TourRun, seeds: readonly number[], mayTrain: boolean): { outs: RunOutput[]; seconds: number | null } | null {
+/** Each seed's output and training seconds (null where unknown), and their total (null when any is unknown). */
+function outputs(r: TourRun, seeds: readonly number[], mayTrain: boolean): { outs: RunOutput[]; perSeed: (number | null)[]; seconds: number | null } | null {
   const outs: RunOutput[] = [];
-  let seconds: number | null = 0;
-  let shipped = 0;
+  const perSeed: (number | null)[] = [];
+  let shippedUntimed = 0;
   for (const seed of seeds) {
     let out = readOutput(r, seed);
     let s = storedSeconds(r, seed);
-    if (!out && (out = shippedOutput(r, seed))) {
-      shipped++;
-      s = 0;
+    const hit = out ? null : shippedOutput(r, seed);
+    if (hit) {
+      out = hit.out;
+      s = hit.seconds;
+      if (s === null) shippedUntimed++;
     }
     if (!out) {
       if (!mayTrain) return null;
@@ -182,11 +196,11 @@ function outputs(r: TourRun, seeds: readonly number[], mayTrain: boolean): { out
       if (!out) throw new Error(`${r.id} seed ${seed}: the CLI finished but ${prefixOf(r, seed)}.json does not hold this config`);
     }
     outs.push(out);
-    seconds = seconds === null || s === null ? null : seconds + s;
+    perSeed.push(s);
   }
-  // Every seed came from the shipped file: keep the time it recorded.
-  if (shipped === seeds.length) seconds = shippedSeconds(r);
-  return { outs, seconds };
+  // Every seed came from a shipped file that did not time its seeds: keep the total the results file recorded.
+  const seconds = shippedUntimed === seeds.length ? shippedSeconds(r) : perSeed.some((s) => s === null) ? null : perSeed.reduce<number>((a, s) => a + s!, 0);
+  return { outs, perSeed, seconds };
 }
 
 async function main() {
@@ -202,7 +216,16 @@ async function main() {
     for (const id of only) {
       const r = TOUR_RUNS[id];
       if (!r) throw new Error(`--only: unknown run "${id}" (runs: ${Object.keys(TOUR_RUNS).join(', ')})`);
-      for (const seed of seeds) if (!readOutput(r, seed)) console.log(`${id} seed ${seed}: ${train(r, seed).toFixed(0)} s`);
+      for (const seed of seeds) {
+        if (shippedOutput(r, seed)) {
+          console.log(`${id} seed ${seed}: already in its curves file`);
+          continue;
+        }
+        if (!readOutput(r, seed)) console.log(`${id} seed ${seed}: ${train(r, seed).toFixed(0)} s`);
+        const out = readOutput(r, seed);
+        if (!out) throw new Error(`${id} seed ${seed}: the CLI finished but ${prefixOf(r, seed)}.json does not hold this config`);
+        console.log(`${id} seed ${seed}: banked in ${bank(r, seed, out)}`);
+      }
     }
     return;
   }
@@ -219,7 +242,7 @@ async function main() {
       }
       throw new Error(`${r.id}: no stored numbers for its current config, and seeds ${seeds.join(',')} are not all under ${a.runs} (run without --no-train)`);
     }
-    const curves: TourCurves = { version: TOUR_CURVES_VERSION, run: r.id, kind: r.kind, seeds: got.outs.map((o, i) => seedCurves(r, seeds[i], o)) };
+    const curves: TourCurves = { version: TOUR_CURVES_VERSION, run: r.id, kind: r.kind, seeds: got.outs.map((o, i) => seedCurves(r, seeds[i], o, got.perSeed[i])) };
     const path = join(publicDir(), tourCurvesPath(r.id));
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, tourCurvesJson(curves));

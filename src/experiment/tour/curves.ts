@@ -1,7 +1,7 @@
 // The tour's recorded curves: every evaluation of every method (or sweep cell) of every seed of a
 // tour run, as `npm run tour-results` trained it, shipped as one small JSON file per run under
 // public/tour/curves/ (loaded only when the tour or a chart needs it). The results file's sentences
-// are computed from exactly these curves (tour-results reads back what it writes, and a unit test
+// are computed from exactly these curves (tour-results reads back what it writes, and summarize.test.ts
 // recomputes them), so the numbers on the page and the curves drawn from this file cannot disagree.
 
 import { z } from 'zod';
@@ -17,6 +17,8 @@ export interface SeedCurves {
   configHash: string;
   evals: EvalPoint[];
   diverged: Record<string, number>;
+  /** How long this seed took to train, in wall seconds on the device the results file names (absent in files from before it was kept). */
+  seconds?: number;
 }
 
 export interface TourCurves {
@@ -58,7 +60,7 @@ const curvesSchema = z.object({
   version: z.literal(TOUR_CURVES_VERSION), run: z.string(), kind: z.enum(['experiment', 'sweep']),
   seeds: z.array(z.object({
     seed: z.number().int().min(0), configHash: z.string().regex(/^[0-9a-f]{64}$/),
-    evals: z.array(evalSchema), diverged: z.record(z.string(), z.number()),
+    evals: z.array(evalSchema), diverged: z.record(z.string(), z.number()), seconds: z.number().min(0).optional(),
   })).min(1),
 });
 
@@ -75,6 +77,6 @@ export function parseTourCurves(json: unknown): TourCurves {
 /** The file's text: non-finite losses as strings, one evaluation per line (diff-friendly, still small). */
 export function tourCurvesJson(c: TourCurves): string {
   const val = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
-  const seeds = c.seeds.map((s) => `  {"seed":${s.seed},"configHash":"${s.configHash}","diverged":${val(s.diverged)},"evals":[\n${s.evals.map((e) => `   ${val(e)}`).join(',\n')}\n  ]}`);
+  const seeds = c.seeds.map((s) => `  {"seed":${s.seed},"configHash":"${s.configHash}",${s.seconds === undefined ? '' : `"seconds":${Math.round(s.seconds)},`}"diverged":${val(s.diverged)},"evals":[\n${s.evals.map((e) => `   ${val(e)}`).join(',\n')}\n  ]}`);
   return `{"version":${c.version},"run":${JSON.stringify(c.run)},"kind":"${c.kind}","seeds":[\n${seeds.join(',\n')}\n]}\n`;
 }
