@@ -176,15 +176,17 @@ function shippedSeconds(r: TourRun): number | null {
 }
 
 /** Each seed's output and training seconds (null where unknown), and their total (null when any is unknown). */
-function outputs(r: TourRun, seeds: readonly number[], mayTrain: boolean): { outs: RunOutput[]; perSeed: (number | null)[]; seconds: number | null } | null {
+function outputs(r: TourRun, seeds: readonly number[], mayTrain: boolean): { outs: RunOutput[]; perSeed: (number | null)[]; seconds: number | null; allShipped: boolean } | null {
   const outs: RunOutput[] = [];
   const perSeed: (number | null)[] = [];
   let shippedUntimed = 0;
+  let shipped = 0;
   for (const seed of seeds) {
     let out = readOutput(r, seed);
     let s = storedSeconds(r, seed);
     const hit = out ? null : shippedOutput(r, seed);
     if (hit) {
+      shipped++;
       out = hit.out;
       s = hit.seconds;
       if (s === null) shippedUntimed++;
@@ -200,7 +202,7 @@ function outputs(r: TourRun, seeds: readonly number[], mayTrain: boolean): { out
   }
   // Every seed came from a shipped file that did not time its seeds: keep the total the results file recorded.
   const seconds = shippedUntimed === seeds.length ? shippedSeconds(r) : perSeed.some((s) => s === null) ? null : perSeed.reduce<number>((a, s) => a + s!, 0);
-  return { outs, perSeed, seconds };
+  return { outs, perSeed, seconds, allShipped: shipped === seeds.length };
 }
 
 async function main() {
@@ -247,6 +249,9 @@ async function main() {
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, tourCurvesJson(curves));
     runs[r.id] = summarize(r, parseTourCurves(JSON.parse(readFileSync(path, 'utf8'))), got.seconds);
+    // Sentences recomputed from curves already shipped were measured when those seeds were: keep that date.
+    const was = old?.runs[r.id];
+    if (got.allShipped && was?.measuredAt && !was.legacy && was.configHash === runs[r.id].configHash) runs[r.id].measuredAt = was.measuredAt;
     console.log(`${r.id} (${seeds.length} seeds): ${runs[r.id].claims.map((c) => `${c.finding} ${c.verdict}`).join(', ')}`);
   }
   const results: TourResults = {

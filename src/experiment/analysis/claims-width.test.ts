@@ -13,7 +13,8 @@ const seed = (full: number, lora: number, width: number): EvalPoint[] => [
   { step: 200, method: 'r8', targetLoss: 2.4, sourceLoss: 2.5, rank90: { attention: lora, mlp: lora, all: lora, share: lora / width } },
 ];
 const run = (width: number, pairs: Array<[number, number]>): WidthRun => ({
-  width, layers: width === 64 ? 2 : 4, base: width === 64 ? '“base”' : '“small”', full: 'full', lora: 'r8', seeds: pairs.map(([f, l]) => seed(f, l, width)),
+  width, layers: width === 64 ? 2 : 4, base: width === 64 ? '“base”' : '“small”', full: 'full', lora: 'r8', lrs: { full: 1e-3, lora: 1e-2 },
+  seeds: pairs.map(([f, l]) => seed(f, l, width)),
 });
 
 describe('finding 6 across widths', () => {
@@ -27,7 +28,7 @@ describe('finding 6 across widths', () => {
     expect(c.measured).toContain('width 128 (“small”, step 200): rank 21.7 [21.5–21.9], 17% [17%–17%]');
     expect(c.measured).toMatch(/From width 64 to 128 \(a model size, not the width alone: the 128-wide base has 4 layers instead of 2 and its own pretraining\), its rank grew \(19\.2 → 21\.7\), its share of the full rank fell \(30% → 17%\), and its lead over LoRA r=8 grew beyond the noise: the direction/);
     expect(c.measured).toContain('(3.8× → 4.7×)');
-    expect(c.measured).toContain('Mean [min–max] over 3 seeds');
+    expect(c.measured).toContain('(3.8× → 4.7×). Both runs train at the same learning rates (full fine-tuning 1e-3, LoRA r=8 1e-2), not re-tuned for the 128-wide base; a learning rate changes how high-rank a weight change grows, so part of this trend may be the rate\'s rather than the size\'s. (Mean [min–max] over 3 seeds');
     expect(c.numbers?.map((x) => x.label)).toEqual([
       'Full fine-tuning rank@90%, width 64', 'Full fine-tuning rank@90%, width 128', 'Full ÷ LoRA r=8 rank@90%, width 64', 'Full ÷ LoRA r=8 rank@90%, width 128',
     ]);
@@ -41,6 +42,13 @@ describe('finding 6 across widths', () => {
     expect(c.verdict).toBe('within-noise');
     expect(c.measured).toContain('its rank changed by less than the noise, its share');
     expect(c.measured).toContain('did not change beyond the noise, so these two sizes cannot tell whether it grows with the model');
+  });
+
+  it('names both runs\' learning rates when they differ', () => {
+    const wide = { ...run(128, [[21.5, 4.6], [21.7, 4.6], [21.9, 4.7]]), lrs: { full: 3e-4, lora: 3e-3 } };
+    const c = widthClaim(run(64, [[19.1, 5], [19.2, 5], [19.3, 5.1]]), wide, 'LoRA r=8');
+    expect(c.measured).toContain('The runs train at different learning rates (width 64: full fine-tuning 1e-3, LoRA r=8 1e-2; width 128: full fine-tuning 3e-4, LoRA r=8 3e-3), which also change how high-rank a weight change grows.');
+    expect(c.measured).not.toContain('not re-tuned');
   });
 
   it('disagrees when the ratio shrinks beyond the noise', () => {

@@ -6,10 +6,11 @@
 // rank r; per seed, at its last evaluation with spectra: full fine-tuning's rank@90%, its share of
 // each matrix's full rank, and its ratio to LoRA's own rank@90%. Differences go through the one
 // noise rule (noise.ts): the verdict is the ratio's trend ("agrees" when it grows with the model
-// beyond the noise), and the sentence says what happened to the rank and its share beside it.
+// beyond the noise), and the sentence says what happened to the rank and its share beside it, and at
+// which learning rates (not re-tuned per base, which the sentence says too).
 
 import type { EvalPoint } from '../protocol';
-import { claim, num, numberOf, pct, spreadText, type Claim, type ClaimNumber, type Verdict } from './claims-text';
+import { claim, fmtLr, num, numberOf, pct, spreadText, type Claim, type ClaimNumber, type Verdict } from './claims-text';
 import { compare, spreadOf, type Decision, type Spread } from './noise';
 
 /** One width's run: its d_model, the base's name, and each seed's evaluations of the two methods. */
@@ -21,6 +22,8 @@ export interface WidthRun {
   /** Method ids in the run: the full fine-tuning one and the LoRA one (rank `rank`). */
   full: string;
   lora: string;
+  /** The two methods' learning rates (a rate changes how high-rank a weight change grows, so the sentence names them). */
+  lrs: { full: number; lora: number };
   seeds: ReadonlyArray<readonly EvalPoint[]>;
 }
 
@@ -50,6 +53,17 @@ function sideOf(r: WidthRun): Side | null {
 const depth = (a: WidthRun, b: WidthRun) =>
   ` (a model size, not the width alone: the ${b.width}-wide base ${a.layers === b.layers ? 'has as many layers' : `has ${b.layers} layers instead of ${a.layers}`} and its own pretraining)`;
 
+/**
+ * The learning rates beside the trend: the same rates on both bases were tuned for neither size in
+ * particular, and different ones are a second change between the runs; either way the sentence says so.
+ */
+function rates(a: WidthRun, b: WidthRun, loraLabel: string): string {
+  const of = (r: WidthRun) => `full fine-tuning ${fmtLr(r.lrs.full)}, ${loraLabel} ${fmtLr(r.lrs.lora)}`;
+  return a.lrs.full === b.lrs.full && a.lrs.lora === b.lrs.lora
+    ? ` Both runs train at the same learning rates (${of(a)}), not re-tuned for the ${b.width}-wide base; a learning rate changes how high-rank a weight change grows, so part of this trend may be the rate's rather than the size's.`
+    : ` The runs train at different learning rates (width ${a.width}: ${of(a)}; width ${b.width}: ${of(b)}), which also change how high-rank a weight change grows.`;
+}
+
 const r1 = (s: Spread) => spreadText(s, (x) => num(x, 1));
 const times = (s: Spread) => spreadText(s, (x) => `${num(x, 1)}×`);
 const word: Record<Decision, string> = { more: 'grew', less: 'fell', 'within-noise': 'changed by less than the noise' };
@@ -78,7 +92,7 @@ export function widthClaim(narrow: WidthRun, wide: WidthRun, loraLabel: string):
   const text = `Full fine-tuning's weight change at two widths, against ${loraLabel} (rank@90% at the last evaluation, mean over matrices): ` +
     `${at(a, narrow)}; ${at(b, wide)}. From width ${narrow.width} to ${wide.width}${depth(narrow, wide)}, its rank ${word[rank]}` +
     `${rank === 'within-noise' ? '' : ` (${num(a.full.mean, 1)} → ${num(b.full.mean, 1)})`}, its share of the full rank ${word[share]} ` +
-    `(${pct(a.share.mean)} → ${pct(b.share.mean)}), and ${trend} (${num(a.ratio.mean, 1)}× → ${num(b.ratio.mean, 1)}×). ` +
+    `(${pct(a.share.mean)} → ${pct(b.share.mean)}), and ${trend} (${num(a.ratio.mean, 1)}× → ${num(b.ratio.mean, 1)}×).${rates(narrow, wide, loraLabel)} ` +
     (n >= 2 ? `(Mean [min–max] over ${n} seeds; a difference counts beyond the larger range.)` : '(One seed per width: no noise estimate, so nothing counts as a difference.)');
   const numbers: ClaimNumber[] = [
     numberOf(`Full fine-tuning rank@90%, width ${narrow.width}`, a.full, 'rank90'),

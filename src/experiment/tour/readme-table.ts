@@ -16,6 +16,10 @@ const VERDICT_WORDS = Object.fromEntries(Object.entries(VERDICT_LABEL).map(([k, 
 
 const cellText = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 
+/** A verdict in the table's words; a legacy one-seed run's is the earlier rule's, marked as not judged against noise (as the tour marks it). */
+const verdictText = (legacy: boolean, v: Verdict | null) =>
+  legacy ? `not judged against noise (1 seed; earlier rule: ${VERDICT_WORDS[v ?? 'not-measured']})` : VERDICT_WORDS[v ?? 'not-measured'];
+
 /** The table (with the rule above it) as Markdown, from the results file. */
 export function findingsTable(results: TourResults): string {
   const rows = TOUR_STEPS.filter((s) => s.finding !== null).map((step) => {
@@ -24,8 +28,11 @@ export function findingsTable(results: TourResults): string {
     const m = stepMeasured(step, run);
     const seeds = run.legacy ? '1 seed, earlier rule' : `${run.seeds.length} seed${run.seeds.length > 1 ? 's' : ''}`;
     // A step's further runs (finding 6's second width) follow in the same cell, each with its own verdict.
-    const also = stepAlso(step, results).map((x) => ` Also \`${x.run}\` (${cellText(x.title)}, ${x.seeds} seed${x.seeds > 1 ? 's' : ''}; ${VERDICT_WORDS[x.verdict ?? 'not-measured']}): ${cellText(x.text)}`).join('');
-    return `| ${step.finding} ${cellText(step.title.replace(/^Finding \d+: /, ''))} | \`${step.run}\` (${cellText(TOUR_RUNS[step.run].title)}, ${seeds}): ${cellText(m.text)}${also} | ${run.legacy ? `not judged against noise (1 seed; earlier rule: ${VERDICT_WORDS[m.verdict ?? 'not-measured']})` : VERDICT_WORDS[m.verdict ?? 'not-measured']} |`;
+    const also = stepAlso(step, results).map((x) => {
+      const n = x.legacy ? '1 seed, earlier rule' : `${x.seeds} seed${x.seeds > 1 ? 's' : ''}`;
+      return ` Also \`${x.run}\` (${cellText(x.title)}, ${n}; ${verdictText(x.legacy, x.verdict)}): ${cellText(x.text)}`;
+    }).join('');
+    return `| ${step.finding} ${cellText(step.title.replace(/^Finding \d+: /, ''))} | \`${step.run}\` (${cellText(TOUR_RUNS[step.run].title)}, ${seeds}): ${cellText(m.text)}${also} | ${verdictText(run.legacy === true, m.verdict)} |`;
   });
   return [
     TABLE_START,

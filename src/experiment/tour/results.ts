@@ -67,7 +67,7 @@ export interface MeasuredRun extends RunSummary {
    * its sentences follow the old rule until `npm run tour-results` re-measures it.
    */
   legacy?: boolean;
-  /** When its runs were summarized (ISO date); absent: the file's generatedAt. */
+  /** When its seeds were trained and summarized (ISO date; a regeneration from curves already shipped keeps it); absent: the file's generatedAt. */
   measuredAt?: string;
 }
 
@@ -256,7 +256,8 @@ export function withWidthClaim(summary: RunSummary, wide: SeededExperiment, narr
     throw new Error(`${summary.run}: a width comparison needs full fine-tuning and one LoRA, of the same rank and modules, in both runs, on bases of known width`);
   }
   const side = (x: SeededExperiment, full: string, l: string) => ({
-    width: width(x.config)!, layers: BASE_FACTS[x.config.base].nLayers, base: `“${x.config.base}”`, full, lora: l, seeds: x.runs.map((r) => r.evals),
+    width: width(x.config)!, layers: BASE_FACTS[x.config.base].nLayers, base: `“${x.config.base}”`, full, lora: l,
+    lrs: { full: x.config.methods.find((m) => m.id === full)!.lr, lora: x.config.methods.find((m) => m.id === l)!.lr }, seeds: x.runs.map((r) => r.evals),
   });
   const c = widthClaim(side(narrow, nf.id, narrowLora.id), side(wide, wf.id, lora.id), lora.label ?? `LoRA r=${lora.rank}`);
   const claims = summary.claims.map((x) => (x.finding === 6 ? c : x));

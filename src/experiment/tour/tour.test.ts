@@ -242,6 +242,15 @@ describe("the README's findings table", () => {
     expect(withFindingsTable(readme, results)).toBe(readme);
   });
 
+  it('marks a legacy run, the step\'s own or a further one, as not judged against noise, as the tour does', () => {
+    const results = parseTourResults(JSON.parse(readFileSync(new URL('../../../public/tour/results.json', import.meta.url), 'utf8')));
+    const legacy = (id: string) => ({ ...results, runs: { ...results.runs, [id]: { ...results.runs[id], seeds: [1], noise: {}, legacy: true } } });
+    const row6 = (r: TourResults) => findingsTable(r).split('\n').find((l) => l.startsWith('| 6 '))!;
+    expect(row6(results)).toMatch(/Also `rank-width-small` \([^)]*, 3 seeds; agrees\)/);
+    expect(row6(legacy('rank-width-small'))).toMatch(/Also `rank-width-small` \([^)]*, 1 seed, earlier rule; not judged against noise \(1 seed; earlier rule: agrees\)\)/);
+    expect(row6(legacy('english-code'))).toMatch(/\| not judged against noise \(1 seed; earlier rule: agrees\) \|$/);
+  });
+
   it('rewrites a README whose table was edited by hand', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const results = parseTourResults(JSON.parse(readFileSync(new URL('../../../public/tour/results.json', import.meta.url), 'utf8')));
