@@ -19,6 +19,7 @@ import { compactEval, parseTourCurves, tourCurvesJson, tourCurvesPath, TOUR_CURV
 import { configHash, hashConfig, parseTourResults, TOUR_RESULTS_PATH, TOUR_RESULTS_VERSION, type MeasuredRun, type TourResults } from '../experiment/tour/results';
 import { curvesSummary } from '../experiment/tour/summarize';
 import { withFindingsTable } from '../experiment/tour/readme-table';
+import { sizeSides, sizeTable, withSizeTable } from '../experiment/tour/size-table';
 import { measuredRuns, seededRun, TOUR_RUNS, type TourRun } from '../experiment/tour/steps';
 
 const HELP = `Usage: npm run tour-results [-- options]
@@ -32,7 +33,8 @@ the curves files and the results file.
   --only id,id    train only these runs (the file keeps the others' stored numbers)
   --no-train      use only outputs that exist; a run missing a seed keeps its stored numbers
   --train-only    train the missing seeds of the --only runs (measured or not) and add each finished seed to
-                  the run's curves file (so a fresh clone keeps it); the results file and README stay as they are
+                  the run's curves file (so a fresh clone keeps it); the results file and the README's findings
+                  table stay as they are (its model-size table, drawn from the curves, is rewritten)
   --help          this text
 Runs: ${measuredRuns().map((r) => r.id).join(', ')}
 Runs for --train-only: ${Object.keys(TOUR_RUNS).join(', ')}`;
@@ -166,6 +168,14 @@ function bank(r: TourRun, seed: number, out: RunOutput): string {
   return path;
 }
 
+/** Rewrites README.md's model-size table from the curves files now under the results file's folder (only for the shipped results file). */
+function writeSizeTable(): void {
+  if (a.out !== `public/${TOUR_RESULTS_PATH}`) return;
+  const curvesOf = (id: string) => (existsSync(join(publicDir(), tourCurvesPath(id))) ? readCurves(id) : null);
+  writeFileSync('README.md', withSizeTable(readFileSync('README.md', 'utf8'), sizeTable(...sizeSides(curvesOf))));
+  console.log('rewrote the model-size table in README.md');
+}
+
 /** The seconds the results file records for a run already shipped (all its seeds together). */
 function shippedSeconds(r: TourRun): number | null {
   try {
@@ -229,6 +239,7 @@ async function main() {
         console.log(`${id} seed ${seed}: banked in ${bank(r, seed, out)}`);
       }
     }
+    writeSizeTable();
     return;
   }
   const old = previous();
@@ -266,6 +277,7 @@ async function main() {
     writeFileSync('README.md', withFindingsTable(readFileSync('README.md', 'utf8'), results));
     console.log('rewrote the findings table in README.md');
   }
+  writeSizeTable();
 }
 
 main().then(
