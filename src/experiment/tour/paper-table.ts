@@ -6,7 +6,7 @@
 
 import { PAPER } from '../analysis/claims-text';
 import type { TourResults } from './results';
-import { stepMeasured } from './results';
+import { stepAlso, stepMeasured } from './results';
 import { TOUR_STEPS } from './steps';
 import { VERDICT_WORDS } from './worksheet';
 
@@ -34,11 +34,17 @@ export function paperRows(results: TourResults | null): PaperRow[] {
     const c = run.claims.find((x) => x.finding === f);
     const v = m.verdict ?? 'not-measured';
     const verdict = run.legacy && v !== 'not-measured' ? `One seed, not judged against noise (earlier rule: ${VERDICT_WORDS[v].toLowerCase()})` : VERDICT_WORDS[v];
-    const nums = c?.numbers?.length
-      ? c.numbers.map((n) => `${n.label}: ${fmt(n.mean)}${n.n > 1 ? ` [${fmt(n.min)}–${fmt(n.max)}]` : ''}`).join('; ') + ` (${run.seeds.length} seeds, ${run.run})`
-      : `${m.text} (${run.seeds.length === 1 ? 'one seed' : `${run.seeds.length} seeds`}, ${run.run})`;
+    const seedWords = (n: number) => (n === 1 ? 'one seed' : `${n} seeds`);
+    const numbersOf = (cl: typeof c) => cl?.numbers?.map((n) => `${n.label}: ${fmt(n.mean)}${n.n > 1 ? ` [${fmt(n.min)}–${fmt(n.max)}]` : ''}`).join('; ');
+    const nums = c?.numbers?.length ? `${numbersOf(c)} (${seedWords(run.seeds.length)}, ${run.run})` : `${m.text} (${seedWords(run.seeds.length)}, ${run.run})`;
+    // The step's further runs (finding 6's second width) follow, each with its own verdict, as on the tour.
+    const also = stepAlso(s, results).map((x) => {
+      const xc = results?.runs[x.run]?.claims.find((cl) => cl.finding === f);
+      const word = x.verdict === null ? '' : x.legacy ? 'one seed, not judged against noise' : VERDICT_WORDS[x.verdict].toLowerCase();
+      return ` Also ${x.run}${word ? ` (${word})` : ''}: ${xc?.numbers?.length ? numbersOf(xc) : x.text} (${seedWords(x.seeds)}).`;
+    }).join('');
     const title = s.title.replace(/^Finding \d: /, '');
-    return { finding: f, title: title[0].toUpperCase() + title.slice(1), paper: PAPER[f], verdict, verdictKey: v, legacy: run.legacy === true, here: nums, run: run.run };
+    return { finding: f, title: title[0].toUpperCase() + title.slice(1), paper: PAPER[f], verdict, verdictKey: v, legacy: run.legacy === true, here: also ? `${nums}.${also}` : nums, run: run.run };
   });
 }
 
@@ -75,7 +81,7 @@ const COLS = [
 ] as const;
 const WIDTH = 1700;
 const LINE = 24;
-const MAX_LINES = 9;
+const MAX_LINES = 10;
 
 /** The table as an SVG document of WIDTH px, with a title and the results file's provenance underneath. */
 export function paperTableSvg(results: TourResults | null): string {

@@ -122,6 +122,9 @@ describe('paper vs here', () => {
     expect(rows[0].verdict).toBe('Agrees with the paper');
     expect(rows[0].here).toBe('Full FT loss 1: 1.51 [1.49–1.53] (3 seeds, english-code)');
     expect(rows[6]).toMatchObject({ verdictKey: 'mixed', run: 'lr-code', legacy: false, title: 'LoRA wants a higher learning rate and is more sensitive to it' });
+    // Finding 6's second width follows its own run's numbers, with its own verdict.
+    expect(rows[5].here).toBe('Full FT loss 6: 1.56 [1.49–1.58] (3 seeds, english-code). Also rank-width-small (not measured): Full FT loss 6: 1.56 [1.49–1.58] (3 seeds).');
+    expect(paperRows(fixture({ 6: 'agrees' }))[5].here).toMatch(/ Also rank-width-small \(agrees with the paper\): Full FT loss 6: 1\.56 \[1\.49–1\.58\] \(3 seeds\)\.$/);
     const legacy = paperRows(fixture({ 1: 'agrees' }, { legacy: true, seeds: [1] }))[0];
     expect(legacy).toMatchObject({ legacy: true, verdict: 'One seed, not judged against noise (earlier rule: agrees with the paper)' });
   });
