@@ -1,8 +1,9 @@
 // "Paper vs here" for slides (issue 20, item 9): one row per finding of the paper, its claim at 7B
-// beside what this playground measured (the verdict and the numbers of the tour step's run, from
-// the results file), drawn as a standalone SVG (the page turns it into a PNG). Numbers come from
-// the claim's own numbers (mean [min–max] over seeds); a run measured before claims carried numbers
-// shows its measured sentence instead. Pure strings, no DOM.
+// beside what this playground measured (the verdict and the numbers of the tour step's run and of
+// its further runs, such as finding 6's second width, from the results file), drawn as a standalone
+// SVG (the page turns it into a PNG). Numbers come from the claim's own numbers (mean [min–max] over
+// seeds); a run measured before claims carried numbers shows its measured sentence instead. Pure
+// strings, no DOM.
 
 import { PAPER } from '../analysis/claims-text';
 import type { TourResults } from './results';
