@@ -54,8 +54,8 @@ const depth = (a: WidthRun, b: WidthRun) =>
   ` (a model size, not the width alone: the ${b.width}-wide base ${a.layers === b.layers ? 'has as many layers' : `has ${b.layers} layers instead of ${a.layers}`} and its own pretraining)`;
 
 /**
- * The learning rates beside the trend: the same rates on both bases were tuned for neither size in
- * particular, and different ones are a second change between the runs; either way the sentence says so.
+ * The learning rates beside the trend: the same rates on both bases were not re-tuned for the wider
+ * one, and different ones are a second change between the runs; either way the sentence says so.
  */
 function rates(a: WidthRun, b: WidthRun, loraLabel: string): string {
   const of = (r: WidthRun) => `full fine-tuning ${fmtLr(r.lrs.full)}, ${loraLabel} ${fmtLr(r.lrs.lora)}`;
