@@ -49,10 +49,18 @@ export function findingsTable(results: TourResults): string {
   ].join('\n');
 }
 
+/**
+ * The README with a generated block (which begins with `start` and ends with `end`) in place of the
+ * one between those markers; throws, naming the block, when the markers are missing.
+ */
+export function withGeneratedBlock(readme: string, start: string, end: string, block: string, name: string): string {
+  const a = readme.indexOf(start);
+  const b = readme.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`the README has no ${name} markers`);
+  return readme.slice(0, a) + block + readme.slice(b + end.length);
+}
+
 /** The README with its table replaced by the generated one; throws when the markers are missing. */
 export function withFindingsTable(readme: string, results: TourResults): string {
-  const a = readme.indexOf(TABLE_START);
-  const b = readme.indexOf(TABLE_END);
-  if (a < 0 || b < a) throw new Error('the README has no findings-table markers');
-  return readme.slice(0, a) + findingsTable(results) + readme.slice(b + TABLE_END.length);
+  return withGeneratedBlock(readme, TABLE_START, TABLE_END, findingsTable(results), 'findings-table');
 }
