@@ -13,7 +13,7 @@ const LABEL: Record<string, string> = {
 const CHIP = /^(Agrees with the paper|Disagrees with the paper|Mixed|Within noise at this scale|Inconclusive|Not measured)\.\s*/;
 
 const results = JSON.parse(readFileSync(new URL('../public/tour/results.json', import.meta.url), 'utf8')) as {
-  runs: Record<string, { claims: Array<{ finding: number; measured: string; verdict: string }> }>;
+  runs: Record<string, { claims: Array<{ finding: number; measured: string; verdict: string }>; seeds: number[]; legacy?: boolean }>;
 };
 
 test("a step's link opens it with the paper's figure and the results file's numbers", async ({ page }) => {
@@ -33,7 +33,12 @@ test("a step's link opens it with the paper's figure and the results file's numb
   if (claim.verdict !== 'agrees' && claim.verdict !== 'not-measured') {
     // The probe on model size shows the larger base's numbers from the file, beside the step's (the 115k base's).
     await expect(tour.getByRole('button', { name: 'The same learning-rate sweep on the larger base' })).toBeVisible();
-    await expect(tour.getByTestId('tour-probe-results').first()).toContainText(results.runs['lr-code-small'].claims[2].measured);
+    const probe = results.runs['lr-code-small'];
+    const line = tour.getByTestId('tour-probe-results').first();
+    await expect(line).toContainText(probe.claims[2].measured);
+    // Its own verdict under the same rule (the larger base may differ from the step's).
+    await expect(line.getByTestId('tour-verdict')).toHaveText(probe.legacy ? /^One seed, not judged against noise/ : LABEL[probe.claims[2].verdict]);
+    await expect(line).toContainText(`(${probe.seeds.length} seed`);
   }
   // A sweep step shows the Sweep view with its own grid (not started), so the outlined chart is about it.
   await expect(page.getByRole('tab', { name: 'Sweep' })).toHaveAttribute('aria-selected', 'true');

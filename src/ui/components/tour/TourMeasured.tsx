@@ -78,16 +78,16 @@ function Probe({ probe, step, onRun, busy }: { probe: TourProbe; step: TourStep;
   // The probe's own numbers for this step's finding, when the results file holds them and they measure it.
   const stored = results?.runs[probe.run];
   const m = stored ? stepMeasured(step, stored) : null;
-  const seeds = stored ? (stored.legacy ? 'one seed, earlier rule' : `${stored.seeds.length} seed${stored.seeds.length > 1 ? 's' : ''}`) : '';
-  const lines = m && m.verdict !== 'not-measured' ? [`${run.title} (${seeds}): ${m.text}`] : [];
+  const n = stored?.seeds.length ?? 0;
+  // Judged under the same rule as the step's own run, so it carries its own verdict: the larger base may differ.
   return (
     <li>
       <button type="button" onClick={() => onRun(run)} disabled={busy !== ''} title={busy || undefined}>{probe.label}</button>{' '}
       {probe.why}
-      {lines.length > 0 && (
-        <ul className="ll-tour-probe-results" data-testid="tour-probe-results">
-          {lines.map((l) => <li key={l}>{l}</li>)}
-        </ul>
+      {m && m.verdict !== 'not-measured' && (
+        <p className="ll-tour-probe-results" data-testid="tour-probe-results">
+          <Verdict verdict={m.verdict} legacy={stored?.legacy} /> <b>{run.title}</b> ({n} seed{n > 1 ? 's' : ''}): {m.text}
+        </p>
       )}
     </li>
   );
