@@ -168,11 +168,11 @@ function bank(r: TourRun, seed: number, out: RunOutput): string {
   return path;
 }
 
-/** Rewrites README.md's model-size table from the curves files now under the results file's folder (only for the shipped results file). */
-function writeSizeTable(): void {
+/** Rewrites README.md's model-size tables from the curves files now under the results file's folder and `results` (only for the shipped results file). */
+function writeSizeTable(results: TourResults | null): void {
   if (a.out !== `public/${TOUR_RESULTS_PATH}`) return;
   const curvesOf = (id: string) => (existsSync(join(publicDir(), tourCurvesPath(id))) ? readCurves(id) : null);
-  writeFileSync('README.md', withSizeTable(readFileSync('README.md', 'utf8'), sizeTable(...sizeSides(curvesOf))));
+  writeFileSync('README.md', withSizeTable(readFileSync('README.md', 'utf8'), sizeTable(...sizeSides(curvesOf), results)));
   console.log('rewrote the model-size table in README.md');
 }
 
@@ -239,7 +239,8 @@ async function main() {
         console.log(`${id} seed ${seed}: banked in ${bank(r, seed, out)}`);
       }
     }
-    writeSizeTable();
+    // The verdicts beside it are the shipped results file's, which a banked seed does not change.
+    writeSizeTable(previous());
     return;
   }
   const old = previous();
@@ -277,7 +278,7 @@ async function main() {
     writeFileSync('README.md', withFindingsTable(readFileSync('README.md', 'utf8'), results));
     console.log('rewrote the findings table in README.md');
   }
-  writeSizeTable();
+  writeSizeTable(results);
 }
 
 main().then(

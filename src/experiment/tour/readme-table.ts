@@ -17,7 +17,7 @@ const VERDICT_WORDS = Object.fromEntries(Object.entries(VERDICT_LABEL).map(([k, 
 const cellText = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 
 /** A verdict in the table's words; a legacy one-seed run's is the earlier rule's, marked as not judged against noise (as the tour marks it). */
-const verdictText = (legacy: boolean, v: Verdict | null) =>
+export const verdictText = (legacy: boolean, v: Verdict | null) =>
   legacy ? `not judged against noise (1 seed; earlier rule: ${VERDICT_WORDS[v ?? 'not-measured']})` : VERDICT_WORDS[v ?? 'not-measured'];
 
 /** The table (with the rule above it) as Markdown, from the results file. */

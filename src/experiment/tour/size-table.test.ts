@@ -1,11 +1,13 @@
 // The README's model-size table against hand-worked curves (best cell per family in bold, spreads over
-// seeds, one seed as a plain number, a diverged cell, a base with no seeds yet), and the README's table
-// against the shipped curves files it is generated from.
+// seeds, one seed as a plain number, a diverged cell, a base with no seeds yet), the tour's verdicts for
+// the two sweeps beside it, and the README's table against the shipped files it is generated from.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EvalPoint } from '../protocol';
 import { cellResults } from '../sweep/cells';
 import { parseTourCurves, tourCurvesPath, type SeedCurves, type TourCurves } from './curves';
+import { parseTourResults, TOUR_RESULTS_PATH, type MeasuredRun, type TourResults } from './results';
+import type { Verdict } from '../analysis/claims-text';
 import { SIZE_END, SIZE_START, sizeSides, sizeTable, withSizeTable, type SizeSide } from './size-table';
 import { TOUR_RUNS } from './steps';
 
@@ -22,7 +24,7 @@ const cell = (id: string, pts: Array<[number, number]>): EvalPoint[] => [
 ];
 const seed = (n: number, evals: EvalPoint[], diverged: Record<string, number> = {}): SeedCurves => ({ seed: n, configHash: '0'.repeat(64), evals, diverged });
 const side = (base: string, seeds: SeedCurves[] | null): SizeSide => ({
-  base, sweep: run.sweep, curves: seeds ? { version: 1, run: 'lr-code', kind: 'sweep', seeds } : null,
+  run: base === 'base' ? 'lr-code' : 'lr-code-small', base, sweep: run.sweep, curves: seeds ? { version: 1, run: 'lr-code', kind: 'sweep', seeds } : null,
 });
 const row = (table: string, label: string) => table.split('\n').find((l) => l.startsWith(`| ${label} |`));
 
@@ -32,7 +34,7 @@ describe('the model-size table', () => {
     seed(2, [...cell(full1, [[2.2, 2.3], [2.0, 2.4]]), ...cell(full2, [[1.9, 2.7]]), ...cell(lora1, [[2.7, 2.2]]), ...cell(lora2, [[NaN, NaN]])], { [lora2]: 20 }),
   ]);
   const b = side('small', [seed(1, [...cell(full1, [[1.6, 2.5]]), ...cell(full2, [[1.9, 2.8]])])]);
-  const t = sizeTable(a, b);
+  const t = sizeTable(a, b, null);
 
   it('gives each cell its lowest target loss and the source rise there, mean [min–max] over seeds, one seed as a plain number', () => {
     expect(row(t, `Full FT @ 3e-4`)).toBe('| Full FT @ 3e-4 | 1.90 [1.80–2.00] | +0.55 [+0.50–+0.60] | **1.60** | +0.60 |');
@@ -46,7 +48,29 @@ describe('the model-size table', () => {
 
   it('says how many seeds each side holds, and that a side has none yet', () => {
     expect(t).toContain('Seeds: “base” 2 seeds (1, 2); “small” 1 seed (1).');
-    expect(sizeTable(a, side('small', null))).toContain('“small” no seeds shipped yet');
+    expect(sizeTable(a, side('small', null), null)).toContain('“small” no seeds shipped yet');
+  });
+
+  it("sets the tour's verdicts for the two sweeps side by side, finding by finding, a legacy run marked as the tour marks it", () => {
+    const claim = (finding: number, title: string, verdict: Verdict) => ({ finding, title, paper: '', measured: '', verdict });
+    const measured = (claims: ReturnType<typeof claim>[], extra: Partial<MeasuredRun>) => ({ claims, seeds: [1, 2, 3], ...extra }) as MeasuredRun;
+    const results = { runs: {
+      'lr-code': measured([claim(1, 'LoRA learns less', 'agrees'), claim(2, 'LoRA forgets less', 'mixed'), claim(4, 'A stronger regularizer', 'not-measured'), claim(7, 'LoRA is more sensitive', 'inconclusive')], {}),
+      'lr-code-small': measured([claim(1, 'LoRA learns less', 'within-noise'), claim(2, 'LoRA forgets less', 'agrees'), claim(7, 'LoRA is more sensitive', 'not-measured')], {}),
+    } } as unknown as TourResults;
+    const lines = (x: TourResults | null) => sizeTable(a, b, x).split('\n').filter((l) => /^\| (finding|\d) /.test(l));
+    expect(lines(results)).toEqual([
+      '| finding | base: verdict (3 seeds) | small: verdict (3 seeds) |',
+      '| 1 LoRA learns less | agrees | within noise |',
+      '| 2 LoRA forgets less | mixed | agrees |',
+      '| 7 LoRA is more sensitive | inconclusive | not measured |',
+    ]);
+    const legacy = { runs: { ...results.runs, 'lr-code-small': { ...results.runs['lr-code-small'], seeds: [1], legacy: true } } } as unknown as TourResults;
+    expect(lines(legacy)[0]).toBe('| finding | base: verdict (3 seeds) | small: verdict (1 seed, earlier rule) |');
+    expect(lines(legacy)[2]).toBe('| 2 LoRA forgets less | mixed | not judged against noise (1 seed; earlier rule: agrees) |');
+    const onlyBase = { runs: { 'lr-code': results.runs['lr-code'] } } as unknown as TourResults;
+    expect(lines(onlyBase)[1]).toBe('| 1 LoRA learns less | agrees | not in the results file |');
+    expect(sizeTable(a, b, null)).toContain('No verdicts yet: `public/tour/results.json` holds neither sweep.');
   });
 
   it('replaces only what lies between its markers', () => {
@@ -63,7 +87,8 @@ describe("the README's model-size table", () => {
       const url = new URL(`../../../public/${tourCurvesPath(id)}`, import.meta.url);
       return existsSync(url) ? parseTourCurves(JSON.parse(readFileSync(url, 'utf8'))) : null;
     };
-    const table = sizeTable(...sizeSides(curvesOf));
+    const results = parseTourResults(JSON.parse(readFileSync(new URL(`../../../public/${TOUR_RESULTS_PATH}`, import.meta.url), 'utf8')));
+    const table = sizeTable(...sizeSides(curvesOf), results);
     expect(readme).toContain(table);
     expect(withSizeTable(readme, table)).toBe(readme);
   });
