@@ -75,7 +75,7 @@ const perDecade = (s: Spread) => spreadText(s);
 
 function describe(x: CurveFacts): string {
   const lrs = x.c.points.map((p) => p.lr);
-  const seeds = x.seedBest.length >= 2 && new Set(x.seedBest).size > 1 ? `; seed by seed ${list(x.seedBest.map(fmtLr))}` : '';
+  const seeds = x.seedBest.length >= 2 && new Set(x.seedBest).size > 1 ? ` (seed by seed ${list(x.seedBest.map(fmtLr))})` : '';
   const edge = x.edge ? `, at the ${x.edge} edge of its grid ${fmtLr(lrs[0])}–${fmtLr(lrs[lrs.length - 1])}` : '';
   return `${x.c.label} ${fmtLr(x.best.lr)}${edge}${seeds}`;
 }

@@ -278,8 +278,8 @@ describe('sweepClaims over seeds', () => {
     const move = (id: string, d: number) => (x: SweepCellResult) => (x.cellId !== id ? x
       : { ...x, evals: x.evals.map((y) => (y.step === 0 ? y : { ...y, targetLoss: y.targetLoss + d })) });
     const c = sweepClaims(mergeSeedCells([cells, cells.map(move('full-0.003', -0.35)).map(move('r8-0.001', -0.45)), cells]))[6];
-    expect(c.measured).toContain('Full 3e-4; seed by seed 3e-4, 3e-3 and 3e-4');
-    expect(c.measured).toContain('LoRA r=8 3e-3; seed by seed 3e-3, 1e-3 and 3e-3');
+    expect(c.measured).toContain('Full 3e-4 (seed by seed 3e-4, 3e-3 and 3e-4)');
+    expect(c.measured).toContain('LoRA r=8 3e-3 (seed by seed 3e-3, 1e-3 and 3e-3)');
     expect(c.measured).toContain('LoRA r=8: it wanted a higher learning rate in 2 of 3 seeds, so the seeds do not agree');
     expect(c.verdict).not.toBe('agrees');
   });
