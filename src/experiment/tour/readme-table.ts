@@ -20,16 +20,19 @@ const cellText = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').tri
 export const verdictText = (legacy: boolean, v: Verdict | null) =>
   legacy ? `not judged against noise (1 seed; earlier rule: ${VERDICT_WORDS[v ?? 'not-measured']})` : VERDICT_WORDS[v ?? 'not-measured'];
 
+/** How many seeds a run's numbers are over, in the tables' words (a legacy run's one seed says its rule). */
+export const seedsWords = (legacy: boolean, n: number) => (legacy ? '1 seed, earlier rule' : `${n} seed${n > 1 ? 's' : ''}`);
+
 /** The table (with the rule above it) as Markdown, from the results file. */
 export function findingsTable(results: TourResults): string {
   const rows = TOUR_STEPS.filter((s) => s.finding !== null).map((step) => {
     const run = results.runs[step.run];
     if (!run) return `| ${step.finding} ${cellText(step.title.replace(/^Finding \d+: /, ''))} | \`${step.run}\`: not in the results file | – |`;
     const m = stepMeasured(step, run);
-    const seeds = run.legacy ? '1 seed, earlier rule' : `${run.seeds.length} seed${run.seeds.length > 1 ? 's' : ''}`;
+    const seeds = seedsWords(run.legacy === true, run.seeds.length);
     // A step's further runs (finding 6's second width) follow in the same cell, each with its own verdict.
     const also = stepAlso(step, results).map((x) => {
-      const n = x.legacy ? '1 seed, earlier rule' : `${x.seeds} seed${x.seeds > 1 ? 's' : ''}`;
+      const n = seedsWords(x.legacy, x.seeds);
       return ` Also \`${x.run}\` (${cellText(x.title)}, ${n}; ${verdictText(x.legacy, x.verdict)}): ${cellText(x.text)}`;
     }).join('');
     return `| ${step.finding} ${cellText(step.title.replace(/^Finding \d+: /, ''))} | \`${step.run}\` (${cellText(TOUR_RUNS[step.run].title)}, ${seeds}): ${cellText(m.text)}${also} | ${verdictText(run.legacy === true, m.verdict)} |`;

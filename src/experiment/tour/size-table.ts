@@ -11,7 +11,7 @@ import { spreadOf, type Spread } from '../analysis/noise';
 import { cellResults } from '../sweep/cells';
 import type { SweepConfig } from '../sweep/config';
 import type { TourCurves } from './curves';
-import { verdictText, withGeneratedBlock } from './readme-table';
+import { seedsWords, verdictText, withGeneratedBlock } from './readme-table';
 import type { TourResults } from './results';
 import { TOUR_RUNS } from './steps';
 
@@ -75,7 +75,7 @@ export function sizeSides(curvesOf: (run: string) => TourCurves | null): [SizeSi
 function verdictRows(a: SizeSide, b: SizeSide, results: TourResults | null): string[] {
   const [ra, rb] = [results?.runs[a.run], results?.runs[b.run]];
   if (!ra && !rb) return ['No verdicts yet: `public/tour/results.json` holds neither sweep.'];
-  const head = (s: SizeSide, r: typeof ra) => `${s.base}: verdict${r ? ` (${r.legacy ? '1 seed, earlier rule' : `${r.seeds.length} seed${r.seeds.length > 1 ? 's' : ''}`})` : ''}`;
+  const head = (s: SizeSide, r: typeof ra) => `${s.base}: verdict${r ? ` (${seedsWords(r.legacy === true, r.seeds.length)})` : ''}`;
   const cell = (r: typeof ra, f: number) => {
     const v = r?.claims.find((c) => c.finding === f)?.verdict;
     return r ? verdictText(r.legacy === true, v ?? 'not-measured') : 'not in the results file';
